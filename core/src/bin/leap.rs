@@ -1,0 +1,92 @@
+//! `leap`: the pack author's and the build's command. `cargo leap --help` lists what it does.
+
+use clap::{Parser, Subcommand};
+use leap_core::compiler::{self, diagnostics::Diagnostics};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "leap", about = "Check, build and scaffold The Senior Leap's content")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validates every pack the site builds and prints each problem as `file:line:column: problem — fix`.
+    Check {
+        /// The content folder.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+    },
+    /// Compiles the content and writes every page and data file into a folder Trunk built.
+    Build {
+        /// The content folder.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// The folder holding Trunk's output (its index.html is the page template).
+        #[arg(long, env = "TRUNK_STAGING_DIR")]
+        dist: PathBuf,
+        /// The absolute path the site is served under, e.g. `/senior-leap/` (only the 404 page needs it).
+        #[arg(long, env = "LEAP_SITE_PATH", default_value = "/")]
+        site_path: String,
+    },
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Check { content } => match compiler::compile(&content) {
+            Ok(site) => {
+                println!("content OK: {} pack(s), {} scenario(s)", site.index.packs.len(), site.index.scenarios.len());
+                ExitCode::SUCCESS
+            }
+            Err(diags) => report(&content, &diags),
+        },
+        Command::Build { content, dist, site_path } => {
+            let site = match compiler::compile(&content) {
+                Ok(site) => site,
+                Err(diags) => return report(&content, &diags),
+            };
+            let site_path = normalise_site_path(&site_path);
+            let template_path = dist.join("index.html");
+            let template = match std::fs::read_to_string(&template_path) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("error: cannot read {}: {e} — run `trunk build` first; it writes the page template", template_path.display());
+                    return ExitCode::FAILURE;
+                }
+            };
+            match leap_core::site::write_site(&site, &template, &dist, &site_path) {
+                Ok(pages) => {
+                    println!("built {pages} pages for {} scenario(s) into {} (site path {site_path})", site.index.scenarios.len(), dist.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e} — the template is Trunk's build of index.html; rebuild with `trunk build`");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+/// Prints every problem below the content folder's name and fails.
+fn report(content: &std::path::Path, diags: &Diagnostics) -> ExitCode {
+    let root = content.to_string_lossy();
+    for d in &diags.0 {
+        eprintln!("{}", d.display_under(&root));
+    }
+    eprintln!("{} problem(s) in {root}", diags.len());
+    ExitCode::FAILURE
+}
+
+/// `/repo` → `/repo/`, `repo` → `/repo/`.
+fn normalise_site_path(p: &str) -> String {
+    let trimmed = p.trim_matches('/');
+    if trimmed.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{trimmed}/")
+    }
+}

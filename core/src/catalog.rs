@@ -1,0 +1,192 @@
+//! The catalog's logic: which filters exist for a pack, how a query string maps to filters and
+//! back, and which scenarios match. Shared by the static catalog page and the app so both agree.
+
+use crate::baked::{ScenarioSummary, SiteIndex};
+use crate::taxonomy::{Competency, Level, Track};
+
+/// What the learner filtered the catalog by.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    /// Free-text search; every word must match.
+    pub q: String,
+    /// Only this track.
+    pub track: Option<Track>,
+    /// Only this level.
+    pub level: Option<Level>,
+    /// Only scenarios training this competency.
+    pub competency: Option<Competency>,
+}
+
+impl Filters {
+    /// Reads filters from a URL query string (`track=backend&q=regex`); unknown values are ignored.
+    pub fn from_query(query: &str) -> Filters {
+        let mut f = Filters::default();
+        for (key, value) in form_urlencoded::parse(query.trim_start_matches('?').as_bytes()) {
+            match key.as_ref() {
+                "q" => f.q = value.trim().to_string(),
+                "track" => f.track = Track::from_slug(&value),
+                "level" => f.level = Level::from_slug(&value),
+                "competency" => f.competency = Competency::from_slug(&value),
+                _ => {}
+            }
+        }
+        f
+    }
+
+    /// The query string for these filters, without `?`; empty when nothing is filtered.
+    pub fn to_query(&self) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        if !self.q.trim().is_empty() {
+            q.append_pair("q", self.q.trim());
+        }
+        if let Some(t) = self.track {
+            q.append_pair("track", t.slug());
+        }
+        if let Some(l) = self.level {
+            q.append_pair("level", l.slug());
+        }
+        if let Some(c) = self.competency {
+            q.append_pair("competency", c.slug());
+        }
+        q.finish()
+    }
+
+    /// Whether nothing is filtered.
+    pub fn is_empty(&self) -> bool {
+        self.q.trim().is_empty() && self.track.is_none() && self.level.is_none() && self.competency.is_none()
+    }
+
+    /// Whether a scenario passes these filters.
+    pub fn matches(&self, s: &ScenarioSummary) -> bool {
+        if self.track.is_some_and(|t| t != s.track)
+            || self.level.is_some_and(|l| l != s.level)
+            || self.competency.is_some_and(|c| !s.competencies.contains(&c))
+        {
+            return false;
+        }
+        let haystack = search_text(s);
+        fold(&self.q).split_whitespace().all(|word| haystack.contains(word))
+    }
+}
+
+/// Everything a scenario can be found by, folded for matching.
+fn search_text(s: &ScenarioSummary) -> String {
+    let mut text = format!("{} {} {} {} {} {}", s.title, s.hook, s.track.label(), s.level.label(), s.kind.label(), s.tags.join(" "));
+    for c in &s.competencies {
+        text.push(' ');
+        text.push_str(c.label());
+    }
+    fold(&text)
+}
+
+/// Lowercases and strips the accents search most often meets, so "resume" finds "résumé".
+fn fold(s: &str) -> String {
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            'ñ' => 'n',
+            '-' | '/' | '_' => ' ',
+            other => other,
+        })
+        .collect()
+}
+
+/// The choices each filter offers: only values some scenario has, with how many have it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FilterOptions {
+    /// Tracks present.
+    pub tracks: Vec<(Track, usize)>,
+    /// Levels present.
+    pub levels: Vec<(Level, usize)>,
+    /// Competencies present.
+    pub competencies: Vec<(Competency, usize)>,
+}
+
+/// Computes the filter choices for an index.
+pub fn filter_options(index: &SiteIndex) -> FilterOptions {
+    fn count<T: Copy + PartialEq>(all: &[T], has: impl Fn(&ScenarioSummary, T) -> bool, index: &SiteIndex) -> Vec<(T, usize)> {
+        all.iter()
+            .map(|v| (*v, index.scenarios.iter().filter(|s| has(s, *v)).count()))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+    FilterOptions {
+        tracks: count(Track::ALL, |s, t| s.track == t, index),
+        levels: count(Level::ALL, |s, l| s.level == l, index),
+        competencies: count(Competency::ALL, |s, c| s.competencies.contains(&c), index),
+    }
+}
+
+/// "1 scenario" or "n scenarios".
+pub fn count_label(n: usize) -> String {
+    if n == 1 {
+        "1 scenario".to_string()
+    } else {
+        format!("{n} scenarios")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::taxonomy::Kind;
+
+    fn summary(title: &str, track: Track, tags: &[&str]) -> ScenarioSummary {
+        ScenarioSummary {
+            pack: "core".into(),
+            id: title.to_lowercase().replace(' ', "-"),
+            slug: title.to_lowercase().replace(' ', "-"),
+            title: title.into(),
+            track,
+            level: Level::Senior,
+            kind: Kind::LiveIncident,
+            competencies: vec![Competency::CrossCuttingOwnership],
+            minutes: 30,
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            hook: "Everything is on fire.".into(),
+        }
+    }
+
+    #[test]
+    fn query_round_trip() {
+        let f = Filters { q: "regex cpu".into(), track: Some(Track::DevopsSre), level: None, competency: Some(Competency::Mentoring) };
+        assert_eq!(f.to_query(), "q=regex+cpu&track=devops-sre&competency=mentoring");
+        assert_eq!(Filters::from_query(&format!("?{}", f.to_query())), f);
+        assert_eq!(Filters::from_query("track=nope&x=1"), Filters::default());
+        assert!(Filters::from_query("q=+").is_empty());
+    }
+
+    #[test]
+    fn search_matches_all_words_across_fields() {
+        let s = summary("Résumé of a bad deploy", Track::Backend, &["feature-flags"]);
+        let f = |q: &str| Filters { q: q.into(), ..Filters::default() };
+        assert!(f("resume").matches(&s));
+        assert!(f("feature flags backend").matches(&s));
+        assert!(f("cross-cutting").matches(&s));
+        assert!(f("DEPLOY fire").matches(&s));
+        assert!(!f("deploy frontend").matches(&s));
+        assert!(!Filters { track: Some(Track::Frontend), ..Filters::default() }.matches(&s));
+        assert!(Filters { competency: Some(Competency::CrossCuttingOwnership), ..Filters::default() }.matches(&s));
+    }
+
+    #[test]
+    fn options_only_offer_values_present() {
+        let index = SiteIndex {
+            title: "t".into(),
+            tagline: "t".into(),
+            build: "b".into(),
+            packs: vec![],
+            scenarios: vec![summary("A", Track::Backend, &[]), summary("B", Track::Backend, &[]), summary("C", Track::Frontend, &[])],
+        };
+        let o = filter_options(&index);
+        assert_eq!(o.tracks, [(Track::Frontend, 1), (Track::Backend, 2)]);
+        assert_eq!(o.levels, [(Level::Senior, 3)]);
+        assert_eq!(count_label(1), "1 scenario");
+    }
+}

@@ -1,0 +1,534 @@
+//! Markdown for content: splitting a body into its `##` sections, and rendering a section to safe
+//! HTML. Raw HTML is escaped, never passed through; every link and image is checked and rewritten
+//! to a site-root-relative URL (pages set `<base href>` to the site root, so this works at any
+//! mount path); footnotes get ids unique on the page.
+
+use super::diagnostics::Diagnostic;
+use super::source::SourceFile;
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use std::collections::{BTreeSet, HashMap};
+
+/// The Markdown extensions content may use.
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+}
+
+/// Image files content may embed (served from the scenario's own folder).
+pub const IMAGE_EXTENSIONS: &[&str] = &["svg", "png", "jpg", "jpeg", "gif", "webp"];
+
+/// A `##` (or deeper) section of a Markdown body.
+#[derive(Debug, Clone)]
+pub struct Section<'a> {
+    /// The heading's text.
+    pub title: String,
+    /// Byte offset of the heading in the file.
+    pub heading_offset: usize,
+    /// The Markdown under the heading, up to the next heading of the same level.
+    pub body: &'a str,
+    /// Byte offset of `body` in the file.
+    pub body_offset: usize,
+}
+
+/// Text before the first heading of a split, and the sections after it.
+#[derive(Debug, Clone)]
+pub struct Sections<'a> {
+    /// Whatever comes before the first heading (usually blank).
+    pub preamble: &'a str,
+    /// Byte offset of the preamble in the file.
+    pub preamble_offset: usize,
+    /// The sections, in order.
+    pub sections: Vec<Section<'a>>,
+}
+
+/// Splits `md` (found at byte `offset` of its file) at headings of exactly `level`.
+/// Headings inside code blocks are not headings, which is why this parses instead of scanning lines.
+pub fn split_sections(md: &str, offset: usize, level: HeadingLevel) -> Sections<'_> {
+    let mut starts: Vec<(usize, usize, String)> = Vec::new(); // heading start, body start, title
+    let mut current: Option<(usize, usize, String)> = None;
+    for (event, range) in Parser::new_ext(md, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level: l, .. }) if l == level => current = Some((range.start, range.end, String::new())),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, title)) = current.as_mut() {
+                    title.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(l)) if l == level => {
+                if let Some((start, _, title)) = current.take() {
+                    starts.push((start, range.end, title.trim().to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+    let first = starts.first().map_or(md.len(), |s| s.0);
+    let sections = starts
+        .iter()
+        .enumerate()
+        .map(|(i, (start, body_start, title))| {
+            let end = starts.get(i + 1).map_or(md.len(), |next| next.0);
+            let body_start = (*body_start).min(end);
+            Section { title: title.clone(), heading_offset: offset + start, body: &md[body_start..end], body_offset: offset + body_start }
+        })
+        .collect();
+    Sections { preamble: &md[..first], preamble_offset: offset, sections }
+}
+
+/// Turns heading text into an HTML id: lowercase words joined by hyphens.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::new();
+    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    if out.is_empty() {
+        "section".to_string()
+    } else {
+        out
+    }
+}
+
+/// Hands out heading ids that are unique on one page, in page order.
+#[derive(Debug, Default, Clone)]
+pub struct Anchors {
+    used: HashMap<String, usize>,
+}
+
+impl Anchors {
+    /// Reserves ids the page template uses itself.
+    pub fn reserve(&mut self, ids: &[&str]) {
+        for id in ids {
+            self.used.insert((*id).to_string(), 1);
+        }
+    }
+
+    /// The id for a heading with this text: its slug, suffixed `-2`, `-3`… when already taken.
+    pub fn make(&mut self, text: &str) -> String {
+        let base = slugify(text);
+        let n = self.used.entry(base.clone()).or_insert(0);
+        *n += 1;
+        if *n == 1 {
+            base
+        } else {
+            let id = format!("{base}-{n}");
+            self.used.insert(id.clone(), 1);
+            id
+        }
+    }
+}
+
+/// The ids of every heading in `md`, taken from `anchors` in order (a dry run of rendering).
+pub fn heading_anchors(md: &str, anchors: &mut Anchors) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut text: Option<String> = None;
+    for event in Parser::new_ext(md, options()) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => text = Some(String::new()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(s) = text.as_mut() {
+                    s.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(s) = text.take() {
+                    ids.push(anchors.make(&s));
+                }
+            }
+            _ => {}
+        }
+    }
+    ids
+}
+
+/// What links on the page may point at.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkTargets<'a> {
+    /// The pack id.
+    pub pack: &'a str,
+    /// The page's path relative to the site root (`scenarios/core/x/`), for `#anchor` links.
+    pub page_path: &'a str,
+    /// Where this scenario's files are served, relative to the site root.
+    pub asset_dir: &'a str,
+    /// Slugs of the pack's scenarios, for `@/slug` links.
+    pub scenarios: &'a BTreeSet<String>,
+    /// Files in the scenario's folder, for images and file links.
+    pub files: &'a BTreeSet<String>,
+    /// Heading ids on the page.
+    pub anchors: &'a BTreeSet<String>,
+}
+
+/// A rendered piece of Markdown.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// Safe HTML.
+    pub html: String,
+    /// Files of the scenario folder it uses (to copy into the site).
+    pub files: BTreeSet<String>,
+    /// Problems found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Renders `md` (at byte `offset` of `file`) to safe HTML. `footnote_scope` keeps footnote ids of
+/// different sections of one page apart; `anchors` continues the page's heading ids.
+pub fn render(
+    file: &SourceFile,
+    md: &str,
+    offset: usize,
+    targets: &LinkTargets<'_>,
+    anchors: &mut Anchors,
+    footnote_scope: &str,
+) -> Rendered {
+    let mut out = Rendered::default();
+    let mut footnote_numbers: HashMap<String, usize> = HashMap::new();
+    let mut defined: BTreeSet<String> = BTreeSet::new();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut heading: Option<(usize, String)> = None; // index of its Start event, text
+    let mut text_run = String::new();
+    let mut text_run_at = 0;
+    let mut in_code = false;
+
+    let parser = Parser::new_ext(md, options()).into_offset_iter();
+    for (event, range) in parser {
+        let at = offset + range.start;
+        if !matches!(event, Event::Text(_)) && !text_run.is_empty() {
+            check_orphan_footnotes(file, &text_run, text_run_at, &mut out.diagnostics);
+            text_run.clear();
+        }
+        match event {
+            Event::Html(raw) | Event::InlineHtml(raw) => events.push(Event::Text(raw)),
+            Event::Text(t) => {
+                if !in_code {
+                    if text_run.is_empty() {
+                        text_run_at = at;
+                    }
+                    text_run.push_str(&t);
+                }
+                if let Some((_, s)) = heading.as_mut() {
+                    s.push_str(&t);
+                }
+                events.push(Event::Text(t));
+            }
+            Event::Code(t) => {
+                if let Some((_, s)) = heading.as_mut() {
+                    s.push_str(&t);
+                }
+                events.push(Event::Code(t));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                in_code = true;
+                events.push(Event::Start(Tag::CodeBlock(kind)));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                events.push(Event::End(TagEnd::CodeBlock));
+            }
+            Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
+                if level == HeadingLevel::H1 {
+                    out.diagnostics.push(file.error_at(
+                        at,
+                        "a `#` heading inside the content",
+                        "the title comes from the front matter; use `###` or deeper for headings inside a section",
+                    ));
+                }
+                heading = Some((events.len(), String::new()));
+                events.push(Event::Start(Tag::Heading { level, id: None, classes, attrs }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((start, text)) = heading.take() {
+                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
+                        *id = Some(CowStr::from(anchors.make(&text)));
+                    }
+                }
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let url = match link_type {
+                    LinkType::Email => dest_url.to_string(),
+                    _ => check_link(file, at, &dest_url, targets, &mut out),
+                };
+                events.push(Event::Start(Tag::Link { link_type, dest_url: url.into(), title, id }));
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let alt = alt_text(md, range.clone());
+                if alt.trim().is_empty() {
+                    out.diagnostics.push(file.error_at(
+                        at,
+                        "an image without a description",
+                        "say what it shows between the brackets, e.g. `![Requests flow from the load balancer to two API pools](flow.svg)`",
+                    ));
+                }
+                let url = check_image(file, at, &dest_url, targets, &mut out);
+                events.push(Event::Start(Tag::Image { link_type, dest_url: url.into(), title, id }));
+            }
+            Event::FootnoteReference(label) => {
+                let next = footnote_numbers.len() + 1;
+                let n = *footnote_numbers.entry(label.to_string()).or_insert(next);
+                let id = footnote_id(footnote_scope, &label);
+                events.push(Event::Html(
+                    format!(
+                        "<sup class=\"footnote-ref\"><a href=\"{}#{id}\" id=\"ref-{id}\">{n}</a></sup>",
+                        targets.page_path
+                    )
+                    .into(),
+                ));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                defined.insert(label.to_string());
+                let next = footnote_numbers.len() + 1;
+                let n = *footnote_numbers.entry(label.to_string()).or_insert(next);
+                let id = footnote_id(footnote_scope, &label);
+                events.push(Event::Html(
+                    format!("<div class=\"footnote\" id=\"{id}\"><span class=\"footnote-label\">{n}</span>").into(),
+                ));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => events.push(Event::Html("</div>".into())),
+            other => events.push(other),
+        }
+    }
+    if !text_run.is_empty() {
+        check_orphan_footnotes(file, &text_run, text_run_at, &mut out.diagnostics);
+    }
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out
+}
+
+fn footnote_id(scope: &str, label: &str) -> String {
+    format!("fn-{scope}-{}", slugify(label))
+}
+
+/// GFM renders a footnote reference without a definition as plain `[^x]`: catch it.
+fn check_orphan_footnotes(file: &SourceFile, text: &str, at: usize, diags: &mut Vec<Diagnostic>) {
+    let mut rest = text;
+    while let Some(i) = rest.find("[^") {
+        let after = &rest[i + 2..];
+        if let Some(end) = after.find(']') {
+            let label = &after[..end];
+            if !label.is_empty() && !label.contains(char::is_whitespace) {
+                diags.push(file.error_at(
+                    at,
+                    format!("footnote `[^{label}]` has no definition in this section"),
+                    format!("add a line `[^{label}]: …` at the end of the same section"),
+                ));
+            }
+        }
+        rest = after;
+    }
+}
+
+/// The alt text of an image, read from the source (`![alt](url)`).
+fn alt_text(md: &str, range: std::ops::Range<usize>) -> &str {
+    let src = &md[range];
+    src.strip_prefix("![").and_then(|s| s.split_once("](")).map_or("", |(alt, _)| alt)
+}
+
+fn is_external(url: &str) -> bool {
+    url.starts_with("https://") || url.starts_with("http://") || url.starts_with("mailto:")
+}
+
+/// Checks a link and returns the URL to write (site-root-relative for internal links).
+fn check_link(file: &SourceFile, at: usize, url: &str, t: &LinkTargets<'_>, out: &mut Rendered) -> String {
+    if is_external(url) {
+        return url.to_string();
+    }
+    if let Some(rest) = url.strip_prefix("@/") {
+        let (slug, fragment) = rest.split_once('#').map_or((rest, None), |(s, f)| (s, Some(f)));
+        let slug = slug.trim_end_matches('/');
+        if !t.scenarios.contains(slug) {
+            out.diagnostics.push(file.error_at(
+                at,
+                format!("link to scenario `{slug}`, which is not in pack `{}`", t.pack),
+                format!("use the folder name of a scenario in this pack: {}", list_or_none(t.scenarios)),
+            ));
+        }
+        let fragment = fragment.map(|f| format!("#{f}")).unwrap_or_default();
+        return format!("scenarios/{}/{slug}/{fragment}", t.pack);
+    }
+    if let Some(anchor) = url.strip_prefix('#') {
+        if !t.anchors.contains(anchor) {
+            out.diagnostics.push(file.error_at(
+                at,
+                format!("link to `#{anchor}`, which is not a heading on this page"),
+                format!("use one of: {}", list_or_none(t.anchors)),
+            ));
+        }
+        return format!("{}#{anchor}", t.page_path);
+    }
+    if url.starts_with('/') || url.contains("..") || url.contains(':') || url.is_empty() {
+        out.diagnostics.push(file.error_at(
+            at,
+            format!("link `{url}` cannot be resolved on a static site under a sub-path"),
+            "link to a scenario with `@/slug`, to a heading with `#anchor`, to a file in this folder by its name, or to a full https:// address",
+        ));
+        return url.to_string();
+    }
+    let name = url.split('#').next().unwrap_or(url);
+    if !t.files.contains(name) {
+        out.diagnostics.push(file.error_at(
+            at,
+            format!("link to `{name}`, which is not a file in this scenario's folder"),
+            "put the file next to scenario.md, or fix the name",
+        ));
+    }
+    out.files.insert(name.to_string());
+    format!("{}{url}", t.asset_dir)
+}
+
+fn check_image(file: &SourceFile, at: usize, url: &str, t: &LinkTargets<'_>, out: &mut Rendered) -> String {
+    if is_external(url) || url.starts_with("//") {
+        out.diagnostics.push(file.error_at(
+            at,
+            format!("image `{url}` is loaded from another site"),
+            "the site makes no third-party requests: save the image into the scenario folder and use its file name",
+        ));
+        return String::new();
+    }
+    let ext = url.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    if url.contains('/') || url.contains("..") || !IMAGE_EXTENSIONS.contains(&ext.as_str()) {
+        out.diagnostics.push(file.error_at(
+            at,
+            format!("image `{url}` is not an image file in this scenario's folder"),
+            format!("put a {} file next to scenario.md and use its bare file name", IMAGE_EXTENSIONS.join("/")),
+        ));
+        return String::new();
+    }
+    if !t.files.contains(url) {
+        out.diagnostics.push(file.error_at(
+            at,
+            format!("image `{url}` does not exist in this scenario's folder"),
+            "add the file next to scenario.md, or fix the name",
+        ));
+    }
+    out.files.insert(url.to_string());
+    format!("{}{url}", t.asset_dir)
+}
+
+fn list_or_none(set: &BTreeSet<String>) -> String {
+    if set.is_empty() {
+        "(none)".to_string()
+    } else {
+        set.iter().map(String::as_str).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// Whether the Markdown has any visible content (not only whitespace or comments).
+pub fn is_blank(md: &str) -> bool {
+    Parser::new_ext(md, options()).all(|e| match e {
+        Event::SoftBreak | Event::HardBreak | Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => true,
+        Event::Html(t) | Event::InlineHtml(t) => t.trim().is_empty() || t.trim_start().starts_with("<!--"),
+        Event::Text(t) => t.trim().is_empty(),
+        _ => false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fixture {
+        scenarios: BTreeSet<String>,
+        files: BTreeSet<String>,
+        anchors: BTreeSet<String>,
+    }
+
+    impl Fixture {
+        fn new() -> Self {
+            Fixture {
+                scenarios: ["other".to_string()].into(),
+                files: ["flow.svg".to_string(), "trace.txt".to_string()].into(),
+                anchors: ["timeline".to_string()].into(),
+            }
+        }
+        fn render(&self, md: &str) -> Rendered {
+            let file = SourceFile::new("s.md", md);
+            let t = LinkTargets {
+                pack: "core",
+                page_path: "scenarios/core/x/",
+                asset_dir: "scenarios/core/x/",
+                scenarios: &self.scenarios,
+                files: &self.files,
+                anchors: &self.anchors,
+            };
+            render(&file, md, 0, &t, &mut Anchors::default(), "situation")
+        }
+    }
+
+    fn problems(r: &Rendered) -> Vec<String> {
+        r.diagnostics.iter().map(|d| d.to_string()).collect()
+    }
+
+    #[test]
+    fn raw_html_is_escaped() {
+        let r = Fixture::new().render("<script>alert(1)</script>\n\nHi <b onclick=x>there</b>\n");
+        assert!(!r.html.contains("<script"), "{}", r.html);
+        assert!(!r.html.contains("<b "), "{}", r.html);
+        assert!(r.html.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn tables_code_and_footnotes_render() {
+        let md = "| a | b |\n|---|---|\n| 1 | 2 |\n\n```log\nERROR x\n```\n\nSee[^src].\n\n[^src]: The postmortem.\n";
+        let r = Fixture::new().render(md);
+        assert!(problems(&r).is_empty(), "{:?}", problems(&r));
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<code class=\"language-log\">ERROR x"));
+        assert!(r.html.contains("href=\"scenarios/core/x/#fn-situation-src\""), "{}", r.html);
+        assert!(r.html.contains("<div class=\"footnote\" id=\"fn-situation-src\">"));
+    }
+
+    #[test]
+    fn links_are_checked_and_rewritten() {
+        let md = "[a](@/other) [b](#timeline) [c](trace.txt) [d](https://example.com) \
+                  [e](@/missing) [f](#nope) [g](/abs) [h](gone.txt) ![](flow.svg) ![x](https://cdn.example/x.png)\n";
+        let r = Fixture::new().render(md);
+        assert!(r.html.contains("href=\"scenarios/core/other/\""));
+        assert!(r.html.contains("href=\"scenarios/core/x/#timeline\""));
+        assert!(r.html.contains("href=\"scenarios/core/x/trace.txt\""));
+        assert!(r.html.contains("href=\"https://example.com\""));
+        let p = problems(&r);
+        assert_eq!(p.len(), 6, "{p:#?}");
+        assert!(p[0].contains("scenario `missing`, which is not in pack `core`"));
+        assert!(p[1].contains("`#nope`, which is not a heading"));
+        assert!(p[2].contains("`/abs` cannot be resolved"));
+        assert!(p[3].contains("`gone.txt`, which is not a file"));
+        assert!(p[4].contains("an image without a description"));
+        assert!(p[5].contains("loaded from another site"));
+        assert_eq!(r.files, ["flow.svg".to_string(), "gone.txt".into(), "trace.txt".into()].into());
+    }
+
+    #[test]
+    fn orphan_footnote_and_h1_are_errors() {
+        let r = Fixture::new().render("# Big\n\nAs shown[^1].\n");
+        let p = problems(&r);
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(p[0].starts_with("s.md:1:1: a `#` heading"));
+        assert!(p[1].contains("footnote `[^1]` has no definition"));
+    }
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let mut a = Anchors::default();
+        a.reserve(&["situation"]);
+        assert_eq!(heading_anchors("### Situation\n### Logs\n### Logs\n", &mut a), ["situation-2", "logs", "logs-2"]);
+        assert_eq!(slugify("p99 latency (ms) — EU"), "p99-latency-ms-eu");
+    }
+
+    #[test]
+    fn sections_split_ignores_code_blocks() {
+        let md = "intro\n## One\ntext\n```\n## not a heading\n```\n## Two\nmore\n";
+        let s = split_sections(md, 10, HeadingLevel::H2);
+        assert_eq!(s.preamble, "intro\n");
+        let titles: Vec<_> = s.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["One", "Two"]);
+        assert!(s.sections[0].body.contains("## not a heading"));
+        assert_eq!(s.sections[1].body, "more\n");
+        assert_eq!(s.sections[0].heading_offset, 16);
+    }
+
+    #[test]
+    fn blankness() {
+        assert!(is_blank("  \n\n<!-- note -->\n"));
+        assert!(!is_blank("x"));
+    }
+}

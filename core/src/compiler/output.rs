@@ -1,0 +1,68 @@
+//! Writes the baked data files of a compiled site: the index every page loads, and per scenario its
+//! body, its rubric (a separate file, fetched only after the learner commits) and its files.
+
+use super::CompiledSite;
+use crate::routes::Route;
+use std::path::Path;
+
+/// Where the index lives, relative to the site root.
+pub const INDEX_PATH: &str = "data/index.json";
+/// Where the "how it works" page's content lives, relative to the site root.
+pub const HOW_IT_WORKS_PATH: &str = "data/how-it-works.json";
+
+/// The body file of a scenario, relative to the site root.
+pub fn body_path(pack: &str, slug: &str) -> String {
+    format!("{}scenario.json", Route::Scenario { pack: pack.into(), slug: slug.into() }.path())
+}
+
+/// The rubric file of a scenario, relative to the site root.
+pub fn rubric_path(pack: &str, slug: &str) -> String {
+    format!("{}rubric.json", Route::Scenario { pack: pack.into(), slug: slug.into() }.path())
+}
+
+/// A short hash of all baked content, so a new deploy never mixes with cached data of an old one.
+pub fn build_id(site: &CompiledSite) -> String {
+    // FNV-1a: stable across Rust versions (unlike `DefaultHasher`), and plenty for cache busting.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for b in bytes {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    let mut index = site.index.clone();
+    index.build.clear();
+    feed(&serde_json::to_vec(&index).unwrap_or_default());
+    feed(site.how_it_works.html.as_bytes());
+    for s in &site.scenarios {
+        feed(&serde_json::to_vec(&s.body).unwrap_or_default());
+        feed(&serde_json::to_vec(&s.rubric).unwrap_or_default());
+    }
+    format!("{hash:016x}")[..10].to_string()
+}
+
+/// Writes every data file and embedded file of `site` below `out`.
+pub fn write_data(site: &CompiledSite, out: &Path) -> std::io::Result<()> {
+    write_json(out, INDEX_PATH, &site.index)?;
+    write_json(out, HOW_IT_WORKS_PATH, &site.how_it_works)?;
+    for s in &site.scenarios {
+        let (pack, slug) = (&s.summary.pack, &s.summary.slug);
+        write_json(out, &body_path(pack, slug), &s.body)?;
+        write_json(out, &rubric_path(pack, slug), &s.rubric)?;
+        let page_dir = out.join(Route::Scenario { pack: pack.clone(), slug: slug.clone() }.path());
+        for name in &s.files {
+            std::fs::copy(s.dir.join(name), page_dir.join(name))?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `value` as JSON at `rel` below `out`, creating folders.
+pub fn write_json<T: serde::Serialize>(out: &Path, rel: &str, value: &T) -> std::io::Result<()> {
+    let path = out.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let json = serde_json::to_vec(value).map_err(std::io::Error::other)?;
+    std::fs::write(path, json)
+}

@@ -1,0 +1,139 @@
+//! `rubric.md`: weighted criteria and references in the front matter, the senior's prose in the body.
+
+use super::checks::Checker;
+use super::markdown::{split_sections, Section};
+use super::schema::RubricFile;
+use crate::baked::Reference;
+use crate::routes::is_slug;
+use crate::taxonomy::Tier;
+use pulldown_cmark::HeadingLevel;
+
+/// The sections of `rubric.md`, in order.
+pub const RUBRIC_SECTIONS: &[&str] = &["The failure mode most people miss", "The reframing question", "Red flags", "Common mistakes", "Reference reasoning"];
+
+/// The `###` parts of `## Reference reasoning`, in order.
+pub const REASONING_PARTS: &[&str] = &["What a senior asks first", "What they would propose", "What they would not do", "Risks that remain"];
+
+/// How many criteria a rubric holds: enough to separate answers, few enough to grade honestly.
+pub const CRITERIA_RANGE: std::ops::RangeInclusive<usize> = 3..=6;
+
+/// A criterion whose prose is still Markdown, each with the byte offset it was written at.
+pub struct CriterionSource {
+    /// Its id.
+    pub id: String,
+    /// Its tier.
+    pub tier: Tier,
+    /// Its weight.
+    pub weight: u32,
+    /// The insight.
+    pub insight: (String, usize),
+    /// What caught looks like.
+    pub caught: (String, usize),
+    /// What partial looks like.
+    pub partial: (String, usize),
+    /// Why it matters.
+    pub why: (String, usize),
+}
+
+/// The validated front matter of a rubric.
+pub struct RubricFront {
+    /// Whether it had no problem.
+    pub ok: bool,
+    /// Every criterion id, when every criterion has a valid id (sample answers are checked against them).
+    pub all_ids: Option<Vec<String>>,
+    /// The criteria, in the author's order.
+    pub criteria: Vec<CriterionSource>,
+    /// The references.
+    pub references: Vec<Reference>,
+}
+
+/// Validates the rubric's front matter (problems go to `c`; `ok` says whether there were any).
+pub fn compile_rubric_front_matter(c: &mut Checker<'_>, fm: &RubricFile) -> RubricFront {
+    let top = c.toml_offset.saturating_sub(4);
+    let errors_before = c.diags.len();
+    let mut criteria = Vec::new();
+    if let Some(list) = c.required(&fm.criteria, "criteria", "[[criteria]] tables", top) {
+        let n = list.get_ref().len();
+        if !CRITERIA_RANGE.contains(&n) {
+            c.error(list, format!("the rubric has {n} criteria"), format!("write {} to {} `[[criteria]]`: fewer cannot separate answers, more cannot be graded honestly", CRITERIA_RANGE.start(), CRITERIA_RANGE.end()));
+        }
+        for entry in list.get_ref() {
+            let at = c.offset(list);
+            let id = c.text(&entry.id, "id", "\"names-the-mechanism\"", at);
+            if let (Some(id), Some(v)) = (&id, &entry.id) {
+                if !is_slug(id) {
+                    c.error(v, format!("criterion id `{id}` is not lowercase-hyphenated"), "use lowercase letters, digits and single hyphens, e.g. `stops-the-rollout`");
+                } else if criteria.iter().any(|k: &CriterionSource| &k.id == id) {
+                    c.error(v, format!("criterion id `{id}` is used twice"), "give every criterion its own id");
+                }
+            }
+            let at = entry.id.as_ref().map_or(at, |v| c.offset(v));
+            let tier = c.vocabulary(&entry.tier, "tier", Tier::from_slug, &Tier::slugs(), at);
+            let weight = c.number(&entry.weight, "weight", 1..=10, "3", at);
+            let mut prose = |field: &Option<toml::Spanned<String>>, name: &str, example: &str| {
+                c.text(field, name, example, at).map(|t| (t, field.as_ref().map_or(at, |v| c.toml_offset + v.span().start + 1)))
+            };
+            let insight = prose(&entry.insight, "insight", "\"The regex, not the traffic, is burning the CPU\"");
+            let caught = prose(&entry.caught, "caught", "\"Names the new rule as the cause and explains why CPU rose without traffic\"");
+            let partial = prose(&entry.partial, "partial", "\"Suspects the deploy but cannot say why it burns CPU\"");
+            let why = prose(&entry.why, "why", "\"Rolling back anything else leaves every core pinned\"");
+            if let (Some(id), Some(tier), Some(weight), Some(insight), Some(caught), Some(partial), Some(why)) = (id, tier, weight, insight, caught, partial, why) {
+                criteria.push(CriterionSource { id, tier, weight, insight, caught, partial, why });
+            }
+        }
+        check_weights(c, list.get_ref(), &criteria);
+    }
+    let mut references = Vec::new();
+    if let Some(list) = c.required(&fm.references, "references", "[[references]] tables with title and url", top) {
+        if list.get_ref().is_empty() {
+            c.error(list, "no references", "cite the public postmortem, blog post or paper the scenario is built on");
+        }
+        for entry in list.get_ref() {
+            let at = c.offset(list);
+            let title = c.text(&entry.title, "title", "\"Details of the outage on July 2\"", at);
+            let url = c.text(&entry.url, "url", "\"https://example.com/postmortem\"", at);
+            if let (Some(u), Some(v)) = (&url, &entry.url) {
+                if !u.starts_with("https://") && !u.starts_with("http://") {
+                    c.error(v, format!("reference url `{u}` is not a web address"), "use the full public address, starting with https://");
+                }
+            }
+            if let (Some(title), Some(url)) = (title, url) {
+                references.push(Reference { title, url, note: entry.note.as_ref().map(|n| n.get_ref().trim().to_string()) });
+            }
+        }
+    }
+    let all_ids = fm.criteria.as_ref().and_then(|list| {
+        list.get_ref().iter().map(|e| e.id.as_ref().map(|v| v.get_ref().trim().to_string()).filter(|id| is_slug(id))).collect::<Option<Vec<_>>>()
+    });
+    RubricFront { ok: c.diags.len() == errors_before, all_ids, criteria, references }
+}
+
+/// A rubric needs a critical criterion, and a higher tier never weighs less than a lower one —
+/// otherwise the score would say a bonus matters more than what the incident turned on.
+fn check_weights(c: &mut Checker<'_>, entries: &[super::schema::CriterionEntry], criteria: &[CriterionSource]) {
+    if criteria.len() != entries.len() {
+        return;
+    }
+    if !criteria.iter().any(|k| k.tier == Tier::Critical) {
+        if let Some(tier) = entries.first().and_then(|e| e.tier.as_ref()) {
+            c.error(tier, "no criterion is critical", "mark the insight the incident turned on as `tier = \"critical\"`");
+        }
+    }
+    for (entry, k) in entries.iter().zip(criteria) {
+        // Tiers order critical < important < bonus, so "higher tier" is the smaller value.
+        let lighter_higher = criteria.iter().filter(|o| o.tier < k.tier && o.weight < k.weight).min_by_key(|o| o.weight);
+        if let (Some(o), Some(w)) = (lighter_higher, &entry.weight) {
+            c.error(
+                w,
+                format!("{} criterion `{}` weighs {}, more than {} criterion `{}` ({})", k.tier.slug(), k.id, k.weight, o.tier.slug(), o.id, o.weight),
+                format!("a lower tier never outweighs a higher one: lower `{}` to at most {}, or raise `{}`", k.id, o.weight, o.id),
+            );
+        }
+    }
+}
+
+/// `## Reference reasoning` holds the four `###` parts of a senior's reasoning.
+pub fn check_reference_reasoning(c: &mut Checker<'_>, section: &Section<'_>) {
+    let parts = split_sections(section.body, section.body_offset, HeadingLevel::H3);
+    c.sections(&parts, REASONING_PARTS, "###");
+}

@@ -1,0 +1,12 @@
+//! The Senior Leap's pure logic: the content model and its vocabularies, the pack compiler and
+//! static page generator (feature `compiler`), and everything the app computes without a browser.
+
+pub mod baked;
+pub mod catalog;
+pub mod routes;
+pub mod taxonomy;
+
+#[cfg(feature = "compiler")]
+pub mod compiler;
+#[cfg(feature = "compiler")]
+pub mod site;

@@ -1,0 +1,136 @@
+//! The site's routes: one place that turns a route into a path and a path into a route, used by the
+//! static page generator (file names, links) and by the app (what to load before taking over).
+
+/// A page of the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// The catalog of scenarios.
+    Catalog,
+    /// One scenario's page.
+    Scenario {
+        /// The pack's id.
+        pack: String,
+        /// The scenario's folder name.
+        slug: String,
+    },
+    /// How the practice loop works.
+    HowItWorks,
+    /// Anything else.
+    NotFound,
+}
+
+impl Route {
+    /// The path of this route relative to the site root, always ending in `/` (GitHub Pages redirects
+    /// a directory without it). The catalog is the empty path.
+    pub fn path(&self) -> String {
+        match self {
+            Route::Catalog => String::new(),
+            Route::Scenario { pack, slug } => format!("scenarios/{pack}/{slug}/"),
+            Route::HowItWorks => "how-it-works/".to_string(),
+            Route::NotFound => "404.html".to_string(),
+        }
+    }
+
+    /// Parses a path relative to the site root (leading and trailing slashes optional).
+    pub fn parse(path: &str) -> Route {
+        let trimmed = path.trim_matches('/');
+        let trimmed = trimmed.strip_suffix("index.html").unwrap_or(trimmed).trim_end_matches('/');
+        let parts: Vec<&str> = if trimmed.is_empty() {
+            Vec::new()
+        } else {
+            trimmed.split('/').collect()
+        };
+        match parts.as_slice() {
+            [] => Route::Catalog,
+            ["how-it-works"] => Route::HowItWorks,
+            ["scenarios", pack, slug] if is_slug(pack) && is_slug(slug) => Route::Scenario {
+                pack: (*pack).to_string(),
+                slug: (*slug).to_string(),
+            },
+            _ => Route::NotFound,
+        }
+    }
+
+    /// The `<base href>` a page at this route needs so that relative URLs resolve from the site root.
+    /// Every page but the 404 page is relative, so one build works wherever it is mounted; the 404
+    /// page is served at any unknown depth, so it needs the absolute mount path (`site_path`).
+    pub fn base_href(&self, site_path: &str) -> String {
+        let depth = self.path().matches('/').count();
+        if *self == Route::NotFound {
+            site_path.to_string()
+        } else if depth == 0 {
+            "./".to_string()
+        } else {
+            "../".repeat(depth)
+        }
+    }
+}
+
+/// Whether `s` is a valid pack id, scenario id or slug: lowercase ASCII letters, digits and single
+/// hyphens, starting with a letter.
+pub fn is_slug(s: &str) -> bool {
+    let mut prev_hyphen = true;
+    let starts_with_letter = s.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+    starts_with_letter
+        && !s.ends_with('-')
+        && s.chars().all(|c| {
+            let ok = c.is_ascii_lowercase() || c.is_ascii_digit() || (c == '-' && !prev_hyphen);
+            prev_hyphen = c == '-';
+            ok
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_round_trip() {
+        let routes = [
+            Route::Catalog,
+            Route::HowItWorks,
+            Route::Scenario { pack: "core".into(), slug: "regex-cpu".into() },
+        ];
+        for r in routes {
+            assert_eq!(Route::parse(&r.path()), r);
+            assert_eq!(Route::parse(&format!("/{}", r.path())), r);
+        }
+    }
+
+    #[test]
+    fn parse_accepts_missing_slash_and_index() {
+        assert_eq!(Route::parse("/how-it-works"), Route::HowItWorks);
+        assert_eq!(Route::parse("index.html"), Route::Catalog);
+        assert_eq!(
+            Route::parse("scenarios/core/x/index.html"),
+            Route::Scenario { pack: "core".into(), slug: "x".into() }
+        );
+    }
+
+    #[test]
+    fn unknown_paths_are_not_found() {
+        assert_eq!(Route::parse("scenarios/core"), Route::NotFound);
+        assert_eq!(Route::parse("scenarios/Core/x"), Route::NotFound);
+        assert_eq!(Route::parse("nope/"), Route::NotFound);
+    }
+
+    #[test]
+    fn base_href_climbs_to_root() {
+        assert_eq!(Route::Catalog.base_href("/r/"), "./");
+        assert_eq!(Route::HowItWorks.base_href("/r/"), "../");
+        let scenario = Route::Scenario { pack: "a".into(), slug: "b".into() };
+        assert_eq!(scenario.base_href("/r/"), "../../../");
+        assert_eq!(Route::NotFound.base_href("/r/"), "/r/");
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("regex-cpu-2019"));
+        assert!(!is_slug("Regex"));
+        assert!(!is_slug("a--b"));
+        assert!(!is_slug("-a"));
+        assert!(!is_slug("a-"));
+        assert!(!is_slug("1a"));
+        assert!(!is_slug(""));
+    }
+}

@@ -1,0 +1,62 @@
+//! The static site generator: writes a real HTML page for every route of a compiled site, plus
+//! its data files, into the folder Trunk built.
+
+pub mod html;
+pub mod pages;
+pub mod template;
+
+use crate::catalog::Filters;
+use crate::compiler::{output, CompiledSite};
+use crate::routes::Route;
+use std::path::Path;
+use template::PageParts;
+
+/// One page to write: its route, title, description and main content.
+struct PageSpec {
+    route: Route,
+    title: String,
+    description: String,
+    main: String,
+}
+
+/// Writes every page and data file of `site` below `out`, filling `template` (Trunk's index.html).
+/// `site_path` is the absolute path the site is served under (`/` or `/<repo>/`), needed only by
+/// the 404 page, which the host serves at any depth.
+pub fn write_site(site: &CompiledSite, template: &str, out: &Path, site_path: &str) -> Result<usize, Box<dyn std::error::Error>> {
+    template::check(template)?;
+    output::write_data(site, out)?;
+    let index = &site.index;
+    let mut specs = vec![
+        PageSpec { route: Route::Catalog, title: pages::title(&index.title, None), description: index.tagline.clone(), main: pages::catalog(index, &Filters::default()) },
+        PageSpec {
+            route: Route::HowItWorks,
+            title: pages::title(&index.title, Some("How it works")),
+            description: format!("How {} works: read a real incident, commit to your analysis, then compare it with a senior's rubric.", index.title),
+            main: pages::how_it_works(&site.how_it_works),
+        },
+        PageSpec { route: Route::NotFound, title: pages::title(&index.title, Some("Page not found")), description: index.tagline.clone(), main: pages::not_found() },
+    ];
+    for s in &site.scenarios {
+        specs.push(PageSpec {
+            route: Route::Scenario { pack: s.summary.pack.clone(), slug: s.summary.slug.clone() },
+            title: pages::title(&index.title, Some(&s.summary.title)),
+            description: s.summary.hook.clone(),
+            main: pages::scenario(&s.summary, &s.body),
+        });
+    }
+    for spec in &specs {
+        let body = pages::shell(&spec.route, &index.title, &spec.main);
+        let base = spec.route.base_href(site_path);
+        let html = template::render(template, &PageParts { title: &spec.title, description: &spec.description, base_href: &base, build: &index.build, body: &body })?;
+        let rel = match &spec.route {
+            Route::NotFound => "404.html".to_string(),
+            other => format!("{}index.html", other.path()),
+        };
+        let path = out.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, html)?;
+    }
+    Ok(specs.len())
+}
