@@ -22,15 +22,20 @@ impl Filters {
     pub fn from_query(query: &str) -> Filters {
         let mut f = Filters::default();
         for (key, value) in form_urlencoded::parse(query.trim_start_matches('?').as_bytes()) {
-            match key.as_ref() {
-                "q" => f.q = value.trim().to_string(),
-                "track" => f.track = Track::from_slug(&value),
-                "level" => f.level = Level::from_slug(&value),
-                "competency" => f.competency = Competency::from_slug(&value),
-                _ => {}
-            }
+            f.set(&key, &value);
         }
         f
+    }
+
+    /// Sets one filter by its form field name (`q`, `track`, `level`, `competency`).
+    pub fn set(&mut self, field: &str, value: &str) {
+        match field {
+            "q" => self.q = value.trim().to_string(),
+            "track" => self.track = Track::from_slug(value),
+            "level" => self.level = Level::from_slug(value),
+            "competency" => self.competency = Competency::from_slug(value),
+            _ => {}
+        }
     }
 
     /// The query string for these filters, without `?`; empty when nothing is filtered.

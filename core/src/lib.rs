@@ -4,6 +4,7 @@
 pub mod baked;
 pub mod catalog;
 pub mod routes;
+pub mod site_text;
 pub mod taxonomy;
 
 #[cfg(feature = "compiler")]

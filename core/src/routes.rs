@@ -66,6 +66,22 @@ impl Route {
     }
 }
 
+/// Where the site index lives, relative to the site root.
+pub const INDEX_PATH: &str = "data/index.json";
+/// Where the "how it works" page's content lives, relative to the site root.
+pub const HOW_IT_WORKS_PATH: &str = "data/how-it-works.json";
+
+/// The body file of a scenario, relative to the site root: next to its page.
+pub fn body_path(pack: &str, slug: &str) -> String {
+    format!("{}scenario.json", Route::Scenario { pack: pack.into(), slug: slug.into() }.path())
+}
+
+/// The rubric file of a scenario, relative to the site root. It is a file of its own so that the
+/// app fetches it only once the learner has committed.
+pub fn rubric_path(pack: &str, slug: &str) -> String {
+    format!("{}rubric.json", Route::Scenario { pack: pack.into(), slug: slug.into() }.path())
+}
+
 /// Whether `s` is a valid pack id, scenario id or slug: lowercase ASCII letters, digits and single
 /// hyphens, starting with a letter.
 pub fn is_slug(s: &str) -> bool {

@@ -17,13 +17,13 @@ enum Command {
     /// Validates every pack the site builds and prints each problem as `file:line:column: problem — fix`.
     Check {
         /// The content folder.
-        #[arg(long, default_value = "content")]
+        #[arg(long, env = "LEAP_CONTENT", default_value = "content")]
         content: PathBuf,
     },
     /// Compiles the content and writes every page and data file into a folder Trunk built.
     Build {
         /// The content folder.
-        #[arg(long, default_value = "content")]
+        #[arg(long, env = "LEAP_CONTENT", default_value = "content")]
         content: PathBuf,
         /// The folder holding Trunk's output (its index.html is the page template).
         #[arg(long, env = "TRUNK_STAGING_DIR")]

@@ -5,7 +5,7 @@
 
 use super::diagnostics::Diagnostic;
 use super::source::SourceFile;
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::{BTreeSet, HashMap};
 
 /// The Markdown extensions content may use.
@@ -216,13 +216,28 @@ pub fn render(
                 }
                 events.push(Event::Code(t));
             }
+            // Wide logs and tables scroll sideways on a phone; a scrollable region must be
+            // reachable by keyboard, so it gets a tab stop.
             Event::Start(Tag::CodeBlock(kind)) => {
                 in_code = true;
-                events.push(Event::Start(Tag::CodeBlock(kind)));
+                let lang = match &kind {
+                    CodeBlockKind::Fenced(info) => info.split([' ', ',']).next().unwrap_or("").to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{}\"", crate::site_text::escape(&lang)) };
+                events.push(Event::Html(format!("<pre tabindex=\"0\"><code{class}>").into()));
             }
             Event::End(TagEnd::CodeBlock) => {
                 in_code = false;
-                events.push(Event::End(TagEnd::CodeBlock));
+                events.push(Event::Html("</code></pre>\n".into()));
+            }
+            Event::Start(Tag::Table(align)) => {
+                events.push(Event::Html("<div class=\"table-wrap\" tabindex=\"0\">".into()));
+                events.push(Event::Start(Tag::Table(align)));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html("</div>\n".into()));
             }
             Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
                 if level == HeadingLevel::H1 {
@@ -472,7 +487,8 @@ mod tests {
         let r = Fixture::new().render(md);
         assert!(problems(&r).is_empty(), "{:?}", problems(&r));
         assert!(r.html.contains("<table>"));
-        assert!(r.html.contains("<code class=\"language-log\">ERROR x"));
+        assert!(r.html.contains("<pre tabindex=\"0\"><code class=\"language-log\">ERROR x"), "{}", r.html);
+        assert!(r.html.contains("<div class=\"table-wrap\" tabindex=\"0\"><table>"));
         assert!(r.html.contains("href=\"scenarios/core/x/#fn-situation-src\""), "{}", r.html);
         assert!(r.html.contains("<div class=\"footnote\" id=\"fn-situation-src\">"));
     }

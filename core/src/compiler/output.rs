@@ -2,23 +2,8 @@
 //! body, its rubric (a separate file, fetched only after the learner commits) and its files.
 
 use super::CompiledSite;
-use crate::routes::Route;
+use crate::routes::{body_path, rubric_path, Route, HOW_IT_WORKS_PATH, INDEX_PATH};
 use std::path::Path;
-
-/// Where the index lives, relative to the site root.
-pub const INDEX_PATH: &str = "data/index.json";
-/// Where the "how it works" page's content lives, relative to the site root.
-pub const HOW_IT_WORKS_PATH: &str = "data/how-it-works.json";
-
-/// The body file of a scenario, relative to the site root.
-pub fn body_path(pack: &str, slug: &str) -> String {
-    format!("{}scenario.json", Route::Scenario { pack: pack.into(), slug: slug.into() }.path())
-}
-
-/// The rubric file of a scenario, relative to the site root.
-pub fn rubric_path(pack: &str, slug: &str) -> String {
-    format!("{}rubric.json", Route::Scenario { pack: pack.into(), slug: slug.into() }.path())
-}
 
 /// A short hash of all baked content, so a new deploy never mixes with cached data of an old one.
 pub fn build_id(site: &CompiledSite) -> String {

@@ -1,7 +1,6 @@
 //! The static site generator: writes a real HTML page for every route of a compiled site, plus
 //! its data files, into the folder Trunk built.
 
-pub mod html;
 pub mod pages;
 pub mod template;
 
@@ -27,19 +26,19 @@ pub fn write_site(site: &CompiledSite, template: &str, out: &Path, site_path: &s
     output::write_data(site, out)?;
     let index = &site.index;
     let mut specs = vec![
-        PageSpec { route: Route::Catalog, title: pages::title(&index.title, None), description: index.tagline.clone(), main: pages::catalog(index, &Filters::default()) },
+        PageSpec { route: Route::Catalog, title: crate::site_text::title(&index.title, None), description: index.tagline.clone(), main: pages::catalog(index, &Filters::default()) },
         PageSpec {
             route: Route::HowItWorks,
-            title: pages::title(&index.title, Some("How it works")),
+            title: crate::site_text::title(&index.title, Some("How it works")),
             description: format!("How {} works: read a real incident, commit to your analysis, then compare it with a senior's rubric.", index.title),
             main: pages::how_it_works(&site.how_it_works),
         },
-        PageSpec { route: Route::NotFound, title: pages::title(&index.title, Some("Page not found")), description: index.tagline.clone(), main: pages::not_found() },
+        PageSpec { route: Route::NotFound, title: crate::site_text::title(&index.title, Some("Page not found")), description: index.tagline.clone(), main: pages::not_found() },
     ];
     for s in &site.scenarios {
         specs.push(PageSpec {
             route: Route::Scenario { pack: s.summary.pack.clone(), slug: s.summary.slug.clone() },
-            title: pages::title(&index.title, Some(&s.summary.title)),
+            title: crate::site_text::title(&index.title, Some(&s.summary.title)),
             description: s.summary.hook.clone(),
             main: pages::scenario(&s.summary, &s.body),
         });

@@ -2,10 +2,11 @@
 //! is a real file. The app's components render exactly this markup (a browser test compares them),
 //! so taking the page over shows no flash and no layout shift.
 
-use super::html::escape;
+use crate::site_text::escape;
 use crate::baked::{Prose, ScenarioBody, ScenarioSummary, SiteIndex};
 use crate::catalog::{count_label, filter_options, Filters};
 use crate::routes::Route;
+use crate::site_text::{competency_line, minutes_label, FOOTER};
 
 /// Header, main and footer around a page's main content.
 pub fn shell(route: &Route, site_title: &str, main: &str) -> String {
@@ -27,8 +28,6 @@ pub fn shell(route: &Route, site_title: &str, main: &str) -> String {
     )
 }
 
-/// The footer's promise, stated where every page shows it.
-pub const FOOTER: &str = "Your drafts and attempts stay in this browser. No tracking, no accounts, no server of ours.";
 
 /// A nav link's href: the catalog is `./` (the site root through `<base>`).
 fn nav_href(route: &Route) -> String {
@@ -62,10 +61,10 @@ pub fn catalog(index: &SiteIndex, filters: &Filters) -> String {
     let mut html = format!(
         "<div class=\"intro\"><h1>{}</h1><p class=\"tagline\">{}</p></div>\
          <form class=\"filters\" role=\"search\" aria-label=\"Filter scenarios\">\
-         <label class=\"filter filter-search\"><span>Search</span><input type=\"search\" name=\"q\" value=\"{}\" placeholder=\"regex, failover, feature flag…\" autocomplete=\"off\"></label>",
+         <label class=\"filter filter-search\"><span>Search</span><input type=\"search\" name=\"q\"{} placeholder=\"regex, failover, feature flag…\" autocomplete=\"off\"></label>",
         escape(&index.title),
         escape(&index.tagline),
-        escape(&filters.q),
+        if filters.q.is_empty() { String::new() } else { format!(" value=\"{}\"", escape(&filters.q)) },
     );
     html.push_str(&select("track", "Track", "All tracks", options.tracks.iter().map(|(t, n)| (t.slug(), t.label(), *n)).collect(), filters.track.map(|t| t.slug())));
     html.push_str(&select("level", "Level", "All levels", options.levels.iter().map(|(t, n)| (t.slug(), t.label(), *n)).collect(), filters.level.map(|t| t.slug())));
@@ -79,7 +78,7 @@ pub fn catalog(index: &SiteIndex, filters: &Filters) -> String {
     html.push_str("</form>");
     html.push_str(&format!("<p class=\"result-count\" role=\"status\">{}</p>", count_label(shown.len())));
     if shown.is_empty() {
-        html.push_str("<p class=\"empty\">No scenario matches these filters.</p>");
+        html.push_str("<p class=\"empty\">No scenario matches these filters. <a href=\"./\">Clear filters</a></p>");
     } else {
         html.push_str("<ul class=\"cards\">");
         for s in shown {
@@ -114,15 +113,6 @@ pub fn badges(s: &ScenarioSummary) -> String {
     )
 }
 
-/// "25 min".
-pub fn minutes_label(minutes: u32) -> String {
-    format!("{minutes} min")
-}
-
-/// The competencies, joined for one line.
-pub fn competency_line(s: &ScenarioSummary) -> String {
-    s.competencies.iter().map(|c| c.label()).collect::<Vec<_>>().join(" · ")
-}
 
 /// A scenario page's main content.
 pub fn scenario(s: &ScenarioSummary, body: &ScenarioBody) -> String {
@@ -171,12 +161,4 @@ pub fn not_found() -> String {
     "<article class=\"page\"><h1>Page not found</h1><p>There is no page at this address. It may have moved, or the link may be mistyped.</p>\
      <p><a href=\"./\">Browse all scenarios</a></p></article>"
         .to_string()
-}
-
-/// The `<title>` of a page.
-pub fn title(site_title: &str, page: Option<&str>) -> String {
-    match page {
-        Some(p) => format!("{p} — {site_title}"),
-        None => site_title.to_string(),
-    }
 }

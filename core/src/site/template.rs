@@ -1,7 +1,7 @@
 //! Fills Trunk's built `index.html` with one page: its title, description, base URL and body.
 //! Trunk owns the asset links (hashed names, the wasm loader); we only add around them.
 
-use super::html::escape;
+use crate::site_text::escape;
 
 /// The marker in `index.html` that the page body replaces.
 pub const BODY_MARKER: &str = "<!-- leap:page -->";

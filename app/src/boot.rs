@@ -1,0 +1,132 @@
+//! Start-up: load what the current page needs, render the app off-screen, and swap it in for the
+//! pre-rendered markup in one step, carrying over anything the reader already did on the static
+//! page (typed search text, chosen filters, focus, an opened disclosure).
+
+use crate::shell::App;
+use crate::site::{self, Store};
+use leap_core::catalog::Filters;
+use leap_core::routes::Route;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Boots the app on the current page.
+pub async fn start() {
+    let root = site::pin_base();
+    let base = site::router_base(&root);
+    let build = site::meta("leap-build").unwrap_or_default();
+    let index = match site::load_index(&build).await {
+        Ok(index) => index,
+        Err(message) => {
+            // The pre-rendered page stays readable; say why nothing is interactive.
+            show_boot_error(&message);
+            return;
+        }
+    };
+    let store = Store::new(index, base.clone());
+    let path = window().location().pathname().unwrap_or_default();
+    match Route::parse(path.strip_prefix(&base).unwrap_or(&path)) {
+        Route::Scenario { pack, slug } => store.load_body(&pack, &slug).await,
+        Route::HowItWorks => store.load_how_it_works().await,
+        Route::Catalog | Route::NotFound => {}
+    }
+    take_over(store);
+}
+
+/// What the reader did on the static page before the app arrived.
+struct Carried {
+    fields: Vec<(String, String)>,
+    focused: Option<(String, Option<u32>)>,
+    open_details: Vec<String>,
+}
+
+fn take_over(store: Store) {
+    let doc = document();
+    let Some(old) = doc.get_element_by_id("app") else { return };
+    let carried = carry(&old);
+    apply_to_url(&carried);
+    let Ok(fresh) = doc.create_element("div") else { return };
+    fresh.set_id("app");
+    let Ok(fresh) = fresh.dyn_into::<web_sys::HtmlElement>() else { return };
+    leptos::mount::mount_to(fresh.clone(), move || view! { <App store=store/> }).forget();
+    // Same task as the render: the browser never paints the page without either tree.
+    if old.replace_with_with_node_1(&fresh).is_ok() {
+        // Routes finish rendering in microtasks; an animation frame comes after them and
+        // before the next paint.
+        request_animation_frame(move || {
+            restore(&fresh, &carried);
+            fresh.set_attribute("data-ready", "").ok();
+        });
+    }
+}
+
+fn carry(old: &web_sys::Element) -> Carried {
+    let mut fields = Vec::new();
+    if let Ok(list) = old.query_selector_all("form.filters [name]") {
+        for i in 0..list.length() {
+            let node = list.item(i);
+            if let Some(input) = node.clone().and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                fields.push((input.name(), input.value()));
+            } else if let Some(select) = node.and_then(|n| n.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
+                fields.push((select.name(), select.value()));
+            }
+        }
+    }
+    let focused = document().active_element().filter(|el| old.contains(Some(el))).and_then(|el| {
+        let key = el.get_attribute("name").or_else(|| (!el.id().is_empty()).then(|| format!("#{}", el.id())))?;
+        let caret = el.dyn_ref::<web_sys::HtmlInputElement>().and_then(|i| i.selection_start().ok().flatten());
+        Some((key, caret))
+    });
+    let mut open_details = Vec::new();
+    if let Ok(list) = old.query_selector_all("details[open][id]") {
+        for i in 0..list.length() {
+            if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+                open_details.push(el.id());
+            }
+        }
+    }
+    Carried { fields, focused, open_details }
+}
+
+/// Filters chosen on the static catalog become the URL's query, which the app reads.
+fn apply_to_url(carried: &Carried) {
+    let mut filters = Filters::from_query(&window().location().search().unwrap_or_default());
+    for (field, value) in &carried.fields {
+        if !value.is_empty() {
+            filters.set(field, value);
+        }
+    }
+    if filters.is_empty() {
+        return;
+    }
+    if let Ok(history) = window().history() {
+        let path = window().location().pathname().unwrap_or_default();
+        history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}?{}", filters.to_query()))).ok();
+    }
+}
+
+fn restore(fresh: &web_sys::HtmlElement, carried: &Carried) {
+    for id in &carried.open_details {
+        if let Some(d) = fresh.query_selector(&format!("details#{id}")).ok().flatten().and_then(|e| e.dyn_into::<web_sys::HtmlDetailsElement>().ok()) {
+            d.set_open(true);
+        }
+    }
+    if let Some((name, caret)) = &carried.focused {
+        let selector = if let Some(id) = name.strip_prefix('#') { format!("#{id}") } else { format!("[name=\"{name}\"]") };
+        if let Some(el) = fresh.query_selector(&selector).ok().flatten().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            el.focus().ok();
+            if let (Some(input), Some(at)) = (el.dyn_ref::<web_sys::HtmlInputElement>(), caret) {
+                input.set_selection_range(*at, *at).ok();
+            }
+        }
+    }
+}
+
+fn show_boot_error(message: &str) {
+    let doc = document();
+    if let (Some(main), Ok(note)) = (doc.get_element_by_id("main"), doc.create_element("p")) {
+        note.set_class_name("boot-error");
+        note.set_attribute("role", "alert").ok();
+        note.set_text_content(Some(&format!("This page works as plain text, but its interactive parts could not start. {message}")));
+        main.prepend_with_node_1(&note).ok();
+    }
+}

@@ -1,0 +1,7 @@
+//! One module per page. Each renders exactly the markup the static generator wrote for it.
+
+pub mod badges;
+pub mod catalog;
+pub mod how_it_works;
+pub mod not_found;
+pub mod scenario;

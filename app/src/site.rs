@@ -1,0 +1,149 @@
+//! Where the site lives and how its baked data is loaded: the base URL every relative link and
+//! fetch resolves against, and a cache of the data files pages need.
+
+use leap_core::baked::{Prose, ScenarioBody, SiteIndex};
+use leap_core::routes::{body_path, HOW_IT_WORKS_PATH, INDEX_PATH};
+use leptos::prelude::*;
+use std::collections::HashMap;
+use std::sync::Arc;
+use wasm_bindgen::JsCast;
+
+/// The document's base URL (the site root), made absolute.
+///
+/// Pages ship a relative `<base href>` (`../../../`) so one build works at any mount path. The
+/// browser resolves it against the document URL, which client-side navigation changes; pinning it
+/// to the absolute URL once at start-up keeps every relative link and fetch pointing at the root.
+pub fn pin_base() -> String {
+    let doc = document();
+    let root = doc.base_uri().ok().flatten().unwrap_or_else(|| "/".to_string());
+    if let Some(base) = doc.query_selector("base").ok().flatten().and_then(|b| b.dyn_into::<web_sys::HtmlBaseElement>().ok()) {
+        base.set_href(&root);
+    }
+    root
+}
+
+/// The router's base: the path of the site root without its trailing slash (`""` or `/repo`).
+pub fn router_base(root: &str) -> String {
+    web_sys::Url::new(root).map(|u| u.pathname()).unwrap_or_default().trim_end_matches('/').to_string()
+}
+
+/// The content of a `<meta name=…>` tag of the page.
+pub fn meta(name: &str) -> Option<String> {
+    document()
+        .query_selector(&format!("meta[name=\"{name}\"]"))
+        .ok()
+        .flatten()
+        .and_then(|m| m.dyn_into::<web_sys::HtmlMetaElement>().ok())
+        .map(|m| m.content())
+}
+
+/// A data file that is loading, loaded, or failed to load.
+#[derive(Clone, Debug)]
+pub enum Load<T> {
+    /// Not here yet.
+    Loading,
+    /// Here.
+    Ready(T),
+    /// Could not be loaded; the message says why.
+    Failed(String),
+}
+
+/// The baked data the app has loaded, shared by every page.
+#[derive(Clone, Copy)]
+pub struct Store {
+    /// The site index, loaded before the app starts.
+    pub index: StoredValue<Arc<SiteIndex>>,
+    /// The router's base path.
+    pub base: StoredValue<String>,
+    bodies: RwSignal<HashMap<(String, String), Load<Arc<ScenarioBody>>>>,
+    how_it_works: RwSignal<Load<Arc<Prose>>>,
+}
+
+impl Store {
+    /// A store around a loaded index.
+    pub fn new(index: SiteIndex, base: String) -> Self {
+        Store {
+            index: StoredValue::new(Arc::new(index)),
+            base: StoredValue::new(base),
+            bodies: RwSignal::new(HashMap::new()),
+            how_it_works: RwSignal::new(Load::Loading),
+        }
+    }
+
+    /// A scenario's body, loading it on first use.
+    pub fn body(&self, pack: &str, slug: &str) -> Load<Arc<ScenarioBody>> {
+        let key = (pack.to_string(), slug.to_string());
+        if let Some(found) = self.bodies.with(|b| b.get(&key).cloned()) {
+            return found;
+        }
+        self.bodies.update_untracked(|b| {
+            b.insert(key.clone(), Load::Loading);
+        });
+        let store = *self;
+        leptos::task::spawn_local(async move { store.load_body(&key.0, &key.1).await });
+        Load::Loading
+    }
+
+    /// Loads a scenario's body and keeps it.
+    pub async fn load_body(&self, pack: &str, slug: &str) {
+        let url = self.data_url(&body_path(pack, slug));
+        let result = fetch_json::<ScenarioBody>(&url).await;
+        let key = (pack.to_string(), slug.to_string());
+        self.bodies.update(|b| {
+            b.insert(key, result.map(|v| Load::Ready(Arc::new(v))).unwrap_or_else(Load::Failed));
+        });
+    }
+
+    /// Forgets a failed body so the next read retries.
+    pub fn retry_body(&self, pack: &str, slug: &str) {
+        self.bodies.update(|b| {
+            b.remove(&(pack.to_string(), slug.to_string()));
+        });
+    }
+
+    /// The "how it works" page, loading it on first use.
+    pub fn how_it_works(&self) -> Load<Arc<Prose>> {
+        let current = self.how_it_works.get();
+        if matches!(current, Load::Loading) {
+            let store = *self;
+            leptos::task::spawn_local(async move { store.load_how_it_works().await });
+        }
+        current
+    }
+
+    /// Loads the "how it works" page and keeps it.
+    pub async fn load_how_it_works(&self) {
+        if matches!(self.how_it_works.get_untracked(), Load::Ready(_)) {
+            return;
+        }
+        let result = fetch_json::<Prose>(&self.data_url(HOW_IT_WORKS_PATH)).await;
+        self.how_it_works.set(result.map(|v| Load::Ready(Arc::new(v))).unwrap_or_else(Load::Failed));
+    }
+
+    /// A data file's URL with the build id, so a new deploy never reads an old cached file.
+    fn data_url(&self, path: &str) -> String {
+        data_url(path, &self.index.with_value(|i| i.build.clone()))
+    }
+}
+
+/// `path?v=build`.
+pub fn data_url(path: &str, build: &str) -> String {
+    format!("{path}?v={build}")
+}
+
+/// Loads the site index.
+pub async fn load_index(build: &str) -> Result<SiteIndex, String> {
+    fetch_json(&data_url(INDEX_PATH, build)).await
+}
+
+/// Fetches and parses a JSON file of the site, with a message a reader can act on when it fails.
+pub async fn fetch_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, String> {
+    let response = gloo_net::http::Request::get(url)
+        .send()
+        .await
+        .map_err(|_| "The network request failed. Check your connection and try again.".to_string())?;
+    if !response.ok() {
+        return Err(format!("The site answered {} for {url}. Reload the page; if it persists, the site may be mid-deploy.", response.status()));
+    }
+    response.json::<T>().await.map_err(|_| format!("{url} is not in the format this version of the site expects. Reload the page."))
+}

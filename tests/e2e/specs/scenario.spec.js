@@ -1,0 +1,88 @@
+// Scenario pages: open from the catalog without a reload, load directly from a deep link,
+// read without JavaScript, and show situation, artifacts, the ask and the primer.
+import { test, expect, siteIndex, ready } from "./fixtures.js";
+
+const index = siteIndex();
+const first = index.scenarios[0];
+const firstPath = `scenarios/${first.pack}/${first.slug}/`;
+
+test("opens from the catalog by client-side navigation", async ({ page }) => {
+  await page.goto("./");
+  await ready(page);
+  await page.evaluate(() => (window.__sameDocument = true));
+  await page.locator(`.card h2 a[href="${firstPath}"]`).click();
+  await expect(page).toHaveURL(new RegExp(`${firstPath}$`));
+  await expect(page.locator("h1")).toHaveText(first.title);
+  await expect(page).toHaveTitle(`${first.title} — ${index.title}`);
+  await expect(page.locator("#situation")).toHaveText("Situation");
+  await expect(page.locator(".artifact h3").first()).toBeVisible();
+  await expect(page.locator("#the-ask")).toHaveText("The ask");
+  expect(await page.evaluate(() => window.__sameDocument)).toBe(true);
+
+  await page.getByRole("link", { name: "Scenarios" }).first().click();
+  await expect(page.locator(".cards > li")).toHaveCount(index.scenarios.length);
+  expect(await page.evaluate(() => window.__sameDocument)).toBe(true);
+});
+
+test("every scenario's deep link is a real page with its own title and description", async ({ page, request }) => {
+  for (const s of index.scenarios) {
+    const response = await request.get(`scenarios/${s.pack}/${s.slug}/`);
+    expect(response.status(), s.slug).toBe(200);
+    const html = await response.text();
+    expect(html).toContain(`<title>${escapeHtml(s.title)} — ${escapeHtml(index.title)}</title>`);
+    expect(html).toContain(`<meta name="description" content="${escapeHtml(s.hook)}">`);
+    expect(html).toContain('id="situation"');
+  }
+  const response = await page.goto(firstPath);
+  expect(response.status()).toBe(200);
+  await ready(page);
+  await expect(page.locator("h1")).toHaveText(first.title);
+});
+
+test("a directory link without its slash is redirected, like GitHub Pages", async ({ page }) => {
+  const response = await page.goto(firstPath.replace(/\/$/, ""));
+  expect(response.status()).toBe(200);
+  await expect(page).toHaveURL(new RegExp(`${firstPath}$`));
+  await ready(page);
+});
+
+test("reads without JavaScript", async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false, baseURL });
+  const page = await context.newPage();
+  await page.goto(firstPath);
+  await expect(page.locator("h1")).toHaveText(first.title);
+  await expect(page.locator(".artifact").first()).toBeVisible();
+  await expect(page.locator("#the-ask + .prose")).not.toBeEmpty();
+  await context.close();
+});
+
+test("the primer sits behind a disclosure", async ({ page }) => {
+  const withPrimer = [];
+  for (const s of index.scenarios) {
+    const body = await (await page.request.get(`scenarios/${s.pack}/${s.slug}/scenario.json?v=${index.build}`)).json();
+    if (body.primer) withPrimer.push(s);
+  }
+  test.skip(withPrimer.length === 0, "no scenario has a primer");
+  const s = withPrimer[0];
+  await page.goto(`scenarios/${s.pack}/${s.slug}/`);
+  await ready(page);
+  const primer = page.locator("details.primer");
+  await expect(primer).not.toHaveAttribute("open", "");
+  await primer.locator("summary").click();
+  await expect(primer).toHaveAttribute("open", "");
+  await expect(primer.locator(".prose")).toBeVisible();
+});
+
+test("an unknown scenario in a known shape shows not found", async ({ page }) => {
+  const response = await page.goto(`scenarios/${first.pack}/no-such-scenario/`);
+  expect(response.status()).toBe(404);
+  await expect(page.locator("h1")).toHaveText("Page not found");
+  await ready(page);
+  await expect(page.locator("h1")).toHaveText("Page not found");
+  await page.getByRole("link", { name: "Browse all scenarios" }).click();
+  await expect(page.locator(".cards > li")).toHaveCount(index.scenarios.length);
+});
+
+function escapeHtml(s) {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
