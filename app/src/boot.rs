@@ -2,15 +2,27 @@
 //! pre-rendered markup in one step, carrying over anything the reader already did on the static
 //! page (typed search text, chosen filters, focus, an opened disclosure).
 
-use crate::shell::App;
+use crate::shell::{App, RouteTable};
 use crate::site::{self, Store};
 use leap_core::catalog::Filters;
-use leap_core::routes::Route;
+use leap_core::routes::{Bundle, Route};
 use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-/// Boots the app on the current page.
-pub async fn start() {
+/// Loads what a page of the bundle needs before the app takes it over, so the first render
+/// matches the pre-rendered page. Each bundle passes its own, so neither carries the other's.
+pub type Preload = fn(Store, Route) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
+
+/// Starts a bundle on the current page; `routes` is the bundle's route table.
+pub fn run(bundle: Bundle, routes: RouteTable, preload: Preload) {
+    // Panic messages in the console in debug builds; release builds stay small.
+    #[cfg(debug_assertions)]
+    console_error_panic_hook::set_once();
+    wasm_bindgen_futures::spawn_local(start(bundle, routes, preload));
+}
+
+async fn start(bundle: Bundle, routes: RouteTable, preload: Preload) {
     let root = site::pin_base();
     let base = site::router_base(&root);
     let build = site::meta("leap-build").unwrap_or_default();
@@ -23,13 +35,46 @@ pub async fn start() {
         }
     };
     let store = Store::new(index, base.clone());
+    leave_foreign_links_to_the_browser(bundle, base.clone());
     let path = window().location().pathname().unwrap_or_default();
-    match Route::parse(path.strip_prefix(&base).unwrap_or(&path)) {
-        Route::Scenario { pack, slug } => store.load_body(&pack, &slug).await,
-        Route::HowItWorks => store.load_how_it_works().await,
-        Route::Catalog | Route::NotFound => {}
-    }
-    take_over(store);
+    preload(
+        store,
+        Route::parse(path.strip_prefix(&base).unwrap_or(&path)),
+    )
+    .await;
+    take_over(store, routes);
+}
+
+/// Links to pages of the other bundle must be ordinary page loads: stop the click before the
+/// router (a bubbling listener on `window`) sees it, and the browser navigates.
+fn leave_foreign_links_to_the_browser(bundle: Bundle, base: String) {
+    let listener = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
+        let Some(anchor) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("a[href]").ok().flatten())
+        else {
+            return;
+        };
+        let Some(href) = anchor
+            .dyn_ref::<web_sys::HtmlAnchorElement>()
+            .map(|a| a.href())
+        else {
+            return;
+        };
+        let Ok(url) = web_sys::Url::new(&href) else {
+            return;
+        };
+        let same_site = url.origin() == window().location().origin().unwrap_or_default()
+            && url.pathname().starts_with(&base);
+        if same_site && Route::parse(&url.pathname()[base.len()..]).bundle() != bundle {
+            ev.stop_propagation();
+        }
+    });
+    window()
+        .add_event_listener_with_callback_and_bool("click", listener.as_ref().unchecked_ref(), true)
+        .ok();
+    listener.forget();
 }
 
 /// What the reader did on the static page before the app arrived.
@@ -39,15 +84,25 @@ struct Carried {
     open_details: Vec<String>,
 }
 
-fn take_over(store: Store) {
+fn take_over(store: Store, routes: RouteTable) {
     let doc = document();
-    let Some(old) = doc.get_element_by_id("app") else { return };
+    let Some(old) = doc.get_element_by_id("app") else {
+        return;
+    };
     let carried = carry(&old);
     apply_to_url(&carried);
-    let Ok(fresh) = doc.create_element("div") else { return };
+    let Ok(fresh) = doc.create_element("div") else {
+        return;
+    };
     fresh.set_id("app");
-    let Ok(fresh) = fresh.dyn_into::<web_sys::HtmlElement>() else { return };
-    leptos::mount::mount_to(fresh.clone(), move || view! { <App store=store/> }).forget();
+    let Ok(fresh) = fresh.dyn_into::<web_sys::HtmlElement>() else {
+        return;
+    };
+    leptos::mount::mount_to(
+        fresh.clone(),
+        move || view! { <App store=store routes=routes/> },
+    )
+    .forget();
     // Same task as the render: the browser never paints the page without either tree.
     if old.replace_with_with_node_1(&fresh).is_ok() {
         // Routes finish rendering in microtasks; an animation frame comes after them and
@@ -64,27 +119,46 @@ fn carry(old: &web_sys::Element) -> Carried {
     if let Ok(list) = old.query_selector_all("form.filters [name]") {
         for i in 0..list.length() {
             let node = list.item(i);
-            if let Some(input) = node.clone().and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+            if let Some(input) = node
+                .clone()
+                .and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
+            {
                 fields.push((input.name(), input.value()));
-            } else if let Some(select) = node.and_then(|n| n.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
+            } else if let Some(select) =
+                node.and_then(|n| n.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            {
                 fields.push((select.name(), select.value()));
             }
         }
     }
-    let focused = document().active_element().filter(|el| old.contains(Some(el))).and_then(|el| {
-        let key = el.get_attribute("name").or_else(|| (!el.id().is_empty()).then(|| format!("#{}", el.id())))?;
-        let caret = el.dyn_ref::<web_sys::HtmlInputElement>().and_then(|i| i.selection_start().ok().flatten());
-        Some((key, caret))
-    });
+    let focused = document()
+        .active_element()
+        .filter(|el| old.contains(Some(el)))
+        .and_then(|el| {
+            let key = el
+                .get_attribute("name")
+                .or_else(|| (!el.id().is_empty()).then(|| format!("#{}", el.id())))?;
+            let caret = el
+                .dyn_ref::<web_sys::HtmlInputElement>()
+                .and_then(|i| i.selection_start().ok().flatten());
+            Some((key, caret))
+        });
     let mut open_details = Vec::new();
     if let Ok(list) = old.query_selector_all("details[open][id]") {
         for i in 0..list.length() {
-            if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+            if let Some(el) = list
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            {
                 open_details.push(el.id());
             }
         }
     }
-    Carried { fields, focused, open_details }
+    Carried {
+        fields,
+        focused,
+        open_details,
+    }
 }
 
 /// Filters chosen on the static catalog become the URL's query, which the app reads.
@@ -100,19 +174,39 @@ fn apply_to_url(carried: &Carried) {
     }
     if let Ok(history) = window().history() {
         let path = window().location().pathname().unwrap_or_default();
-        history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}?{}", filters.to_query()))).ok();
+        history
+            .replace_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&format!("{path}?{}", filters.to_query())),
+            )
+            .ok();
     }
 }
 
 fn restore(fresh: &web_sys::HtmlElement, carried: &Carried) {
     for id in &carried.open_details {
-        if let Some(d) = fresh.query_selector(&format!("details#{id}")).ok().flatten().and_then(|e| e.dyn_into::<web_sys::HtmlDetailsElement>().ok()) {
+        if let Some(d) = fresh
+            .query_selector(&format!("details#{id}"))
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+        {
             d.set_open(true);
         }
     }
     if let Some((name, caret)) = &carried.focused {
-        let selector = if let Some(id) = name.strip_prefix('#') { format!("#{id}") } else { format!("[name=\"{name}\"]") };
-        if let Some(el) = fresh.query_selector(&selector).ok().flatten().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let selector = if let Some(id) = name.strip_prefix('#') {
+            format!("#{id}")
+        } else {
+            format!("[name=\"{name}\"]")
+        };
+        if let Some(el) = fresh
+            .query_selector(&selector)
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
             el.focus().ok();
             if let (Some(input), Some(at)) = (el.dyn_ref::<web_sys::HtmlInputElement>(), caret) {
                 input.set_selection_range(*at, *at).ok();
@@ -126,7 +220,9 @@ fn show_boot_error(message: &str) {
     if let (Some(main), Ok(note)) = (doc.get_element_by_id("main"), doc.create_element("p")) {
         note.set_class_name("boot-error");
         note.set_attribute("role", "alert").ok();
-        note.set_text_content(Some(&format!("This page works as plain text, but its interactive parts could not start. {message}")));
+        note.set_text_content(Some(&format!(
+            "This page works as plain text, but its interactive parts could not start. {message}"
+        )));
         main.prepend_with_node_1(&note).ok();
     }
 }

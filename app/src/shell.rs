@@ -1,23 +1,24 @@
 //! The app's frame: the router, the header and footer every page shares, and the route table.
 //! Markup mirrors `leap_core::site::pages::shell` exactly.
 
-use crate::pages::{catalog::Catalog, how_it_works::HowItWorks, not_found::NotFound, scenario::ScenarioPage};
 use crate::site::Store;
 use leap_core::routes::Route as SiteRoute;
 use leap_core::site_text::FOOTER;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::Router;
 use leptos_router::hooks::use_location;
-use leptos_router::path;
+use wasm_bindgen::JsCast;
 
-/// The whole app, given the loaded store.
+/// A bundle's `<Routes>`: each bundle names only the pages it serves.
+pub type RouteTable = fn() -> AnyView;
+
+/// The whole app, given the loaded store and the bundle's routes.
 #[component]
-pub fn App(store: Store) -> impl IntoView {
+pub fn App(store: Store, routes: RouteTable) -> impl IntoView {
     provide_context(store);
     view! {
         <Router base=store.base.get_value()>
-            <Shell/>
+            <Shell routes=routes/>
         </Router>
     }
 }
@@ -34,7 +35,7 @@ pub fn current_route() -> Memo<SiteRoute> {
 }
 
 #[component]
-fn Shell() -> impl IntoView {
+fn Shell(routes: RouteTable) -> impl IntoView {
     let store = expect_context::<Store>();
     let route = current_route();
     let title = store.index.with_value(|i| i.title.clone());
@@ -48,7 +49,10 @@ fn Shell() -> impl IntoView {
     };
     // Moving focus, not only scrolling, is what makes a skip link useful to keyboard users.
     let skip_to_main = |ev: leptos::ev::MouseEvent| {
-        if let Some(main) = document().get_element_by_id("main").and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok()) {
+        if let Some(main) = document()
+            .get_element_by_id("main")
+            .and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok())
+        {
             ev.prevent_default();
             main.focus().ok();
             main.scroll_into_view();
@@ -63,13 +67,7 @@ fn Shell() -> impl IntoView {
                 <a href="how-it-works/" aria-current=current(SiteRoute::HowItWorks)>"How it works"</a>
             </nav>
         </header>
-        <main id="main" tabindex="-1">
-            <Routes fallback=|| view! { <NotFound/> }>
-                <Route path=path!("/") view=Catalog/>
-                <Route path=path!("/how-it-works") view=HowItWorks/>
-                <Route path=path!("/scenarios/:pack/:slug") view=ScenarioPage/>
-            </Routes>
-        </main>
+        <main id="main" tabindex="-1">{routes()}</main>
         <footer class="site-footer"><p>{FOOTER}</p></footer>
     }
 }

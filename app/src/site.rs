@@ -15,8 +15,17 @@ use wasm_bindgen::JsCast;
 /// to the absolute URL once at start-up keeps every relative link and fetch pointing at the root.
 pub fn pin_base() -> String {
     let doc = document();
-    let root = doc.base_uri().ok().flatten().unwrap_or_else(|| "/".to_string());
-    if let Some(base) = doc.query_selector("base").ok().flatten().and_then(|b| b.dyn_into::<web_sys::HtmlBaseElement>().ok()) {
+    let root = doc
+        .base_uri()
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| "/".to_string());
+    if let Some(base) = doc
+        .query_selector("base")
+        .ok()
+        .flatten()
+        .and_then(|b| b.dyn_into::<web_sys::HtmlBaseElement>().ok())
+    {
         base.set_href(&root);
     }
     root
@@ -24,7 +33,11 @@ pub fn pin_base() -> String {
 
 /// The router's base: the path of the site root without its trailing slash (`""` or `/repo`).
 pub fn router_base(root: &str) -> String {
-    web_sys::Url::new(root).map(|u| u.pathname()).unwrap_or_default().trim_end_matches('/').to_string()
+    web_sys::Url::new(root)
+        .map(|u| u.pathname())
+        .unwrap_or_default()
+        .trim_end_matches('/')
+        .to_string()
 }
 
 /// The content of a `<meta name=…>` tag of the page.
@@ -48,6 +61,9 @@ pub enum Load<T> {
     Failed(String),
 }
 
+/// Scenario bodies by (pack, slug).
+type Bodies = HashMap<(String, String), Load<Arc<ScenarioBody>>>;
+
 /// The baked data the app has loaded, shared by every page.
 #[derive(Clone, Copy)]
 pub struct Store {
@@ -55,7 +71,7 @@ pub struct Store {
     pub index: StoredValue<Arc<SiteIndex>>,
     /// The router's base path.
     pub base: StoredValue<String>,
-    bodies: RwSignal<HashMap<(String, String), Load<Arc<ScenarioBody>>>>,
+    bodies: RwSignal<Bodies>,
     how_it_works: RwSignal<Load<Arc<Prose>>>,
 }
 
@@ -90,7 +106,12 @@ impl Store {
         let result = fetch_json::<ScenarioBody>(&url).await;
         let key = (pack.to_string(), slug.to_string());
         self.bodies.update(|b| {
-            b.insert(key, result.map(|v| Load::Ready(Arc::new(v))).unwrap_or_else(Load::Failed));
+            b.insert(
+                key,
+                result
+                    .map(|v| Load::Ready(Arc::new(v)))
+                    .unwrap_or_else(Load::Failed),
+            );
         });
     }
 
@@ -117,7 +138,11 @@ impl Store {
             return;
         }
         let result = fetch_json::<Prose>(&self.data_url(HOW_IT_WORKS_PATH)).await;
-        self.how_it_works.set(result.map(|v| Load::Ready(Arc::new(v))).unwrap_or_else(Load::Failed));
+        self.how_it_works.set(
+            result
+                .map(|v| Load::Ready(Arc::new(v)))
+                .unwrap_or_else(Load::Failed),
+        );
     }
 
     /// A data file's URL with the build id, so a new deploy never reads an old cached file.
@@ -141,9 +166,13 @@ pub async fn fetch_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, 
     let response = gloo_net::http::Request::get(url)
         .send()
         .await
-        .map_err(|_| "The network request failed. Check your connection and try again.".to_string())?;
+        .map_err(|_| {
+            "The network request failed. Check your connection and try again.".to_string()
+        })?;
     if !response.ok() {
         return Err(format!("The site answered {} for {url}. Reload the page; if it persists, the site may be mid-deploy.", response.status()));
     }
-    response.json::<T>().await.map_err(|_| format!("{url} is not in the format this version of the site expects. Reload the page."))
+    response.json::<T>().await.map_err(|_| {
+        format!("{url} is not in the format this version of the site expects. Reload the page.")
+    })
 }

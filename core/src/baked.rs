@@ -13,8 +13,6 @@ pub struct SiteIndex {
     pub tagline: String,
     /// A hash of all baked content; the client adds it to data URLs to defeat stale caches.
     pub build: String,
-    /// The packs this site was built with, in catalog order.
-    pub packs: Vec<PackInfo>,
     /// Every scenario of every built pack, in catalog order.
     pub scenarios: Vec<ScenarioSummary>,
 }

@@ -58,25 +58,40 @@ impl Filters {
 
     /// Whether nothing is filtered.
     pub fn is_empty(&self) -> bool {
-        self.q.trim().is_empty() && self.track.is_none() && self.level.is_none() && self.competency.is_none()
+        self.q.trim().is_empty()
+            && self.track.is_none()
+            && self.level.is_none()
+            && self.competency.is_none()
     }
 
     /// Whether a scenario passes these filters.
     pub fn matches(&self, s: &ScenarioSummary) -> bool {
         if self.track.is_some_and(|t| t != s.track)
             || self.level.is_some_and(|l| l != s.level)
-            || self.competency.is_some_and(|c| !s.competencies.contains(&c))
+            || self
+                .competency
+                .is_some_and(|c| !s.competencies.contains(&c))
         {
             return false;
         }
         let haystack = search_text(s);
-        fold(&self.q).split_whitespace().all(|word| haystack.contains(word))
+        fold(&self.q)
+            .split_whitespace()
+            .all(|word| haystack.contains(word))
     }
 }
 
 /// Everything a scenario can be found by, folded for matching.
 fn search_text(s: &ScenarioSummary) -> String {
-    let mut text = format!("{} {} {} {} {} {}", s.title, s.hook, s.track.label(), s.level.label(), s.kind.label(), s.tags.join(" "));
+    let mut text = format!(
+        "{} {} {} {} {} {}",
+        s.title,
+        s.hook,
+        s.track.label(),
+        s.level.label(),
+        s.kind.label(),
+        s.tags.join(" ")
+    );
     for c in &s.competencies {
         text.push(' ');
         text.push_str(c.label());
@@ -84,20 +99,23 @@ fn search_text(s: &ScenarioSummary) -> String {
     fold(&text)
 }
 
-/// Lowercases and strips the accents search most often meets, so "resume" finds "résumé".
+/// Lowercases and strips the accents search most often meets, so "resume" finds "Résumé".
+/// ASCII case folding plus a Latin-1 accent map on purpose: `char::to_lowercase` would ship
+/// the whole Unicode case table (about 20 KB) in the wasm for a catalog search.
 fn fold(s: &str) -> String {
     s.chars()
-        .flat_map(char::to_lowercase)
         .map(|c| match c {
-            'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
-            'è' | 'é' | 'ê' | 'ë' => 'e',
-            'ì' | 'í' | 'î' | 'ï' => 'i',
-            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
-            'ù' | 'ú' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
-            'ñ' => 'n',
+            'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' | 'À' | 'Á' | 'Â' | 'Ä' | 'Ã' | 'Å' => {
+                'a'
+            }
+            'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => 'i',
+            'ò' | 'ó' | 'ô' | 'ö' | 'õ' | 'Ò' | 'Ó' | 'Ô' | 'Ö' | 'Õ' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => 'u',
+            'ç' | 'Ç' => 'c',
+            'ñ' | 'Ñ' => 'n',
             '-' | '/' | '_' => ' ',
-            other => other,
+            other => other.to_ascii_lowercase(),
         })
         .collect()
 }
@@ -115,7 +133,11 @@ pub struct FilterOptions {
 
 /// Computes the filter choices for an index.
 pub fn filter_options(index: &SiteIndex) -> FilterOptions {
-    fn count<T: Copy + PartialEq>(all: &[T], has: impl Fn(&ScenarioSummary, T) -> bool, index: &SiteIndex) -> Vec<(T, usize)> {
+    fn count<T: Copy + PartialEq>(
+        all: &[T],
+        has: impl Fn(&ScenarioSummary, T) -> bool,
+        index: &SiteIndex,
+    ) -> Vec<(T, usize)> {
         all.iter()
             .map(|v| (*v, index.scenarios.iter().filter(|s| has(s, *v)).count()))
             .filter(|(_, n)| *n > 0)
@@ -160,8 +182,16 @@ mod tests {
 
     #[test]
     fn query_round_trip() {
-        let f = Filters { q: "regex cpu".into(), track: Some(Track::DevopsSre), level: None, competency: Some(Competency::Mentoring) };
-        assert_eq!(f.to_query(), "q=regex+cpu&track=devops-sre&competency=mentoring");
+        let f = Filters {
+            q: "regex cpu".into(),
+            track: Some(Track::DevopsSre),
+            level: None,
+            competency: Some(Competency::Mentoring),
+        };
+        assert_eq!(
+            f.to_query(),
+            "q=regex+cpu&track=devops-sre&competency=mentoring"
+        );
         assert_eq!(Filters::from_query(&format!("?{}", f.to_query())), f);
         assert_eq!(Filters::from_query("track=nope&x=1"), Filters::default());
         assert!(Filters::from_query("q=+").is_empty());
@@ -170,14 +200,25 @@ mod tests {
     #[test]
     fn search_matches_all_words_across_fields() {
         let s = summary("Résumé of a bad deploy", Track::Backend, &["feature-flags"]);
-        let f = |q: &str| Filters { q: q.into(), ..Filters::default() };
+        let f = |q: &str| Filters {
+            q: q.into(),
+            ..Filters::default()
+        };
         assert!(f("resume").matches(&s));
         assert!(f("feature flags backend").matches(&s));
         assert!(f("cross-cutting").matches(&s));
         assert!(f("DEPLOY fire").matches(&s));
         assert!(!f("deploy frontend").matches(&s));
-        assert!(!Filters { track: Some(Track::Frontend), ..Filters::default() }.matches(&s));
-        assert!(Filters { competency: Some(Competency::CrossCuttingOwnership), ..Filters::default() }.matches(&s));
+        assert!(!Filters {
+            track: Some(Track::Frontend),
+            ..Filters::default()
+        }
+        .matches(&s));
+        assert!(Filters {
+            competency: Some(Competency::CrossCuttingOwnership),
+            ..Filters::default()
+        }
+        .matches(&s));
     }
 
     #[test]
@@ -186,8 +227,11 @@ mod tests {
             title: "t".into(),
             tagline: "t".into(),
             build: "b".into(),
-            packs: vec![],
-            scenarios: vec![summary("A", Track::Backend, &[]), summary("B", Track::Backend, &[]), summary("C", Track::Frontend, &[])],
+            scenarios: vec![
+                summary("A", Track::Backend, &[]),
+                summary("B", Track::Backend, &[]),
+                summary("C", Track::Frontend, &[]),
+            ],
         };
         let o = filter_options(&index);
         assert_eq!(o.tracks, [(Track::Frontend, 1), (Track::Backend, 2)]);

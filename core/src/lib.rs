@@ -3,6 +3,7 @@
 
 pub mod baked;
 pub mod catalog;
+pub mod markup;
 pub mod routes;
 pub mod site_text;
 pub mod taxonomy;

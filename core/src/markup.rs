@@ -1,17 +1,23 @@
-//! The HTML of every page, pre-rendered so a page is readable before the wasm loads and a deep link
-//! is a real file. The app's components render exactly this markup (a browser test compares them),
-//! so taking the page over shows no flash and no layout shift.
+//! The HTML of every page. The static generator writes it into a file per route, so a page is
+//! readable before the wasm loads and a deep link is a real file; the app sets the same strings as
+//! the content of the same elements, so taking a page over changes nothing on screen (a browser
+//! test compares the two). Interactive parts (filters, navigation) are the app's own components,
+//! mirroring the markup here.
 
-use crate::site_text::escape;
 use crate::baked::{Prose, ScenarioBody, ScenarioSummary, SiteIndex};
 use crate::catalog::{count_label, filter_options, Filters};
 use crate::routes::Route;
+use crate::site_text::escape;
 use crate::site_text::{competency_line, minutes_label, FOOTER};
 
 /// Header, main and footer around a page's main content.
 pub fn shell(route: &Route, site_title: &str, main: &str) -> String {
     let nav = |target: Route, label: &str| {
-        let current = if target == *route { " aria-current=\"page\"" } else { "" };
+        let current = if target == *route {
+            " aria-current=\"page\""
+        } else {
+            ""
+        };
         format!("<a href=\"{}\"{current}>{label}</a>", nav_href(&target))
     };
     format!(
@@ -27,7 +33,6 @@ pub fn shell(route: &Route, site_title: &str, main: &str) -> String {
         footer = FOOTER,
     )
 }
-
 
 /// A nav link's href: the catalog is `./` (the site root through `<base>`).
 fn nav_href(route: &Route) -> String {
@@ -47,46 +52,108 @@ fn skip_href(route: &Route) -> String {
 
 /// The catalog's main content, with every scenario listed (filters apply once the app runs).
 pub fn catalog(index: &SiteIndex, filters: &Filters) -> String {
+    let shown: Vec<&ScenarioSummary> = index
+        .scenarios
+        .iter()
+        .filter(|s| filters.matches(s))
+        .collect();
+    let list = if shown.is_empty() {
+        format!("<p class=\"empty\">{EMPTY_CATALOG_INNER}</p>")
+    } else {
+        format!(
+            "<ul class=\"cards\">{}</ul>",
+            card_items(shown.iter().copied())
+        )
+    };
+    format!(
+        "<div class=\"intro\">{}</div><form class=\"filters\" role=\"search\" aria-label=\"Filter scenarios\">{}</form>\
+         <p class=\"result-count\" role=\"status\">{}</p>{list}",
+        catalog_intro_inner(index),
+        filter_controls(index, filters),
+        count_label(shown.len()),
+    )
+}
+
+/// The catalog's heading and tagline.
+pub fn catalog_intro_inner(index: &SiteIndex) -> String {
+    format!(
+        "<h1>{}</h1><p class=\"tagline\">{}</p>",
+        escape(&index.title),
+        escape(&index.tagline)
+    )
+}
+
+/// The filter form's controls: a search box and one select per filter, offering only values
+/// some scenario has.
+pub fn filter_controls(index: &SiteIndex, filters: &Filters) -> String {
     let options = filter_options(index);
-    let select = |name: &str, label: &str, all: &str, opts: Vec<(&str, &str, usize)>, chosen: Option<&str>| {
+    let select = |name: &str,
+                  label: &str,
+                  all: &str,
+                  opts: Vec<(&str, &str, usize)>,
+                  chosen: Option<&str>| {
         let mut s = format!("<label class=\"filter\"><span>{label}</span><select name=\"{name}\"><option value=\"\">{all}</option>");
         for (slug, text, n) in opts {
-            let sel = if chosen == Some(slug) { " selected" } else { "" };
-            s.push_str(&format!("<option value=\"{slug}\"{sel}>{} ({n})</option>", escape(text)));
+            let sel = if chosen == Some(slug) {
+                " selected"
+            } else {
+                ""
+            };
+            s.push_str(&format!(
+                "<option value=\"{slug}\"{sel}>{} ({n})</option>",
+                escape(text)
+            ));
         }
         s.push_str("</select></label>");
         s
     };
-    let shown: Vec<&ScenarioSummary> = index.scenarios.iter().filter(|s| filters.matches(s)).collect();
     let mut html = format!(
-        "<div class=\"intro\"><h1>{}</h1><p class=\"tagline\">{}</p></div>\
-         <form class=\"filters\" role=\"search\" aria-label=\"Filter scenarios\">\
-         <label class=\"filter filter-search\"><span>Search</span><input type=\"search\" name=\"q\"{} placeholder=\"regex, failover, feature flag…\" autocomplete=\"off\"></label>",
-        escape(&index.title),
-        escape(&index.tagline),
+        "<label class=\"filter filter-search\"><span>Search</span><input type=\"search\" name=\"q\"{} placeholder=\"regex, failover, feature flag…\" autocomplete=\"off\"></label>",
         if filters.q.is_empty() { String::new() } else { format!(" value=\"{}\"", escape(&filters.q)) },
     );
-    html.push_str(&select("track", "Track", "All tracks", options.tracks.iter().map(|(t, n)| (t.slug(), t.label(), *n)).collect(), filters.track.map(|t| t.slug())));
-    html.push_str(&select("level", "Level", "All levels", options.levels.iter().map(|(t, n)| (t.slug(), t.label(), *n)).collect(), filters.level.map(|t| t.slug())));
+    html.push_str(&select(
+        "track",
+        "Track",
+        "All tracks",
+        options
+            .tracks
+            .iter()
+            .map(|(t, n)| (t.slug(), t.label(), *n))
+            .collect(),
+        filters.track.map(|t| t.slug()),
+    ));
+    html.push_str(&select(
+        "level",
+        "Level",
+        "All levels",
+        options
+            .levels
+            .iter()
+            .map(|(t, n)| (t.slug(), t.label(), *n))
+            .collect(),
+        filters.level.map(|t| t.slug()),
+    ));
     html.push_str(&select(
         "competency",
         "Competency",
         "All competencies",
-        options.competencies.iter().map(|(t, n)| (t.slug(), t.label(), *n)).collect(),
+        options
+            .competencies
+            .iter()
+            .map(|(t, n)| (t.slug(), t.label(), *n))
+            .collect(),
         filters.competency.map(|t| t.slug()),
     ));
-    html.push_str("</form>");
-    html.push_str(&format!("<p class=\"result-count\" role=\"status\">{}</p>", count_label(shown.len())));
-    if shown.is_empty() {
-        html.push_str("<p class=\"empty\">No scenario matches these filters. <a href=\"./\">Clear filters</a></p>");
-    } else {
-        html.push_str("<ul class=\"cards\">");
-        for s in shown {
-            html.push_str(&card(s));
-        }
-        html.push_str("</ul>");
-    }
     html
+}
+
+/// What the catalog's `<p class="empty">` says when no scenario matches.
+pub const EMPTY_CATALOG_INNER: &str =
+    "No scenario matches these filters. <a href=\"./\">Clear filters</a>";
+
+/// The `<li>` cards of the catalog list.
+pub fn card_items<'a>(list: impl IntoIterator<Item = &'a ScenarioSummary>) -> String {
+    list.into_iter().map(card).collect()
 }
 
 /// One catalog card.
@@ -113,11 +180,18 @@ pub fn badges(s: &ScenarioSummary) -> String {
     )
 }
 
-
 /// A scenario page's main content.
 pub fn scenario(s: &ScenarioSummary, body: &ScenarioBody) -> String {
+    format!(
+        "<article class=\"scenario\">{}</article>",
+        scenario_inner(s, body)
+    )
+}
+
+/// What the scenario's `<article>` holds: header, primer, situation, artifacts and the ask.
+pub fn scenario_inner(s: &ScenarioSummary, body: &ScenarioBody) -> String {
     let mut html = format!(
-        "<article class=\"scenario\"><header class=\"scenario-header\"><p class=\"crumbs\"><a href=\"./\">Scenarios</a> / {track}</p>\
+        "<header class=\"scenario-header\"><p class=\"crumbs\"><a href=\"./\">Scenarios</a> / {track}</p>\
          <h1>{title}</h1><p class=\"hook\">{hook}</p>{badges}<p class=\"competencies\">{comps}</p></header>",
         track = s.track.label(),
         title = escape(&s.title),
@@ -143,7 +217,6 @@ pub fn scenario(s: &ScenarioSummary, body: &ScenarioBody) -> String {
     }
     html.push_str("</section>");
     html.push_str(&section("the-ask", "The ask", &body.ask));
-    html.push_str("</article>");
     html
 }
 
@@ -153,12 +226,22 @@ fn section(id: &str, title: &str, prose: &Prose) -> String {
 
 /// The "how it works" page's main content.
 pub fn how_it_works(prose: &Prose) -> String {
-    format!("<article class=\"page prose\"><h1>How it works</h1>{}</article>", prose.html)
+    format!(
+        "<article class=\"page prose\">{}</article>",
+        how_it_works_inner(prose)
+    )
+}
+
+/// What the "how it works" `<article>` holds.
+pub fn how_it_works_inner(prose: &Prose) -> String {
+    format!("<h1>How it works</h1>{}", prose.html)
 }
 
 /// The 404 page's main content.
 pub fn not_found() -> String {
-    "<article class=\"page\"><h1>Page not found</h1><p>There is no page at this address. It may have moved, or the link may be mistyped.</p>\
-     <p><a href=\"./\">Browse all scenarios</a></p></article>"
-        .to_string()
+    format!("<article class=\"page\">{NOT_FOUND_INNER}</article>")
 }
+
+/// What the 404 `<article>` holds.
+pub const NOT_FOUND_INNER: &str = "<h1>Page not found</h1><p>There is no page at this address. It may have moved, or the link may be mistyped.</p>\
+     <p><a href=\"./\">Browse all scenarios</a></p>";

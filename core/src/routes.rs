@@ -34,7 +34,10 @@ impl Route {
     /// Parses a path relative to the site root (leading and trailing slashes optional).
     pub fn parse(path: &str) -> Route {
         let trimmed = path.trim_matches('/');
-        let trimmed = trimmed.strip_suffix("index.html").unwrap_or(trimmed).trim_end_matches('/');
+        let trimmed = trimmed
+            .strip_suffix("index.html")
+            .unwrap_or(trimmed)
+            .trim_end_matches('/');
         let parts: Vec<&str> = if trimmed.is_empty() {
             Vec::new()
         } else {
@@ -66,6 +69,37 @@ impl Route {
     }
 }
 
+/// Which of the two wasm bundles runs on a page. The catalog's first load stays small because the
+/// practice loop's code (editor, storage, grading) lives in its own bundle, loaded only by the pages
+/// that use it; links between pages of different bundles are ordinary page loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bundle {
+    /// Catalog, "how it works" and the 404 page.
+    Browse,
+    /// Scenario pages and everything the practice loop needs.
+    Practice,
+}
+
+impl Bundle {
+    /// The Rust binary (and Trunk output name) of this bundle.
+    pub fn bin(self) -> &'static str {
+        match self {
+            Bundle::Browse => "browse",
+            Bundle::Practice => "practice",
+        }
+    }
+}
+
+impl Route {
+    /// The bundle that serves this page.
+    pub fn bundle(&self) -> Bundle {
+        match self {
+            Route::Scenario { .. } => Bundle::Practice,
+            Route::Catalog | Route::HowItWorks | Route::NotFound => Bundle::Browse,
+        }
+    }
+}
+
 /// Where the site index lives, relative to the site root.
 pub const INDEX_PATH: &str = "data/index.json";
 /// Where the "how it works" page's content lives, relative to the site root.
@@ -73,13 +107,27 @@ pub const HOW_IT_WORKS_PATH: &str = "data/how-it-works.json";
 
 /// The body file of a scenario, relative to the site root: next to its page.
 pub fn body_path(pack: &str, slug: &str) -> String {
-    format!("{}scenario.json", Route::Scenario { pack: pack.into(), slug: slug.into() }.path())
+    format!(
+        "{}scenario.json",
+        Route::Scenario {
+            pack: pack.into(),
+            slug: slug.into()
+        }
+        .path()
+    )
 }
 
 /// The rubric file of a scenario, relative to the site root. It is a file of its own so that the
 /// app fetches it only once the learner has committed.
 pub fn rubric_path(pack: &str, slug: &str) -> String {
-    format!("{}rubric.json", Route::Scenario { pack: pack.into(), slug: slug.into() }.path())
+    format!(
+        "{}rubric.json",
+        Route::Scenario {
+            pack: pack.into(),
+            slug: slug.into()
+        }
+        .path()
+    )
 }
 
 /// Whether `s` is a valid pack id, scenario id or slug: lowercase ASCII letters, digits and single
@@ -105,7 +153,10 @@ mod tests {
         let routes = [
             Route::Catalog,
             Route::HowItWorks,
-            Route::Scenario { pack: "core".into(), slug: "regex-cpu".into() },
+            Route::Scenario {
+                pack: "core".into(),
+                slug: "regex-cpu".into(),
+            },
         ];
         for r in routes {
             assert_eq!(Route::parse(&r.path()), r);
@@ -119,7 +170,10 @@ mod tests {
         assert_eq!(Route::parse("index.html"), Route::Catalog);
         assert_eq!(
             Route::parse("scenarios/core/x/index.html"),
-            Route::Scenario { pack: "core".into(), slug: "x".into() }
+            Route::Scenario {
+                pack: "core".into(),
+                slug: "x".into()
+            }
         );
     }
 
@@ -134,7 +188,10 @@ mod tests {
     fn base_href_climbs_to_root() {
         assert_eq!(Route::Catalog.base_href("/r/"), "./");
         assert_eq!(Route::HowItWorks.base_href("/r/"), "../");
-        let scenario = Route::Scenario { pack: "a".into(), slug: "b".into() };
+        let scenario = Route::Scenario {
+            pack: "a".into(),
+            slug: "b".into(),
+        };
         assert_eq!(scenario.base_href("/r/"), "../../../");
         assert_eq!(Route::NotFound.base_href("/r/"), "/r/");
     }

@@ -19,7 +19,8 @@ pub fn escape(s: &str) -> String {
 }
 
 /// The footer's promise, on every page.
-pub const FOOTER: &str = "Your drafts and attempts stay in this browser. No tracking, no accounts, no server of ours.";
+pub const FOOTER: &str =
+    "Your drafts and attempts stay in this browser. No tracking, no accounts, no server of ours.";
 
 /// The `<title>` of a page: "Page — Site", or the site's name alone.
 pub fn title(site_title: &str, page: Option<&str>) -> String {
@@ -36,13 +37,20 @@ pub fn minutes_label(minutes: u32) -> String {
 
 /// The competencies, joined for one line.
 pub fn competency_line(s: &ScenarioSummary) -> String {
-    s.competencies.iter().map(|c| c.label()).collect::<Vec<_>>().join(" · ")
+    s.competencies
+        .iter()
+        .map(|c| c.label())
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn escapes_markup_and_quotes() {
-        assert_eq!(super::escape("<a href=\"x\">R&D's</a>"), "&lt;a href=&quot;x&quot;&gt;R&amp;D&#39;s&lt;/a&gt;");
+        assert_eq!(
+            super::escape("<a href=\"x\">R&D's</a>"),
+            "&lt;a href=&quot;x&quot;&gt;R&amp;D&#39;s&lt;/a&gt;"
+        );
     }
 }

@@ -2,15 +2,38 @@
 //! verdicts and sample-answer qualities. Each has a stable kebab-case slug (what authors write
 //! and what storage keeps) and a label (what learners read).
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Reads a vocabulary value from its slug. One shared, non-generic-over-variants function instead
+/// of serde's derived visitor per enum: this code ships in the wasm, where every byte is paid for.
+fn deserialize_slug<'de, D: Deserializer<'de>, T>(
+    d: D,
+    lookup: fn(&str) -> Option<T>,
+    what: &'static str,
+) -> Result<T, D::Error> {
+    let slug = std::borrow::Cow::<str>::deserialize(d)?;
+    lookup(&slug).ok_or_else(|| serde::de::Error::custom(format_args!("unknown {what} `{slug}`")))
+}
 
 /// Implements slug/label lookups for a fieldless enum so every vocabulary behaves the same.
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $slug:literal, $label:literal;)+ }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $slug)] $variant,)+
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.slug())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                deserialize_slug(d, Self::from_slug, stringify!($name))
+            }
         }
 
         impl $name {
@@ -145,9 +168,16 @@ mod tests {
 
     #[test]
     fn serde_uses_slugs() {
-        assert_eq!(serde_json::to_string(&Track::DataMl).unwrap(), "\"data-ml\"");
+        assert_eq!(
+            serde_json::to_string(&Track::DataMl).unwrap(),
+            "\"data-ml\""
+        );
         let k: Kind = serde_json::from_str("\"push-back\"").unwrap();
         assert_eq!(k, Kind::PushBack);
+        let err = serde_json::from_str::<Tier>("\"huge\"")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("unknown Tier `huge`"), "{err}");
     }
 
     #[test]

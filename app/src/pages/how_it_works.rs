@@ -2,6 +2,7 @@
 
 use crate::shell::set_title;
 use crate::site::{Load, Store};
+use leap_core::markup::how_it_works_inner;
 use leptos::prelude::*;
 
 /// The "how it works" page.
@@ -9,10 +10,16 @@ use leptos::prelude::*;
 pub fn HowItWorks() -> impl IntoView {
     set_title(Some("How it works"));
     let store = expect_context::<Store>();
-    // The baked HTML is the compiler's output: Markdown with raw HTML escaped, links checked.
-    move || match store.how_it_works() {
-        Load::Ready(prose) => view! { <article class="page prose" inner_html=format!("<h1>How it works</h1>{}", prose.html)></article> }.into_any(),
-        Load::Loading => view! { <article class="page prose"><h1>"How it works"</h1><p class="loading" role="status">"Loading…"</p></article> }.into_any(),
-        Load::Failed(message) => view! { <article class="page prose"><h1>"How it works"</h1><p class="load-error" role="alert">{message}</p></article> }.into_any(),
-    }
+    let inner = move || match store.how_it_works() {
+        Load::Ready(prose) => how_it_works_inner(&prose),
+        Load::Loading => {
+            "<h1>How it works</h1><p class=\"loading\" role=\"status\">Loading…</p>".to_string()
+        }
+        Load::Failed(message) => format!(
+            "<h1>How it works</h1><p class=\"load-error\" role=\"alert\">{}</p>",
+            leap_core::site_text::escape(&message)
+        ),
+    };
+    // The markup is the pack compiler's: Markdown with raw HTML escaped, links checked.
+    view! { <article class="page prose" inner_html=inner></article> }
 }

@@ -1,6 +1,5 @@
 //! One module per page. Each renders exactly the markup the static generator wrote for it.
 
-pub mod badges;
 pub mod catalog;
 pub mod how_it_works;
 pub mod not_found;

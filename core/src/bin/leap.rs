@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "leap", about = "Check, build and scaffold The Senior Leap's content")]
+#[command(
+    name = "leap",
+    about = "Check, build and scaffold The Senior Leap's content"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -38,12 +41,20 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Check { content } => match compiler::compile(&content) {
             Ok(site) => {
-                println!("content OK: {} pack(s), {} scenario(s)", site.index.packs.len(), site.index.scenarios.len());
+                println!(
+                    "content OK: {} pack(s), {} scenario(s)",
+                    site.packs.len(),
+                    site.index.scenarios.len()
+                );
                 ExitCode::SUCCESS
             }
             Err(diags) => report(&content, &diags),
         },
-        Command::Build { content, dist, site_path } => {
+        Command::Build {
+            content,
+            dist,
+            site_path,
+        } => {
             let site = match compiler::compile(&content) {
                 Ok(site) => site,
                 Err(diags) => return report(&content, &diags),
@@ -59,7 +70,11 @@ fn main() -> ExitCode {
             };
             match leap_core::site::write_site(&site, &template, &dist, &site_path) {
                 Ok(pages) => {
-                    println!("built {pages} pages for {} scenario(s) into {} (site path {site_path})", site.index.scenarios.len(), dist.display());
+                    println!(
+                        "built {pages} pages for {} scenario(s) into {} (site path {site_path})",
+                        site.index.scenarios.len(),
+                        dist.display()
+                    );
                     ExitCode::SUCCESS
                 }
                 Err(e) => {

@@ -16,7 +16,11 @@ pub const ANSWER_SECTIONS: &[&str] = &["Reasoning", "Uncertainty", "Commitment"]
 
 /// Validates a sample answer. `criteria` is `None` when the rubric itself is broken, in which case
 /// verdicts cannot be checked against it.
-pub fn compile_answer(file: &SourceFile, name: &str, criteria: Option<&[String]>) -> (Option<SampleAnswer>, Vec<Diagnostic>) {
+pub fn compile_answer(
+    file: &SourceFile,
+    name: &str,
+    criteria: Option<&[String]>,
+) -> (Option<SampleAnswer>, Vec<Diagnostic>) {
     let split = match file.split_front_matter() {
         Ok(s) => s,
         Err(d) => return (None, vec![d]),
@@ -29,10 +33,21 @@ pub fn compile_answer(file: &SourceFile, name: &str, criteria: Option<&[String]>
         return (None, c.diags);
     };
     let top = 0;
-    let quality = c.vocabulary(&fm.quality, "quality", Quality::from_slug, &Quality::slugs(), top);
+    let quality = c.vocabulary(
+        &fm.quality,
+        "quality",
+        Quality::from_slug,
+        &Quality::slugs(),
+        top,
+    );
     let confidence = c.number(&fm.confidence, "confidence", 0..=100, "70", top);
     let mut verdicts = BTreeMap::new();
-    if let Some(table) = c.required(&fm.verdicts, "verdicts", "{ criterion-id = \"caught\" }", top) {
+    if let Some(table) = c.required(
+        &fm.verdicts,
+        "verdicts",
+        "{ criterion-id = \"caught\" }",
+        top,
+    ) {
         for (id, verdict) in table.get_ref() {
             if let Some(v) = c.lookup(verdict, "verdict", Verdict::from_slug, &Verdict::slugs()) {
                 verdicts.insert(id.get_ref().clone(), v);
@@ -46,14 +61,25 @@ pub fn compile_answer(file: &SourceFile, name: &str, criteria: Option<&[String]>
                         .min()
                         .map(|(_, k)| format!("did you mean `{k}`? "))
                         .unwrap_or_default();
-                    c.error(id, format!("verdict for `{}`, which is not a criterion of this rubric", id.get_ref()), format!("{near}the criteria are: {}", known.join(", ")));
+                    c.error(
+                        id,
+                        format!(
+                            "verdict for `{}`, which is not a criterion of this rubric",
+                            id.get_ref()
+                        ),
+                        format!("{near}the criteria are: {}", known.join(", ")),
+                    );
                 }
             }
         }
         if let Some(known) = criteria {
             for k in known {
                 if !table.get_ref().keys().any(|id| id.get_ref() == k) {
-                    c.error(table, format!("no verdict for criterion `{k}`"), format!("add `{k} = \"caught\"` (or partial, or missed) under [verdicts]"));
+                    c.error(
+                        table,
+                        format!("no verdict for criterion `{k}`"),
+                        format!("add `{k} = \"caught\"` (or partial, or missed) under [verdicts]"),
+                    );
                 }
             }
         }
@@ -62,7 +88,11 @@ pub fn compile_answer(file: &SourceFile, name: &str, criteria: Option<&[String]>
     if !diags.is_empty() {
         return (None, diags);
     }
-    let text = |i: usize| sections[i].map(|s| s.body.trim().to_string()).unwrap_or_default();
+    let text = |i: usize| {
+        sections[i]
+            .map(|s| s.body.trim().to_string())
+            .unwrap_or_default()
+    };
     let answer = SampleAnswer {
         name: name.to_string(),
         quality: quality.unwrap_or(Quality::Weak),

@@ -2,9 +2,9 @@
 //! number ranges and the fixed section layout of a Markdown body.
 
 use super::diagnostics::Diagnostic;
+use super::front_matter::Parsed;
 use super::markdown::{is_blank, Section, Sections};
 use super::source::SourceFile;
-use super::front_matter::Parsed;
 use std::collections::BTreeSet;
 use toml::Spanned;
 
@@ -23,12 +23,22 @@ pub struct Checker<'a> {
 impl<'a> Checker<'a> {
     /// Starts checking `file`, whose TOML begins at `toml_offset`.
     pub fn new(file: &'a SourceFile, toml_offset: usize) -> Self {
-        Checker { file, toml_offset, diags: Vec::new(), removed: BTreeSet::new() }
+        Checker {
+            file,
+            toml_offset,
+            diags: Vec::new(),
+            removed: BTreeSet::new(),
+        }
     }
 
     /// Starts checking what `parsed` read from `file`, taking over its problems.
     pub fn after<T>(file: &'a SourceFile, toml_offset: usize, parsed: &mut Parsed<T>) -> Self {
-        Checker { file, toml_offset, diags: std::mem::take(&mut parsed.diagnostics), removed: std::mem::take(&mut parsed.removed) }
+        Checker {
+            file,
+            toml_offset,
+            diags: std::mem::take(&mut parsed.diagnostics),
+            removed: std::mem::take(&mut parsed.removed),
+        }
     }
 
     /// Records a problem at a byte offset of the file.
@@ -37,7 +47,12 @@ impl<'a> Checker<'a> {
     }
 
     /// Records a problem at a located TOML value.
-    pub fn error<T>(&mut self, at: &Spanned<T>, problem: impl Into<String>, fix: impl Into<String>) {
+    pub fn error<T>(
+        &mut self,
+        at: &Spanned<T>,
+        problem: impl Into<String>,
+        fix: impl Into<String>,
+    ) {
         self.error_at(self.toml_offset + at.span().start, problem, fix);
     }
 
@@ -47,56 +62,115 @@ impl<'a> Checker<'a> {
     }
 
     /// A required field: reports it missing (at `missing_at`) with an example to copy.
-    pub fn required<'v, T>(&mut self, value: &'v Option<Spanned<T>>, name: &str, example: &str, missing_at: usize) -> Option<&'v Spanned<T>> {
+    pub fn required<'v, T>(
+        &mut self,
+        value: &'v Option<Spanned<T>>,
+        name: &str,
+        example: &str,
+        missing_at: usize,
+    ) -> Option<&'v Spanned<T>> {
         if value.is_none() && !self.removed.contains(name) {
-            self.error_at(missing_at, format!("missing field `{name}`"), format!("add `{name} = {example}`"));
+            self.error_at(
+                missing_at,
+                format!("missing field `{name}`"),
+                format!("add `{name} = {example}`"),
+            );
         }
         value.as_ref()
     }
 
     /// A required, non-empty, single-line text field.
-    pub fn text(&mut self, value: &Option<Spanned<String>>, name: &str, example: &str, missing_at: usize) -> Option<String> {
+    pub fn text(
+        &mut self,
+        value: &Option<Spanned<String>>,
+        name: &str,
+        example: &str,
+        missing_at: usize,
+    ) -> Option<String> {
         let v = self.required(value, name, example, missing_at)?;
         let s = v.get_ref().trim();
         if s.is_empty() {
-            self.error(v, format!("`{name}` is empty"), format!("write it, e.g. `{name} = {example}`"));
+            self.error(
+                v,
+                format!("`{name}` is empty"),
+                format!("write it, e.g. `{name} = {example}`"),
+            );
             return None;
         }
         Some(s.to_string())
     }
 
     /// A required value from a closed vocabulary, looked up by slug.
-    pub fn vocabulary<T>(&mut self, value: &Option<Spanned<String>>, name: &str, lookup: fn(&str) -> Option<T>, choices: &str, missing_at: usize) -> Option<T> {
+    pub fn vocabulary<T>(
+        &mut self,
+        value: &Option<Spanned<String>>,
+        name: &str,
+        lookup: fn(&str) -> Option<T>,
+        choices: &str,
+        missing_at: usize,
+    ) -> Option<T> {
         let first = choices.split(", ").next().unwrap_or("");
         let v = self.required(value, name, &format!("\"{first}\""), missing_at)?;
         self.lookup(v, name, lookup, choices)
     }
 
     /// Looks a located slug up in a vocabulary, reporting an unknown one with the choices.
-    pub fn lookup<T>(&mut self, v: &Spanned<String>, name: &str, lookup: fn(&str) -> Option<T>, choices: &str) -> Option<T> {
+    pub fn lookup<T>(
+        &mut self,
+        v: &Spanned<String>,
+        name: &str,
+        lookup: fn(&str) -> Option<T>,
+        choices: &str,
+    ) -> Option<T> {
         let found = lookup(v.get_ref());
         if found.is_none() {
             let near = choices
                 .split(", ")
                 .map(|c| {
                     let contained = c.split('-').any(|part| part == v.get_ref().as_str());
-                    (if contained { 0 } else { strsim::levenshtein(v.get_ref(), c) }, c)
+                    (
+                        if contained {
+                            0
+                        } else {
+                            strsim::levenshtein(v.get_ref(), c)
+                        },
+                        c,
+                    )
                 })
                 .filter(|(d, c)| *d <= 2.max(c.len() / 3))
                 .min()
                 .map(|(_, c)| format!("did you mean `{c}`? "))
                 .unwrap_or_default();
-            self.error(v, format!("unknown {name} `{}`", v.get_ref()), format!("{near}use one of: {choices}"));
+            self.error(
+                v,
+                format!("unknown {name} `{}`", v.get_ref()),
+                format!("{near}use one of: {choices}"),
+            );
         }
         found
     }
 
     /// A required whole number within `range`.
-    pub fn number(&mut self, value: &Option<Spanned<i64>>, name: &str, range: std::ops::RangeInclusive<i64>, example: &str, missing_at: usize) -> Option<u32> {
+    pub fn number(
+        &mut self,
+        value: &Option<Spanned<i64>>,
+        name: &str,
+        range: std::ops::RangeInclusive<i64>,
+        example: &str,
+        missing_at: usize,
+    ) -> Option<u32> {
         let v = self.required(value, name, example, missing_at)?;
         let n = *v.get_ref();
         if !range.contains(&n) {
-            self.error(v, format!("`{name}` is {n}, outside {}–{}", range.start(), range.end()), format!("use a whole number from {} to {}", range.start(), range.end()));
+            self.error(
+                v,
+                format!("`{name}` is {n}, outside {}–{}", range.start(), range.end()),
+                format!(
+                    "use a whole number from {} to {}",
+                    range.start(),
+                    range.end()
+                ),
+            );
             return None;
         }
         u32::try_from(n).ok()
@@ -104,19 +178,38 @@ impl<'a> Checker<'a> {
 
     /// Checks that a Markdown body has exactly the `expected` sections, in order, none blank, with
     /// nothing before the first. Returns each expected section if present.
-    pub fn sections<'s>(&mut self, found: &'s Sections<'s>, expected: &[&str], heading: &str) -> Vec<Option<&'s Section<'s>>> {
+    pub fn sections<'s>(
+        &mut self,
+        found: &'s Sections<'s>,
+        expected: &[&str],
+        heading: &str,
+    ) -> Vec<Option<&'s Section<'s>>> {
         if !is_blank(found.preamble) {
-            let at = found.preamble_offset + found.preamble.len() - found.preamble.trim_start().len();
-            self.error_at(at, format!("text before the first `{heading}` section"), format!("move it into a section; this file's sections are: {}", list(expected, heading)));
+            let at =
+                found.preamble_offset + found.preamble.len() - found.preamble.trim_start().len();
+            self.error_at(
+                at,
+                format!("text before the first `{heading}` section"),
+                format!(
+                    "move it into a section; this file's sections are: {}",
+                    list(expected, heading)
+                ),
+            );
         }
         let mut result = vec![None; expected.len()];
         let mut last_index: Option<usize> = None;
         for section in &found.sections {
-            match expected.iter().position(|e| e.eq_ignore_ascii_case(&section.title)) {
+            match expected
+                .iter()
+                .position(|e| e.eq_ignore_ascii_case(&section.title))
+            {
                 None => self.error_at(
                     section.heading_offset,
                     format!("unknown section `{heading} {}`", section.title),
-                    format!("use exactly these sections, in order: {}", list(expected, heading)),
+                    format!(
+                        "use exactly these sections, in order: {}",
+                        list(expected, heading)
+                    ),
                 ),
                 Some(i) if result[i].is_some() => self.error_at(
                     section.heading_offset,
@@ -133,7 +226,11 @@ impl<'a> Checker<'a> {
                     }
                     last_index = Some(i);
                     if is_blank(section.body) {
-                        self.error_at(section.heading_offset, format!("section `{heading} {}` is empty", expected[i]), "write its content under the heading");
+                        self.error_at(
+                            section.heading_offset,
+                            format!("section `{heading} {}` is empty", expected[i]),
+                            "write its content under the heading",
+                        );
                     }
                     result[i] = Some(section);
                 }
@@ -142,8 +239,16 @@ impl<'a> Checker<'a> {
         let end = self.file.text.len();
         for (i, name) in expected.iter().enumerate() {
             if result[i].is_none() {
-                let after = if i == 0 { "at the start of the body".to_string() } else { format!("after `{heading} {}`", expected[i - 1]) };
-                self.error_at(end, format!("missing section `{heading} {name}`"), format!("add a `{heading} {name}` heading with its content {after}"));
+                let after = if i == 0 {
+                    "at the start of the body".to_string()
+                } else {
+                    format!("after `{heading} {}`", expected[i - 1])
+                };
+                self.error_at(
+                    end,
+                    format!("missing section `{heading} {name}`"),
+                    format!("add a `{heading} {name}` heading with its content {after}"),
+                );
             }
         }
         result
@@ -151,5 +256,9 @@ impl<'a> Checker<'a> {
 }
 
 fn list(expected: &[&str], heading: &str) -> String {
-    expected.iter().map(|e| format!("`{heading} {e}`")).collect::<Vec<_>>().join(", ")
+    expected
+        .iter()
+        .map(|e| format!("`{heading} {e}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

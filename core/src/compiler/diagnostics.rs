@@ -19,7 +19,11 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {} — {}", self.path, self.line, self.column, self.problem, self.fix)
+        write!(
+            f,
+            "{}:{}:{}: {} — {}",
+            self.path, self.line, self.column, self.problem, self.fix
+        )
     }
 }
 
@@ -84,13 +88,22 @@ mod tests {
     use super::*;
 
     fn d(path: &str, line: usize) -> Diagnostic {
-        Diagnostic { path: path.into(), line, column: 1, problem: "p".into(), fix: "f".into() }
+        Diagnostic {
+            path: path.into(),
+            line,
+            column: 1,
+            problem: "p".into(),
+            fix: "f".into(),
+        }
     }
 
     #[test]
     fn format_is_path_line_column_problem_fix() {
         assert_eq!(d("a/b.md", 3).to_string(), "a/b.md:3:1: p — f");
-        assert_eq!(d("a/b.md", 3).display_under("content/"), "content/a/b.md:3:1: p — f");
+        assert_eq!(
+            d("a/b.md", 3).display_under("content/"),
+            "content/a/b.md:3:1: p — f"
+        );
         assert_eq!(d("a/b.md", 3).display_under("."), "a/b.md:3:1: p — f");
     }
 

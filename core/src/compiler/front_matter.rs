@@ -31,17 +31,29 @@ pub fn parse<T: DeserializeOwned>(file: &SourceFile, split: &Split<'_>) -> Parse
 }
 
 /// Deserializes TOML found at byte offset `base` of `file` (a whole `.toml` file has `base` 0).
-pub fn parse_toml<T: DeserializeOwned>(file: &SourceFile, toml_text: &str, base: usize) -> Parsed<T> {
+pub fn parse_toml<T: DeserializeOwned>(
+    file: &SourceFile,
+    toml_text: &str,
+    base: usize,
+) -> Parsed<T> {
     let (_, syntax_errors) = DeTable::parse_recoverable(toml_text);
     if !syntax_errors.is_empty() {
         let diags = syntax_errors
             .iter()
             .map(|e| {
                 let at = base + e.span().map_or(0, |s| s.start);
-                file.error_at(at, format!("TOML syntax error: {}", first_line(e.message())), syntax_fix(e.message()))
+                file.error_at(
+                    at,
+                    format!("TOML syntax error: {}", first_line(e.message())),
+                    syntax_fix(e.message()),
+                )
             })
             .collect();
-        return Parsed { value: None, diagnostics: diags, removed: BTreeSet::new() };
+        return Parsed {
+            value: None,
+            diagnostics: diags,
+            removed: BTreeSet::new(),
+        };
     }
 
     let mut removed = BTreeSet::new();
@@ -51,13 +63,19 @@ pub fn parse_toml<T: DeserializeOwned>(file: &SourceFile, toml_text: &str, base:
         let err = match toml::from_str::<T>(&text) {
             Ok(value) => {
                 diags.sort();
-                return Parsed { value: Some(value), diagnostics: diags, removed };
+                return Parsed {
+                    value: Some(value),
+                    diagnostics: diags,
+                    removed,
+                };
             }
             Err(err) => err,
         };
         let span = err.span().unwrap_or(0..0);
         let table = DeTable::parse(&text).ok();
-        let entry = table.as_ref().and_then(|t| innermost_entry(t.get_ref(), &span));
+        let entry = table
+            .as_ref()
+            .and_then(|t| innermost_entry(t.get_ref(), &span));
         let key = entry.as_ref().map(|e| e.key.clone());
         let at = base + entry.as_ref().map_or(span.start, |e| e.key_span.start);
         let (problem, fix) = describe(err.message(), key.as_deref());
@@ -71,7 +89,11 @@ pub fn parse_toml<T: DeserializeOwned>(file: &SourceFile, toml_text: &str, base:
         }
     }
     diags.sort();
-    Parsed { value: None, diagnostics: diags, removed }
+    Parsed {
+        value: None,
+        diagnostics: diags,
+        removed,
+    }
 }
 
 /// A `key = value` entry found in a parsed table.
@@ -96,7 +118,11 @@ fn innermost_entry(table: &DeTable<'_>, span: &Range<usize>) -> Option<Entry> {
                 _ => None,
             };
             return deeper.or_else(|| {
-                Some(Entry { key: key.get_ref().to_string(), key_span: ks.clone(), range: ks.start..vs.end.max(ks.end) })
+                Some(Entry {
+                    key: key.get_ref().to_string(),
+                    key_span: ks.clone(),
+                    range: ks.start..vs.end.max(ks.end),
+                })
             });
         }
         // Entries of `[[criteria]]` tables live outside the span of their header key.
@@ -120,7 +146,10 @@ fn innermost_entry(table: &DeTable<'_>, span: &Range<usize>) -> Option<Entry> {
 
 /// Replaces a range by spaces, keeping line breaks, so every other offset stays valid.
 fn blank(text: &mut String, range: Range<usize>) {
-    let blanked: String = text[range.clone()].chars().map(|c| if c == '\n' || c == '\r' { c } else { ' ' }).collect();
+    let blanked: String = text[range.clone()]
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { c } else { ' ' })
+        .collect();
     let mut out = String::with_capacity(text.len());
     out.push_str(&text[..range.start]);
     // Multi-byte characters become single spaces; pad so later offsets do not move.
@@ -161,20 +190,35 @@ fn describe(msg: &str, key: Option<&str>) -> (String, String) {
         let fix = if choices.is_empty() {
             "remove it".to_string()
         } else {
-            format!("{suggestion}remove it or use one of: {}", choices.join(", "))
+            format!(
+                "{suggestion}remove it or use one of: {}",
+                choices.join(", ")
+            )
         };
         return (format!("unknown field `{field}`"), fix);
     }
     let field = key.map_or_else(|| "a field".to_string(), |k| format!("`{k}`"));
-    if let Some(rest) = msg.strip_prefix("invalid type: ").or_else(|| msg.strip_prefix("invalid value: ")) {
+    if let Some(rest) = msg
+        .strip_prefix("invalid type: ")
+        .or_else(|| msg.strip_prefix("invalid value: "))
+    {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
         let wanted = plain_type(expected);
-        return (format!("{field} must be {wanted}, found {found}"), format!("write {field} as {}", example(expected)));
+        return (
+            format!("{field} must be {wanted}, found {found}"),
+            format!("write {field} as {}", example(expected)),
+        );
     }
     if let Some(rest) = msg.strip_prefix("invalid length ") {
-        return (format!("{field} has the wrong number of items ({rest})"), "check the list against the content format in content/README.md".into());
+        return (
+            format!("{field} has the wrong number of items ({rest})"),
+            "check the list against the content format in content/README.md".into(),
+        );
     }
-    (format!("{field}: {msg}"), "check this field against the content format in content/README.md".into())
+    (
+        format!("{field}: {msg}"),
+        "check this field against the content format in content/README.md".into(),
+    )
 }
 
 fn plain_type(expected: &str) -> &'static str {
@@ -226,7 +270,10 @@ mod tests {
         let file = SourceFile::new("f.md", format!("+++\n{src}+++\n"));
         let split = file.split_front_matter().unwrap();
         let parsed = parse::<Doc>(&file, &split);
-        (parsed.value, parsed.diagnostics.iter().map(|d| d.to_string()).collect())
+        (
+            parsed.value,
+            parsed.diagnostics.iter().map(|d| d.to_string()).collect(),
+        )
     }
 
     #[test]
@@ -234,12 +281,21 @@ mod tests {
         let (doc, diags) = run("title = \"x\"\nminutes = 5\n");
         assert!(diags.is_empty(), "{diags:?}");
         let doc = doc.unwrap();
-        assert_eq!((doc.title.as_deref(), doc.minutes, doc.items.map(|i| i.len())), (Some("x"), Some(5), None));
+        assert_eq!(
+            (
+                doc.title.as_deref(),
+                doc.minutes,
+                doc.items.map(|i| i.len())
+            ),
+            (Some("x"), Some(5), None)
+        );
     }
 
     #[test]
     fn reports_every_unknown_and_mistyped_field() {
-        let (doc, diags) = run("titel = \"x\"\nminutes = \"five\"\nextra = 1\n[[items]]\nid = \"a\"\nname = \"b\"\n");
+        let (doc, diags) = run(
+            "titel = \"x\"\nminutes = \"five\"\nextra = 1\n[[items]]\nid = \"a\"\nname = \"b\"\n",
+        );
         assert_eq!(doc.map(|d| (d.title, d.minutes)), Some((None, None)));
         assert_eq!(
             diags,
@@ -257,7 +313,10 @@ mod tests {
         let (doc, diags) = run("title = unquoted words\nminutes = 5\n");
         assert!(doc.is_none());
         assert!(!diags.is_empty());
-        assert!(diags[0].starts_with("f.md:2:9: TOML syntax error"), "{diags:?}");
+        assert!(
+            diags[0].starts_with("f.md:2:9: TOML syntax error"),
+            "{diags:?}"
+        );
     }
 
     #[test]

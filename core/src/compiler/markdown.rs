@@ -5,12 +5,17 @@
 
 use super::diagnostics::Diagnostic;
 use super::source::SourceFile;
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 use std::collections::{BTreeSet, HashMap};
 
 /// The Markdown extensions content may use.
 fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
 }
 
 /// Image files content may embed (served from the scenario's own folder).
@@ -47,7 +52,9 @@ pub fn split_sections(md: &str, offset: usize, level: HeadingLevel) -> Sections<
     let mut current: Option<(usize, usize, String)> = None;
     for (event, range) in Parser::new_ext(md, options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { level: l, .. }) if l == level => current = Some((range.start, range.end, String::new())),
+            Event::Start(Tag::Heading { level: l, .. }) if l == level => {
+                current = Some((range.start, range.end, String::new()))
+            }
             Event::Text(t) | Event::Code(t) => {
                 if let Some((_, _, title)) = current.as_mut() {
                     title.push_str(&t);
@@ -68,16 +75,28 @@ pub fn split_sections(md: &str, offset: usize, level: HeadingLevel) -> Sections<
         .map(|(i, (start, body_start, title))| {
             let end = starts.get(i + 1).map_or(md.len(), |next| next.0);
             let body_start = (*body_start).min(end);
-            Section { title: title.clone(), heading_offset: offset + start, body: &md[body_start..end], body_offset: offset + body_start }
+            Section {
+                title: title.clone(),
+                heading_offset: offset + start,
+                body: &md[body_start..end],
+                body_offset: offset + body_start,
+            }
         })
         .collect();
-    Sections { preamble: &md[..first], preamble_offset: offset, sections }
+    Sections {
+        preamble: &md[..first],
+        preamble_offset: offset,
+        sections,
+    }
 }
 
 /// Turns heading text into an HTML id: lowercase words joined by hyphens.
 pub fn slugify(text: &str) -> String {
     let mut out = String::new();
-    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         if !out.is_empty() {
             out.push('-');
         }
@@ -221,25 +240,40 @@ pub fn render(
             Event::Start(Tag::CodeBlock(kind)) => {
                 in_code = true;
                 let lang = match &kind {
-                    CodeBlockKind::Fenced(info) => info.split([' ', ',']).next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',']).next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
-                let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{}\"", crate::site_text::escape(&lang)) };
-                events.push(Event::Html(format!("<pre tabindex=\"0\"><code{class}>").into()));
+                let class = if lang.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"language-{}\"", crate::site_text::escape(&lang))
+                };
+                events.push(Event::Html(
+                    format!("<pre tabindex=\"0\"><code{class}>").into(),
+                ));
             }
             Event::End(TagEnd::CodeBlock) => {
                 in_code = false;
                 events.push(Event::Html("</code></pre>\n".into()));
             }
             Event::Start(Tag::Table(align)) => {
-                events.push(Event::Html("<div class=\"table-wrap\" tabindex=\"0\">".into()));
+                events.push(Event::Html(
+                    "<div class=\"table-wrap\" tabindex=\"0\">".into(),
+                ));
                 events.push(Event::Start(Tag::Table(align)));
             }
             Event::End(TagEnd::Table) => {
                 events.push(Event::End(TagEnd::Table));
                 events.push(Event::Html("</div>\n".into()));
             }
-            Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
+            Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) => {
                 if level == HeadingLevel::H1 {
                     out.diagnostics.push(file.error_at(
                         at,
@@ -248,7 +282,12 @@ pub fn render(
                     ));
                 }
                 heading = Some((events.len(), String::new()));
-                events.push(Event::Start(Tag::Heading { level, id: None, classes, attrs }));
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: None,
+                    classes,
+                    attrs,
+                }));
             }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((start, text)) = heading.take() {
@@ -258,14 +297,29 @@ pub fn render(
                 }
                 events.push(Event::End(TagEnd::Heading(level)));
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let url = match link_type {
                     LinkType::Email => dest_url.to_string(),
                     _ => check_link(file, at, &dest_url, targets, &mut out),
                 };
-                events.push(Event::Start(Tag::Link { link_type, dest_url: url.into(), title, id }));
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: url.into(),
+                    title,
+                    id,
+                }));
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let alt = alt_text(md, range.clone());
                 if alt.trim().is_empty() {
                     out.diagnostics.push(file.error_at(
@@ -275,7 +329,12 @@ pub fn render(
                     ));
                 }
                 let url = check_image(file, at, &dest_url, targets, &mut out);
-                events.push(Event::Start(Tag::Image { link_type, dest_url: url.into(), title, id }));
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: url.into(),
+                    title,
+                    id,
+                }));
             }
             Event::FootnoteReference(label) => {
                 let next = footnote_numbers.len() + 1;
@@ -335,7 +394,9 @@ fn check_orphan_footnotes(file: &SourceFile, text: &str, at: usize, diags: &mut 
 /// The alt text of an image, read from the source (`![alt](url)`).
 fn alt_text(md: &str, range: std::ops::Range<usize>) -> &str {
     let src = &md[range];
-    src.strip_prefix("![").and_then(|s| s.split_once("](")).map_or("", |(alt, _)| alt)
+    src.strip_prefix("![")
+        .and_then(|s| s.split_once("]("))
+        .map_or("", |(alt, _)| alt)
 }
 
 fn is_external(url: &str) -> bool {
@@ -343,18 +404,32 @@ fn is_external(url: &str) -> bool {
 }
 
 /// Checks a link and returns the URL to write (site-root-relative for internal links).
-fn check_link(file: &SourceFile, at: usize, url: &str, t: &LinkTargets<'_>, out: &mut Rendered) -> String {
+fn check_link(
+    file: &SourceFile,
+    at: usize,
+    url: &str,
+    t: &LinkTargets<'_>,
+    out: &mut Rendered,
+) -> String {
     if is_external(url) {
         return url.to_string();
     }
     if let Some(rest) = url.strip_prefix("@/") {
-        let (slug, fragment) = rest.split_once('#').map_or((rest, None), |(s, f)| (s, Some(f)));
+        let (slug, fragment) = rest
+            .split_once('#')
+            .map_or((rest, None), |(s, f)| (s, Some(f)));
         let slug = slug.trim_end_matches('/');
         if !t.scenarios.contains(slug) {
             out.diagnostics.push(file.error_at(
                 at,
-                format!("link to scenario `{slug}`, which is not in pack `{}`", t.pack),
-                format!("use the folder name of a scenario in this pack: {}", list_or_none(t.scenarios)),
+                format!(
+                    "link to scenario `{slug}`, which is not in pack `{}`",
+                    t.pack
+                ),
+                format!(
+                    "use the folder name of a scenario in this pack: {}",
+                    list_or_none(t.scenarios)
+                ),
             ));
         }
         let fragment = fragment.map(|f| format!("#{f}")).unwrap_or_default();
@@ -390,7 +465,13 @@ fn check_link(file: &SourceFile, at: usize, url: &str, t: &LinkTargets<'_>, out:
     format!("{}{url}", t.asset_dir)
 }
 
-fn check_image(file: &SourceFile, at: usize, url: &str, t: &LinkTargets<'_>, out: &mut Rendered) -> String {
+fn check_image(
+    file: &SourceFile,
+    at: usize,
+    url: &str,
+    t: &LinkTargets<'_>,
+    out: &mut Rendered,
+) -> String {
     if is_external(url) || url.starts_with("//") {
         out.diagnostics.push(file.error_at(
             at,
@@ -404,7 +485,10 @@ fn check_image(file: &SourceFile, at: usize, url: &str, t: &LinkTargets<'_>, out
         out.diagnostics.push(file.error_at(
             at,
             format!("image `{url}` is not an image file in this scenario's folder"),
-            format!("put a {} file next to scenario.md and use its bare file name", IMAGE_EXTENSIONS.join("/")),
+            format!(
+                "put a {} file next to scenario.md and use its bare file name",
+                IMAGE_EXTENSIONS.join("/")
+            ),
         ));
         return String::new();
     }
@@ -423,15 +507,23 @@ fn list_or_none(set: &BTreeSet<String>) -> String {
     if set.is_empty() {
         "(none)".to_string()
     } else {
-        set.iter().map(String::as_str).collect::<Vec<_>>().join(", ")
+        set.iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
 /// Whether the Markdown has any visible content (not only whitespace or comments).
 pub fn is_blank(md: &str) -> bool {
     Parser::new_ext(md, options()).all(|e| match e {
-        Event::SoftBreak | Event::HardBreak | Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => true,
-        Event::Html(t) | Event::InlineHtml(t) => t.trim().is_empty() || t.trim_start().starts_with("<!--"),
+        Event::SoftBreak
+        | Event::HardBreak
+        | Event::Start(Tag::HtmlBlock)
+        | Event::End(TagEnd::HtmlBlock) => true,
+        Event::Html(t) | Event::InlineHtml(t) => {
+            t.trim().is_empty() || t.trim_start().starts_with("<!--")
+        }
         Event::Text(t) => t.trim().is_empty(),
         _ => false,
     })
@@ -487,10 +579,24 @@ mod tests {
         let r = Fixture::new().render(md);
         assert!(problems(&r).is_empty(), "{:?}", problems(&r));
         assert!(r.html.contains("<table>"));
-        assert!(r.html.contains("<pre tabindex=\"0\"><code class=\"language-log\">ERROR x"), "{}", r.html);
-        assert!(r.html.contains("<div class=\"table-wrap\" tabindex=\"0\"><table>"));
-        assert!(r.html.contains("href=\"scenarios/core/x/#fn-situation-src\""), "{}", r.html);
-        assert!(r.html.contains("<div class=\"footnote\" id=\"fn-situation-src\">"));
+        assert!(
+            r.html
+                .contains("<pre tabindex=\"0\"><code class=\"language-log\">ERROR x"),
+            "{}",
+            r.html
+        );
+        assert!(r
+            .html
+            .contains("<div class=\"table-wrap\" tabindex=\"0\"><table>"));
+        assert!(
+            r.html
+                .contains("href=\"scenarios/core/x/#fn-situation-src\""),
+            "{}",
+            r.html
+        );
+        assert!(r
+            .html
+            .contains("<div class=\"footnote\" id=\"fn-situation-src\">"));
     }
 
     #[test]
@@ -510,7 +616,15 @@ mod tests {
         assert!(p[3].contains("`gone.txt`, which is not a file"));
         assert!(p[4].contains("an image without a description"));
         assert!(p[5].contains("loaded from another site"));
-        assert_eq!(r.files, ["flow.svg".to_string(), "gone.txt".into(), "trace.txt".into()].into());
+        assert_eq!(
+            r.files,
+            [
+                "flow.svg".to_string(),
+                "gone.txt".into(),
+                "trace.txt".into()
+            ]
+            .into()
+        );
     }
 
     #[test]
@@ -526,7 +640,10 @@ mod tests {
     fn headings_get_unique_ids() {
         let mut a = Anchors::default();
         a.reserve(&["situation"]);
-        assert_eq!(heading_anchors("### Situation\n### Logs\n### Logs\n", &mut a), ["situation-2", "logs", "logs-2"]);
+        assert_eq!(
+            heading_anchors("### Situation\n### Logs\n### Logs\n", &mut a),
+            ["situation-2", "logs", "logs-2"]
+        );
         assert_eq!(slugify("p99 latency (ms) — EU"), "p99-latency-ms-eu");
     }
 

@@ -13,7 +13,9 @@ pub mod schema;
 pub mod site_config;
 pub mod source;
 
-use crate::baked::{PackInfo, Prose, Rubric, SampleAnswer, ScenarioBody, ScenarioSummary, SiteIndex};
+use crate::baked::{
+    PackInfo, Prose, Rubric, SampleAnswer, ScenarioBody, ScenarioSummary, SiteIndex,
+};
 use crate::routes::{is_slug, Route};
 use checks::Checker;
 use diagnostics::{Diagnostic, Diagnostics};
@@ -30,6 +32,8 @@ pub const HOW_IT_WORKS_FILE: &str = "how-it-works.md";
 pub struct CompiledSite {
     /// The small index every page loads.
     pub index: SiteIndex,
+    /// The packs built, in catalog order.
+    pub packs: Vec<PackInfo>,
     /// The "how it works" page.
     pub how_it_works: Prose,
     /// Every scenario, in catalog order.
@@ -66,10 +70,18 @@ pub fn compile(content: &Path) -> Result<CompiledSite, Diagnostics> {
                 packs.push(info);
                 scenarios.append(&mut list);
             }
-            Err(problem) => diags.push(named_in.error_at(*at, problem, format!("create content/packs/{pack_id}/pack.toml, or remove `{pack_id}` from `packs`"))),
+            Err(problem) => diags.push(named_in.error_at(
+                *at,
+                problem,
+                format!(
+                    "create content/packs/{pack_id}/pack.toml, or remove `{pack_id}` from `packs`"
+                ),
+            )),
         }
     }
-    let how_it_works = compile_how_it_works(content).map_err(|d| diags.extend(d)).ok();
+    let how_it_works = compile_how_it_works(content)
+        .map_err(|d| diags.extend(d))
+        .ok();
     if !diags.is_empty() {
         return Err(diags.sorted());
     }
@@ -77,27 +89,51 @@ pub fn compile(content: &Path) -> Result<CompiledSite, Diagnostics> {
         title: config.title,
         tagline: config.tagline,
         build: String::new(),
-        packs,
-        scenarios: scenarios.iter().map(|s: &CompiledScenario| s.summary.clone()).collect(),
+        scenarios: scenarios
+            .iter()
+            .map(|s: &CompiledScenario| s.summary.clone())
+            .collect(),
     };
-    let mut site = CompiledSite { index, how_it_works: how_it_works.unwrap_or_default(), scenarios };
+    let mut site = CompiledSite {
+        index,
+        packs,
+        how_it_works: how_it_works.unwrap_or_default(),
+        scenarios,
+    };
     site.index.build = output::build_id(&site);
     Ok(site)
 }
 
 /// Compiles one pack; `Err` when its `pack.toml` is missing.
-fn compile_pack(content: &Path, pack_id: &str) -> Result<(PackInfo, Vec<CompiledScenario>, Vec<Diagnostic>), String> {
+fn compile_pack(
+    content: &Path,
+    pack_id: &str,
+) -> Result<(PackInfo, Vec<CompiledScenario>, Vec<Diagnostic>), String> {
     let dir = content.join("packs").join(pack_id);
     let rel = format!("packs/{pack_id}");
-    let text = std::fs::read_to_string(dir.join("pack.toml")).map_err(|e| format!("pack `{pack_id}` cannot be read: {rel}/pack.toml: {e}"))?;
+    let text = std::fs::read_to_string(dir.join("pack.toml"))
+        .map_err(|e| format!("pack `{pack_id}` cannot be read: {rel}/pack.toml: {e}"))?;
     let file = SourceFile::new(format!("{rel}/pack.toml"), text);
     let mut diags = Vec::new();
     let mut parsed = front_matter::parse_toml::<PackFile>(&file, &file.text, 0);
-    let mut info = PackInfo { id: pack_id.to_string(), title: String::new(), description: String::new() };
+    let mut info = PackInfo {
+        id: pack_id.to_string(),
+        title: String::new(),
+        description: String::new(),
+    };
     let mut c = Checker::after(&file, 0, &mut parsed);
     if let Some(fm) = parsed.value {
-        info.title = c.text(&fm.title, "title", "\"Acme incident library\"", 0).unwrap_or_default();
-        info.description = c.text(&fm.description, "description", "\"War stories from our own postmortems\"", 0).unwrap_or_default();
+        info.title = c
+            .text(&fm.title, "title", "\"Acme incident library\"", 0)
+            .unwrap_or_default();
+        info.description = c
+            .text(
+                &fm.description,
+                "description",
+                "\"War stories from our own postmortems\"",
+                0,
+            )
+            .unwrap_or_default();
     }
     diags.extend(c.diags);
 
@@ -111,7 +147,15 @@ fn compile_pack(content: &Path, pack_id: &str) -> Result<(PackInfo, Vec<Compiled
                     continue;
                 }
                 if !entry.file_type().is_ok_and(|t| t.is_dir()) {
-                    diags.push(Diagnostic { path: format!("{rel}/scenarios/{name}"), line: 1, column: 1, problem: format!("`{name}` is not a scenario folder"), fix: "each scenario is a folder holding scenario.md; move the file into one".into() });
+                    diags.push(Diagnostic {
+                        path: format!("{rel}/scenarios/{name}"),
+                        line: 1,
+                        column: 1,
+                        problem: format!("`{name}` is not a scenario folder"),
+                        fix:
+                            "each scenario is a folder holding scenario.md; move the file into one"
+                                .into(),
+                    });
                 } else if !is_slug(&name) {
                     diags.push(Diagnostic { path: format!("{rel}/scenarios/{name}"), line: 1, column: 1, problem: format!("scenario folder `{name}` is not lowercase-hyphenated"), fix: "rename it with lowercase letters, digits and single hyphens: it becomes the page's URL".into() });
                 } else {
@@ -119,21 +163,43 @@ fn compile_pack(content: &Path, pack_id: &str) -> Result<(PackInfo, Vec<Compiled
                 }
             }
         }
-        Err(e) => diags.push(Diagnostic { path: format!("{rel}/scenarios"), line: 1, column: 1, problem: format!("cannot read the scenarios folder: {e}"), fix: "create it; `cargo leap new` scaffolds a scenario".into() }),
+        Err(e) => diags.push(Diagnostic {
+            path: format!("{rel}/scenarios"),
+            line: 1,
+            column: 1,
+            problem: format!("cannot read the scenarios folder: {e}"),
+            fix: "create it; `cargo leap new` scaffolds a scenario".into(),
+        }),
     }
 
     let mut scenarios: Vec<CompiledScenario> = Vec::new();
     let mut ids: Vec<(String, String)> = Vec::new(); // id, slug
     for slug in &slugs {
         let sdir = scenarios_dir.join(slug);
-        let input = scenario::ScenarioInput { pack: pack_id, slug, dir: &sdir, rel_dir: format!("{rel}/scenarios/{slug}"), pack_slugs: &slugs };
+        let input = scenario::ScenarioInput {
+            pack: pack_id,
+            slug,
+            dir: &sdir,
+            rel_dir: format!("{rel}/scenarios/{slug}"),
+            pack_slugs: &slugs,
+        };
         let (compiled, errs) = scenario::compile_scenario(&input);
         diags.extend(errs);
         if let Some(s) = compiled {
             if let Some((_, other)) = ids.iter().find(|(id, _)| *id == s.summary.id) {
-                let f = SourceFile::new(format!("{}/scenario.md", input.rel_dir), std::fs::read_to_string(sdir.join("scenario.md")).unwrap_or_default());
+                let f = SourceFile::new(
+                    format!("{}/scenario.md", input.rel_dir),
+                    std::fs::read_to_string(sdir.join("scenario.md")).unwrap_or_default(),
+                );
                 let at = f.text.find("id").unwrap_or(0);
-                diags.push(f.error_at(at, format!("id `{}` is already used by scenario `{other}`", s.summary.id), "give every scenario of a pack its own id (the folder name is a good choice)"));
+                diags.push(f.error_at(
+                    at,
+                    format!(
+                        "id `{}` is already used by scenario `{other}`",
+                        s.summary.id
+                    ),
+                    "give every scenario of a pack its own id (the folder name is a good choice)",
+                ));
             } else {
                 ids.push((s.summary.id.clone(), slug.clone()));
                 scenarios.push(s);
@@ -141,30 +207,60 @@ fn compile_pack(content: &Path, pack_id: &str) -> Result<(PackInfo, Vec<Compiled
         }
     }
     if slugs.is_empty() && diags.is_empty() {
-        diags.push(Diagnostic { path: format!("{rel}/scenarios"), line: 1, column: 1, problem: format!("pack `{pack_id}` has no scenarios"), fix: "add one with `cargo leap new`".into() });
+        diags.push(Diagnostic {
+            path: format!("{rel}/scenarios"),
+            line: 1,
+            column: 1,
+            problem: format!("pack `{pack_id}` has no scenarios"),
+            fix: "add one with `cargo leap new`".into(),
+        });
     }
-    scenarios.sort_by(|a, b| (a.summary.track, a.summary.level, &a.summary.title).cmp(&(b.summary.track, b.summary.level, &b.summary.title)));
+    scenarios.sort_by(|a, b| {
+        (a.summary.track, a.summary.level, &a.summary.title).cmp(&(
+            b.summary.track,
+            b.summary.level,
+            &b.summary.title,
+        ))
+    });
     Ok((info, scenarios, diags))
 }
 
 fn compile_how_it_works(content: &Path) -> Result<Prose, Vec<Diagnostic>> {
     let text = std::fs::read_to_string(content.join(HOW_IT_WORKS_FILE)).map_err(|e| {
-        vec![Diagnostic { path: HOW_IT_WORKS_FILE.into(), line: 1, column: 1, problem: format!("cannot read the page: {e}"), fix: "create content/how-it-works.md".into() }]
+        vec![Diagnostic {
+            path: HOW_IT_WORKS_FILE.into(),
+            line: 1,
+            column: 1,
+            problem: format!("cannot read the page: {e}"),
+            fix: "create content/how-it-works.md".into(),
+        }]
     })?;
     let file = SourceFile::new(HOW_IT_WORKS_FILE, text);
     let empty = BTreeSet::new();
     let path = Route::HowItWorks.path();
     let mut anchors = markdown::Anchors::default();
     anchors.reserve(scenario::PAGE_IDS);
-    let ids: BTreeSet<String> = markdown::heading_anchors(&file.text, &mut anchors.clone()).into_iter().collect();
-    let targets = markdown::LinkTargets { pack: "", page_path: &path, asset_dir: &path, scenarios: &empty, files: &empty, anchors: &ids };
+    let ids: BTreeSet<String> = markdown::heading_anchors(&file.text, &mut anchors.clone())
+        .into_iter()
+        .collect();
+    let targets = markdown::LinkTargets {
+        pack: "",
+        page_path: &path,
+        asset_dir: &path,
+        scenarios: &empty,
+        files: &empty,
+        anchors: &ids,
+    };
     let r = markdown::render(&file, &file.text, 0, &targets, &mut anchors, "page");
     let mut diags = r.diagnostics;
     if markdown::is_blank(&file.text) {
         diags.push(file.error_at(0, "the page is empty", "explain the practice loop"));
     }
     if diags.is_empty() {
-        Ok(Prose { markdown: file.text.trim().to_string(), html: r.html })
+        Ok(Prose {
+            markdown: file.text.trim().to_string(),
+            html: r.html,
+        })
     } else {
         Err(diags)
     }

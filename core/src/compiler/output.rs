@@ -7,21 +7,24 @@ use std::path::Path;
 
 /// A short hash of all baked content, so a new deploy never mixes with cached data of an old one.
 pub fn build_id(site: &CompiledSite) -> String {
-    // FNV-1a: stable across Rust versions (unlike `DefaultHasher`), and plenty for cache busting.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut feed = |bytes: &[u8]| {
-        for b in bytes {
-            hash ^= u64::from(*b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    };
     let mut index = site.index.clone();
     index.build.clear();
-    feed(&serde_json::to_vec(&index).unwrap_or_default());
-    feed(site.how_it_works.html.as_bytes());
+    let mut bytes = serde_json::to_vec(&index).unwrap_or_default();
+    bytes.extend(site.how_it_works.html.as_bytes());
     for s in &site.scenarios {
-        feed(&serde_json::to_vec(&s.body).unwrap_or_default());
-        feed(&serde_json::to_vec(&s.rubric).unwrap_or_default());
+        bytes.extend(serde_json::to_vec(&s.body).unwrap_or_default());
+        bytes.extend(serde_json::to_vec(&s.rubric).unwrap_or_default());
+    }
+    fnv_hex(&bytes)
+}
+
+/// A 10-hex-digit FNV-1a hash: stable across Rust versions (unlike `DefaultHasher`), and plenty
+/// for cache busting.
+pub fn fnv_hex(bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     format!("{hash:016x}")[..10].to_string()
 }
@@ -34,7 +37,13 @@ pub fn write_data(site: &CompiledSite, out: &Path) -> std::io::Result<()> {
         let (pack, slug) = (&s.summary.pack, &s.summary.slug);
         write_json(out, &body_path(pack, slug), &s.body)?;
         write_json(out, &rubric_path(pack, slug), &s.rubric)?;
-        let page_dir = out.join(Route::Scenario { pack: pack.clone(), slug: slug.clone() }.path());
+        let page_dir = out.join(
+            Route::Scenario {
+                pack: pack.clone(),
+                slug: slug.clone(),
+            }
+            .path(),
+        );
         for name in &s.files {
             std::fs::copy(s.dir.join(name), page_dir.join(name))?;
         }

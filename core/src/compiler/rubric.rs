@@ -9,10 +9,21 @@ use crate::taxonomy::Tier;
 use pulldown_cmark::HeadingLevel;
 
 /// The sections of `rubric.md`, in order.
-pub const RUBRIC_SECTIONS: &[&str] = &["The failure mode most people miss", "The reframing question", "Red flags", "Common mistakes", "Reference reasoning"];
+pub const RUBRIC_SECTIONS: &[&str] = &[
+    "The failure mode most people miss",
+    "The reframing question",
+    "Red flags",
+    "Common mistakes",
+    "Reference reasoning",
+];
 
 /// The `###` parts of `## Reference reasoning`, in order.
-pub const REASONING_PARTS: &[&str] = &["What a senior asks first", "What they would propose", "What they would not do", "Risks that remain"];
+pub const REASONING_PARTS: &[&str] = &[
+    "What a senior asks first",
+    "What they would propose",
+    "What they would not do",
+    "Risks that remain",
+];
 
 /// How many criteria a rubric holds: enough to separate answers, few enough to grade honestly.
 pub const CRITERIA_RANGE: std::ops::RangeInclusive<usize> = 3..=6;
@@ -64,64 +75,153 @@ pub fn compile_rubric_front_matter(c: &mut Checker<'_>, fm: &RubricFile) -> Rubr
                 if !is_slug(id) {
                     c.error(v, format!("criterion id `{id}` is not lowercase-hyphenated"), "use lowercase letters, digits and single hyphens, e.g. `stops-the-rollout`");
                 } else if criteria.iter().any(|k: &CriterionSource| &k.id == id) {
-                    c.error(v, format!("criterion id `{id}` is used twice"), "give every criterion its own id");
+                    c.error(
+                        v,
+                        format!("criterion id `{id}` is used twice"),
+                        "give every criterion its own id",
+                    );
                 }
             }
             let at = entry.id.as_ref().map_or(at, |v| c.offset(v));
             let tier = c.vocabulary(&entry.tier, "tier", Tier::from_slug, &Tier::slugs(), at);
             let weight = c.number(&entry.weight, "weight", 1..=10, "3", at);
             let mut prose = |field: &Option<toml::Spanned<String>>, name: &str, example: &str| {
-                c.text(field, name, example, at).map(|t| (t, field.as_ref().map_or(at, |v| c.toml_offset + v.span().start + 1)))
+                c.text(field, name, example, at).map(|t| {
+                    (
+                        t,
+                        field
+                            .as_ref()
+                            .map_or(at, |v| c.toml_offset + v.span().start + 1),
+                    )
+                })
             };
-            let insight = prose(&entry.insight, "insight", "\"The regex, not the traffic, is burning the CPU\"");
-            let caught = prose(&entry.caught, "caught", "\"Names the new rule as the cause and explains why CPU rose without traffic\"");
-            let partial = prose(&entry.partial, "partial", "\"Suspects the deploy but cannot say why it burns CPU\"");
-            let why = prose(&entry.why, "why", "\"Rolling back anything else leaves every core pinned\"");
-            if let (Some(id), Some(tier), Some(weight), Some(insight), Some(caught), Some(partial), Some(why)) = (id, tier, weight, insight, caught, partial, why) {
-                criteria.push(CriterionSource { id, tier, weight, insight, caught, partial, why });
+            let insight = prose(
+                &entry.insight,
+                "insight",
+                "\"The regex, not the traffic, is burning the CPU\"",
+            );
+            let caught = prose(
+                &entry.caught,
+                "caught",
+                "\"Names the new rule as the cause and explains why CPU rose without traffic\"",
+            );
+            let partial = prose(
+                &entry.partial,
+                "partial",
+                "\"Suspects the deploy but cannot say why it burns CPU\"",
+            );
+            let why = prose(
+                &entry.why,
+                "why",
+                "\"Rolling back anything else leaves every core pinned\"",
+            );
+            if let (
+                Some(id),
+                Some(tier),
+                Some(weight),
+                Some(insight),
+                Some(caught),
+                Some(partial),
+                Some(why),
+            ) = (id, tier, weight, insight, caught, partial, why)
+            {
+                criteria.push(CriterionSource {
+                    id,
+                    tier,
+                    weight,
+                    insight,
+                    caught,
+                    partial,
+                    why,
+                });
             }
         }
         check_weights(c, list.get_ref(), &criteria);
     }
     let mut references = Vec::new();
-    if let Some(list) = c.required(&fm.references, "references", "[[references]] tables with title and url", top) {
+    if let Some(list) = c.required(
+        &fm.references,
+        "references",
+        "[[references]] tables with title and url",
+        top,
+    ) {
         if list.get_ref().is_empty() {
-            c.error(list, "no references", "cite the public postmortem, blog post or paper the scenario is built on");
+            c.error(
+                list,
+                "no references",
+                "cite the public postmortem, blog post or paper the scenario is built on",
+            );
         }
         for entry in list.get_ref() {
             let at = c.offset(list);
-            let title = c.text(&entry.title, "title", "\"Details of the outage on July 2\"", at);
+            let title = c.text(
+                &entry.title,
+                "title",
+                "\"Details of the outage on July 2\"",
+                at,
+            );
             let url = c.text(&entry.url, "url", "\"https://example.com/postmortem\"", at);
             if let (Some(u), Some(v)) = (&url, &entry.url) {
                 if !u.starts_with("https://") && !u.starts_with("http://") {
-                    c.error(v, format!("reference url `{u}` is not a web address"), "use the full public address, starting with https://");
+                    c.error(
+                        v,
+                        format!("reference url `{u}` is not a web address"),
+                        "use the full public address, starting with https://",
+                    );
                 }
             }
             if let (Some(title), Some(url)) = (title, url) {
-                references.push(Reference { title, url, note: entry.note.as_ref().map(|n| n.get_ref().trim().to_string()) });
+                references.push(Reference {
+                    title,
+                    url,
+                    note: entry.note.as_ref().map(|n| n.get_ref().trim().to_string()),
+                });
             }
         }
     }
     let all_ids = fm.criteria.as_ref().and_then(|list| {
-        list.get_ref().iter().map(|e| e.id.as_ref().map(|v| v.get_ref().trim().to_string()).filter(|id| is_slug(id))).collect::<Option<Vec<_>>>()
+        list.get_ref()
+            .iter()
+            .map(|e| {
+                e.id.as_ref()
+                    .map(|v| v.get_ref().trim().to_string())
+                    .filter(|id| is_slug(id))
+            })
+            .collect::<Option<Vec<_>>>()
     });
-    RubricFront { ok: c.diags.len() == errors_before, all_ids, criteria, references }
+    RubricFront {
+        ok: c.diags.len() == errors_before,
+        all_ids,
+        criteria,
+        references,
+    }
 }
 
 /// A rubric needs a critical criterion, and a higher tier never weighs less than a lower one —
 /// otherwise the score would say a bonus matters more than what the incident turned on.
-fn check_weights(c: &mut Checker<'_>, entries: &[super::schema::CriterionEntry], criteria: &[CriterionSource]) {
+fn check_weights(
+    c: &mut Checker<'_>,
+    entries: &[super::schema::CriterionEntry],
+    criteria: &[CriterionSource],
+) {
     if criteria.len() != entries.len() {
         return;
     }
     if !criteria.iter().any(|k| k.tier == Tier::Critical) {
         if let Some(tier) = entries.first().and_then(|e| e.tier.as_ref()) {
-            c.error(tier, "no criterion is critical", "mark the insight the incident turned on as `tier = \"critical\"`");
+            c.error(
+                tier,
+                "no criterion is critical",
+                "mark the insight the incident turned on as `tier = \"critical\"`",
+            );
         }
     }
     for (entry, k) in entries.iter().zip(criteria) {
         // Tiers order critical < important < bonus, so "higher tier" is the smaller value.
-        let lighter_higher = criteria.iter().filter(|o| o.tier < k.tier && o.weight < k.weight).min_by_key(|o| o.weight);
+        let lighter_higher = criteria
+            .iter()
+            .filter(|o| o.tier < k.tier && o.weight < k.weight)
+            .min_by_key(|o| o.weight);
         if let (Some(o), Some(w)) = (lighter_higher, &entry.weight) {
             c.error(
                 w,

@@ -21,7 +21,15 @@ use std::path::Path;
 pub const SCENARIO_SECTIONS: &[&str] = &["Situation", "Artifacts", "The ask"];
 
 /// Ids the scenario page template uses for its own headings; content headings never take them.
-pub const PAGE_IDS: &[&str] = &["situation", "artifacts", "the-ask", "primer", "practice", "rubric", "main"];
+pub const PAGE_IDS: &[&str] = &[
+    "situation",
+    "artifacts",
+    "the-ask",
+    "primer",
+    "practice",
+    "rubric",
+    "main",
+];
 
 /// Where a scenario lives and what its links may point at.
 pub struct ScenarioInput<'a> {
@@ -40,17 +48,19 @@ pub struct ScenarioInput<'a> {
 /// Reads a file of the scenario folder, or reports why it cannot.
 pub fn read(dir: &Path, rel_dir: &str, name: &str) -> Result<SourceFile, Diagnostic> {
     let rel = format!("{rel_dir}/{name}");
-    std::fs::read_to_string(dir.join(name)).map(|t| SourceFile::new(rel.clone(), t)).map_err(|e| Diagnostic {
-        path: rel,
-        line: 1,
-        column: 1,
-        problem: format!("cannot read the file: {e}"),
-        fix: if e.kind() == std::io::ErrorKind::NotFound {
-            format!("create {name}; `cargo leap new` scaffolds a complete scenario")
-        } else {
-            "make sure it is readable UTF-8 text".to_string()
-        },
-    })
+    std::fs::read_to_string(dir.join(name))
+        .map(|t| SourceFile::new(rel.clone(), t))
+        .map_err(|e| Diagnostic {
+            path: rel,
+            line: 1,
+            column: 1,
+            problem: format!("cannot read the file: {e}"),
+            fix: if e.kind() == std::io::ErrorKind::NotFound {
+                format!("create {name}; `cargo leap new` scaffolds a complete scenario")
+            } else {
+                "make sure it is readable UTF-8 text".to_string()
+            },
+        })
 }
 
 /// Compiles one scenario folder, reporting every problem in it.
@@ -62,15 +72,33 @@ pub fn compile_scenario(input: &ScenarioInput<'_>) -> (Option<CompiledScenario>,
     };
     diags.extend(listing.problems.iter().cloned());
 
-    let scenario_file = read(input.dir, &input.rel_dir, "scenario.md").map_err(|d| diags.push(d)).ok();
-    let rubric_file = read(input.dir, &input.rel_dir, "rubric.md").map_err(|d| diags.push(d)).ok();
-    let primer_file = listing.has_primer.then(|| read(input.dir, &input.rel_dir, "primer.md").map_err(|d| diags.push(d)).ok()).flatten();
+    let scenario_file = read(input.dir, &input.rel_dir, "scenario.md")
+        .map_err(|d| diags.push(d))
+        .ok();
+    let rubric_file = read(input.dir, &input.rel_dir, "rubric.md")
+        .map_err(|d| diags.push(d))
+        .ok();
+    let primer_file = listing
+        .has_primer
+        .then(|| {
+            read(input.dir, &input.rel_dir, "primer.md")
+                .map_err(|d| diags.push(d))
+                .ok()
+        })
+        .flatten();
 
     // Metadata and section layout.
     let mut summary = None;
     let mut scenario_sections = Vec::new();
-    let scenario_split = scenario_file.as_ref().and_then(|f| f.split_front_matter().map_err(|d| diags.push(d)).ok().map(|s| (f, s)));
-    let scenario_parts = scenario_split.as_ref().map(|(_, s)| split_sections(s.body, s.body_offset, HeadingLevel::H2));
+    let scenario_split = scenario_file.as_ref().and_then(|f| {
+        f.split_front_matter()
+            .map_err(|d| diags.push(d))
+            .ok()
+            .map(|s| (f, s))
+    });
+    let scenario_parts = scenario_split
+        .as_ref()
+        .map(|(_, s)| split_sections(s.body, s.body_offset, HeadingLevel::H2));
     if let (Some((file, split)), Some(parts)) = (&scenario_split, &scenario_parts) {
         let mut parsed = front_matter::parse::<ScenarioFile>(file, split);
         let mut c = Checker::after(file, split.front_matter_offset, &mut parsed);
@@ -83,8 +111,15 @@ pub fn compile_scenario(input: &ScenarioInput<'_>) -> (Option<CompiledScenario>,
 
     let mut rubric_front = None;
     let mut rubric_sections = Vec::new();
-    let rubric_split = rubric_file.as_ref().and_then(|f| f.split_front_matter().map_err(|d| diags.push(d)).ok().map(|s| (f, s)));
-    let rubric_parts = rubric_split.as_ref().map(|(_, s)| split_sections(s.body, s.body_offset, HeadingLevel::H2));
+    let rubric_split = rubric_file.as_ref().and_then(|f| {
+        f.split_front_matter()
+            .map_err(|d| diags.push(d))
+            .ok()
+            .map(|s| (f, s))
+    });
+    let rubric_parts = rubric_split
+        .as_ref()
+        .map(|(_, s)| split_sections(s.body, s.body_offset, HeadingLevel::H2));
     if let (Some((file, split)), Some(parts)) = (&rubric_split, &rubric_parts) {
         let mut parsed = front_matter::parse::<RubricFile>(file, split);
         let mut c = Checker::after(file, split.front_matter_offset, &mut parsed);
@@ -99,16 +134,27 @@ pub fn compile_scenario(input: &ScenarioInput<'_>) -> (Option<CompiledScenario>,
     }
 
     // Artifacts are the `###` parts of the Artifacts section.
-    let artifact_parts: Vec<Section<'_>> = match (scenario_file.as_ref(), scenario_sections.get(1).copied().flatten()) {
+    let artifact_parts: Vec<Section<'_>> = match (
+        scenario_file.as_ref(),
+        scenario_sections.get(1).copied().flatten(),
+    ) {
         (Some(file), Some(section)) => {
             let parts = split_sections(section.body, section.body_offset, HeadingLevel::H3);
             let mut c = Checker::new(file, 0);
             if !markdown::is_blank(parts.preamble) {
-                c.error_at(section.heading_offset, "text in `## Artifacts` before the first artifact", "give every artifact its own `### Title` heading");
+                c.error_at(
+                    section.heading_offset,
+                    "text in `## Artifacts` before the first artifact",
+                    "give every artifact its own `### Title` heading",
+                );
             }
             for a in &parts.sections {
                 if markdown::is_blank(a.body) {
-                    c.error_at(a.heading_offset, format!("artifact `### {}` is empty", a.title), "put the log, table, diff or diagram under its heading");
+                    c.error_at(
+                        a.heading_offset,
+                        format!("artifact `### {}` is empty", a.title),
+                        "put the log, table, diff or diagram under its heading",
+                    );
                 }
             }
             diags.extend(c.diags);
@@ -119,7 +165,10 @@ pub fn compile_scenario(input: &ScenarioInput<'_>) -> (Option<CompiledScenario>,
 
     // Render every piece of the page in page order, so heading ids are unique on the page and
     // `#anchor` links can point at any of them.
-    let route = Route::Scenario { pack: input.pack.to_string(), slug: input.slug.to_string() };
+    let route = Route::Scenario {
+        pack: input.pack.to_string(),
+        slug: input.slug.to_string(),
+    };
     let page_path = route.path();
     let mut page = Page::default();
     if let Some(f) = &primer_file {
@@ -161,10 +210,14 @@ pub fn compile_scenario(input: &ScenarioInput<'_>) -> (Option<CompiledScenario>,
     if let (Some((file, _)), Some(front)) = (&rubric_split, &rubric_front) {
         for raw in &front.criteria {
             let mut prose = |md: &str, at: usize| {
-                let r = markdown::render(file, md, at, &targets, &mut Anchors::default(), "criterion");
+                let r =
+                    markdown::render(file, md, at, &targets, &mut Anchors::default(), "criterion");
                 diags.extend(r.diagnostics);
                 rendered.files.extend(r.files);
-                Prose { markdown: md.to_string(), html: r.html }
+                Prose {
+                    markdown: md.to_string(),
+                    html: r.html,
+                }
             };
             criteria.push(Criterion {
                 id: raw.id.clone(),
@@ -182,7 +235,11 @@ pub fn compile_scenario(input: &ScenarioInput<'_>) -> (Option<CompiledScenario>,
     let criterion_ids: Option<Vec<String>> = rubric_front.as_ref().and_then(|f| f.all_ids.clone());
     let mut answers = Vec::new();
     for name in &listing.answers {
-        match read(&input.dir.join("answers"), &format!("{}/answers", input.rel_dir), &format!("{name}.md")) {
+        match read(
+            &input.dir.join("answers"),
+            &format!("{}/answers", input.rel_dir),
+            &format!("{name}.md"),
+        ) {
             Ok(file) => {
                 let (answer, errs) = compile_answer(&file, name, criterion_ids.as_deref());
                 diags.extend(errs);
@@ -194,7 +251,13 @@ pub fn compile_scenario(input: &ScenarioInput<'_>) -> (Option<CompiledScenario>,
     if rubric_front.is_some() {
         let answers_dir = format!("{}/answers", input.rel_dir);
         for (quality, example) in [(Quality::Strong, "strong.md"), (Quality::Weak, "weak.md")] {
-            if listing.answers_readable && !answers.iter().any(|a| a.quality == quality) && !listing.answers.iter().any(|n| n == example.trim_end_matches(".md")) {
+            if listing.answers_readable
+                && !answers.iter().any(|a| a.quality == quality)
+                && !listing
+                    .answers
+                    .iter()
+                    .any(|n| n == example.trim_end_matches(".md"))
+            {
                 diags.push(Diagnostic {
                     path: answers_dir.clone(),
                     line: 1,
@@ -220,19 +283,28 @@ pub fn compile_scenario(input: &ScenarioInput<'_>) -> (Option<CompiledScenario>,
     if !diags.is_empty() {
         return (None, diags);
     }
-    let (Some(summary), Some(front)) = (summary, rubric_front) else { return (None, diags) };
+    let (Some(summary), Some(front)) = (summary, rubric_front) else {
+        return (None, diags);
+    };
     if !front.ok {
         return (None, diags);
     }
     let mut html = rendered.html.into_iter();
     let mut markdown = rendered.markdown.into_iter();
-    let mut next = || Prose { markdown: markdown.next().unwrap_or_default(), html: html.next().unwrap_or_default() };
+    let mut next = || Prose {
+        markdown: markdown.next().unwrap_or_default(),
+        html: html.next().unwrap_or_default(),
+    };
     let primer = primer_file.as_ref().map(|_| next());
     let situation = next();
     let artifacts = artifact_parts
         .iter()
         .zip(rendered.heading_ids.iter())
-        .map(|(a, anchor)| Artifact { title: a.title.clone(), anchor: anchor.clone(), body: next() })
+        .map(|(a, anchor)| Artifact {
+            title: a.title.clone(),
+            anchor: anchor.clone(),
+            body: next(),
+        })
         .collect();
     let ask = next();
     let mut section = || next();
@@ -245,9 +317,21 @@ pub fn compile_scenario(input: &ScenarioInput<'_>) -> (Option<CompiledScenario>,
         reference_reasoning: section(),
         references: front.references,
     };
-    let body = ScenarioBody { situation, artifacts, ask, primer };
+    let body = ScenarioBody {
+        situation,
+        artifacts,
+        ask,
+        primer,
+    };
     (
-        Some(CompiledScenario { summary, body, rubric, answers, dir: input.dir.to_path_buf(), files: rendered.files }),
+        Some(CompiledScenario {
+            summary,
+            body,
+            rubric,
+            answers,
+            dir: input.dir.to_path_buf(),
+            files: rendered.files,
+        }),
         diags,
     )
 }
@@ -259,7 +343,12 @@ struct Page<'a> {
 }
 
 enum Piece<'a> {
-    Markdown { file: &'a SourceFile, md: &'a str, offset: usize, scope: String },
+    Markdown {
+        file: &'a SourceFile,
+        md: &'a str,
+        offset: usize,
+        scope: String,
+    },
     Heading(String),
 }
 
@@ -273,7 +362,12 @@ struct RenderedPage {
 
 impl<'a> Page<'a> {
     fn add(&mut self, file: &'a SourceFile, md: &'a str, offset: usize, scope: &str) {
-        self.pieces.push(Piece::Markdown { file, md, offset, scope: scope.to_string() });
+        self.pieces.push(Piece::Markdown {
+            file,
+            md,
+            offset,
+            scope: scope.to_string(),
+        });
     }
 
     fn add_heading(&mut self, title: &str) {
@@ -302,10 +396,21 @@ impl<'a> Page<'a> {
 
     fn render(&self, targets: &LinkTargets<'_>) -> RenderedPage {
         let mut anchors = Self::anchors();
-        let mut out = RenderedPage { html: vec![], markdown: vec![], heading_ids: vec![], files: BTreeSet::new(), diagnostics: vec![] };
+        let mut out = RenderedPage {
+            html: vec![],
+            markdown: vec![],
+            heading_ids: vec![],
+            files: BTreeSet::new(),
+            diagnostics: vec![],
+        };
         for piece in &self.pieces {
             match piece {
-                Piece::Markdown { file, md, offset, scope } => {
+                Piece::Markdown {
+                    file,
+                    md,
+                    offset,
+                    scope,
+                } => {
                     let r = markdown::render(file, md, *offset, targets, &mut anchors, scope);
                     out.html.push(r.html);
                     out.markdown.push(md.trim().to_string());
@@ -331,9 +436,27 @@ struct Listing {
 const KNOWN_MARKDOWN: &[&str] = &["scenario.md", "rubric.md", "primer.md"];
 
 fn list_folder(input: &ScenarioInput<'_>) -> Result<Listing, Diagnostic> {
-    let at = |rel: String, problem: String, fix: String| Diagnostic { path: rel, line: 1, column: 1, problem, fix };
-    let entries = std::fs::read_dir(input.dir).map_err(|e| at(input.rel_dir.clone(), format!("cannot read the folder: {e}"), "make sure it is a readable folder".into()))?;
-    let mut listing = Listing { files: BTreeSet::new(), answers: Vec::new(), answers_readable: false, has_primer: false, problems: Vec::new() };
+    let at = |rel: String, problem: String, fix: String| Diagnostic {
+        path: rel,
+        line: 1,
+        column: 1,
+        problem,
+        fix,
+    };
+    let entries = std::fs::read_dir(input.dir).map_err(|e| {
+        at(
+            input.rel_dir.clone(),
+            format!("cannot read the folder: {e}"),
+            "make sure it is a readable folder".into(),
+        )
+    })?;
+    let mut listing = Listing {
+        files: BTreeSet::new(),
+        answers: Vec::new(),
+        answers_readable: false,
+        has_primer: false,
+        problems: Vec::new(),
+    };
     let mut names: Vec<_> = entries.filter_map(Result::ok).collect();
     names.sort_by_key(|e| e.file_name());
     for entry in names {
@@ -380,7 +503,11 @@ fn list_folder(input: &ScenarioInput<'_>) -> Result<Listing, Diagnostic> {
     Ok(listing)
 }
 
-fn check_metadata(c: &mut Checker<'_>, fm: &ScenarioFile, input: &ScenarioInput<'_>) -> Option<ScenarioSummary> {
+fn check_metadata(
+    c: &mut Checker<'_>,
+    fm: &ScenarioFile,
+    input: &ScenarioInput<'_>,
+) -> Option<ScenarioSummary> {
     let top = c.toml_offset.saturating_sub(4);
     let id = c.text(&fm.id, "id", &format!("\"{}\"", input.slug), top);
     if let (Some(id), Some(v)) = (&id, &fm.id) {
@@ -388,27 +515,56 @@ fn check_metadata(c: &mut Checker<'_>, fm: &ScenarioFile, input: &ScenarioInput<
             c.error(v, format!("id `{id}` is not lowercase-hyphenated"), "use lowercase letters, digits and single hyphens, starting with a letter, e.g. `regex-cpu-exhaustion`");
         }
     }
-    let title = c.text(&fm.title, "title", "\"All cores at 100 %, everywhere, at once\"", top);
+    let title = c.text(
+        &fm.title,
+        "title",
+        "\"All cores at 100 %, everywhere, at once\"",
+        top,
+    );
     let track = c.vocabulary(&fm.track, "track", Track::from_slug, &Track::slugs(), top);
     let level = c.vocabulary(&fm.level, "level", Level::from_slug, &Level::slugs(), top);
     let kind = c.vocabulary(&fm.kind, "kind", Kind::from_slug, &Kind::slugs(), top);
-    let hook = c.text(&fm.hook, "hook", "\"One line that makes someone want to open it\"", top);
+    let hook = c.text(
+        &fm.hook,
+        "hook",
+        "\"One line that makes someone want to open it\"",
+        top,
+    );
     if let (Some(h), Some(v)) = (&hook, &fm.hook) {
         if h.contains('\n') || h.chars().count() > 200 {
-            c.error(v, "`hook` is longer than one line of 200 characters", "keep the hook to one sentence; put the rest in the situation");
+            c.error(
+                v,
+                "`hook` is longer than one line of 200 characters",
+                "keep the hook to one sentence; put the rest in the situation",
+            );
         }
     }
     let minutes = c.number(&fm.minutes, "minutes", 5..=180, "30", top);
     let mut competencies = Vec::new();
     let errors_before = c.diags.len();
-    if let Some(list) = c.required(&fm.competencies, "competencies", "[\"architectural-judgment\"]", top) {
+    if let Some(list) = c.required(
+        &fm.competencies,
+        "competencies",
+        "[\"architectural-judgment\"]",
+        top,
+    ) {
         if list.get_ref().is_empty() || list.get_ref().len() > 3 {
-            c.error(list, format!("{} competencies listed", list.get_ref().len()), format!("list one to three of: {}", Competency::slugs()));
+            c.error(
+                list,
+                format!("{} competencies listed", list.get_ref().len()),
+                format!("list one to three of: {}", Competency::slugs()),
+            );
         }
         for v in list.get_ref() {
-            if let Some(comp) = c.lookup(v, "competency", Competency::from_slug, &Competency::slugs()) {
+            if let Some(comp) =
+                c.lookup(v, "competency", Competency::from_slug, &Competency::slugs())
+            {
                 if competencies.contains(&comp) {
-                    c.error(v, format!("competency `{}` is listed twice", comp.slug()), "list each competency once");
+                    c.error(
+                        v,
+                        format!("competency `{}` is listed twice", comp.slug()),
+                        "list each competency once",
+                    );
                 }
                 competencies.push(comp);
             }
@@ -419,7 +575,11 @@ fn check_metadata(c: &mut Checker<'_>, fm: &ScenarioFile, input: &ScenarioInput<
     if let Some(list) = &fm.tags {
         for v in list.get_ref() {
             if !is_slug(v.get_ref()) {
-                c.error(v, format!("tag `{}` is not lowercase-hyphenated", v.get_ref()), "write tags like `feature-flags` or `k8s`");
+                c.error(
+                    v,
+                    format!("tag `{}` is not lowercase-hyphenated", v.get_ref()),
+                    "write tags like `feature-flags` or `k8s`",
+                );
             } else {
                 tags.push(v.get_ref().clone());
             }

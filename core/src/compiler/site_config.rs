@@ -49,7 +49,8 @@ pub fn load(content: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
                 line: 1,
                 column: 1,
                 problem: format!("cannot read the site settings: {e}"),
-                fix: "create content/site.toml with `title`, `tagline` and `packs = [\"core\"]`".to_string(),
+                fix: "create content/site.toml with `title`, `tagline` and `packs = [\"core\"]`"
+                    .to_string(),
             }),
         }
     }
@@ -68,14 +69,26 @@ pub fn load(content: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
         if let Some(list) = &layer.packs {
             let mut ids: Vec<(String, SourceFile, usize)> = Vec::new();
             if list.get_ref().is_empty() {
-                c.error(list, "no packs to build", "list at least one folder of content/packs, e.g. `packs = [\"core\"]`");
+                c.error(
+                    list,
+                    "no packs to build",
+                    "list at least one folder of content/packs, e.g. `packs = [\"core\"]`",
+                );
             }
             for v in list.get_ref() {
                 let id = v.get_ref().clone();
                 if !is_slug(&id) {
-                    c.error(v, format!("pack id `{id}` is not lowercase-hyphenated"), "name pack folders with lowercase letters, digits and single hyphens");
+                    c.error(
+                        v,
+                        format!("pack id `{id}` is not lowercase-hyphenated"),
+                        "name pack folders with lowercase letters, digits and single hyphens",
+                    );
                 } else if ids.iter().any(|(i, _, _)| *i == id) {
-                    c.error(v, format!("pack `{id}` is listed twice"), "list each pack once");
+                    c.error(
+                        v,
+                        format!("pack `{id}` is listed twice"),
+                        "list each pack once",
+                    );
                 } else {
                     ids.push((id, file.clone(), c.offset(v)));
                 }
@@ -96,7 +109,10 @@ pub fn load(content: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
         diags.push(missing("title", "\"The Senior Leap\""));
     }
     if tagline.is_none() && diags.is_empty() {
-        diags.push(missing("tagline", "\"Practise senior judgment on real production war stories\""));
+        diags.push(missing(
+            "tagline",
+            "\"Practise senior judgment on real production war stories\"",
+        ));
     }
     if packs.is_none() && diags.is_empty() {
         diags.push(missing("packs", "[\"core\"]"));
@@ -104,5 +120,9 @@ pub fn load(content: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
     if !diags.is_empty() {
         return Err(diags);
     }
-    Ok(SiteConfig { title: title.unwrap_or_default(), tagline: tagline.unwrap_or_default(), packs: packs.unwrap_or_default() })
+    Ok(SiteConfig {
+        title: title.unwrap_or_default(),
+        tagline: tagline.unwrap_or_default(),
+        packs: packs.unwrap_or_default(),
+    })
 }

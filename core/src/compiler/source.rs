@@ -34,7 +34,11 @@ impl SourceFile {
         }
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SourceFile { path: path.into(), text, line_starts }
+        SourceFile {
+            path: path.into(),
+            text,
+            line_starts,
+        }
     }
 
     /// The 1-based line and column (in characters) of a byte offset.
@@ -42,21 +46,43 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let column = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
         (line + 1, column)
     }
 
     /// The text of the 1-based line `line`, without its line ending.
     pub fn line_text(&self, line: usize) -> &str {
-        let start = self.line_starts.get(line - 1).copied().unwrap_or(self.text.len());
-        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        let start = self
+            .line_starts
+            .get(line - 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 
     /// A diagnostic at a byte offset of this file.
-    pub fn error_at(&self, offset: usize, problem: impl Into<String>, fix: impl Into<String>) -> Diagnostic {
+    pub fn error_at(
+        &self,
+        offset: usize,
+        problem: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Diagnostic {
         let (line, column) = self.position(offset);
-        Diagnostic { path: self.path.clone(), line, column, problem: problem.into(), fix: fix.into() }
+        Diagnostic {
+            path: self.path.clone(),
+            line,
+            column,
+            problem: problem.into(),
+            fix: fix.into(),
+        }
     }
 
     /// Splits `+++` front matter from the body. A file without it is an error at line 1.
@@ -72,7 +98,9 @@ impl SourceFile {
         }
         let mut offset = first_end;
         while offset < text.len() {
-            let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
+            let end = text[offset..]
+                .find('\n')
+                .map_or(text.len(), |i| offset + i + 1);
             if text[offset..end].trim_end() == "+++" {
                 return Ok(Split {
                     front_matter: &text[first_end..offset],
@@ -116,10 +144,14 @@ mod tests {
 
     #[test]
     fn missing_or_unclosed_front_matter_is_an_error() {
-        let e = SourceFile::new("x.md", "# Title\n").split_front_matter().unwrap_err();
+        let e = SourceFile::new("x.md", "# Title\n")
+            .split_front_matter()
+            .unwrap_err();
         assert_eq!((e.line, e.column), (1, 1));
         assert!(e.problem.contains("does not start"));
-        let e = SourceFile::new("x.md", "+++\na = 1\n").split_front_matter().unwrap_err();
+        let e = SourceFile::new("x.md", "+++\na = 1\n")
+            .split_front_matter()
+            .unwrap_err();
         assert!(e.problem.contains("never closed"));
     }
 }

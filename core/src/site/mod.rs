@@ -1,12 +1,12 @@
 //! The static site generator: writes a real HTML page for every route of a compiled site, plus
 //! its data files, into the folder Trunk built.
 
-pub mod pages;
 pub mod template;
 
 use crate::catalog::Filters;
 use crate::compiler::{output, CompiledSite};
-use crate::routes::Route;
+use crate::markup;
+use crate::routes::{Bundle, Route};
 use std::path::Path;
 use template::PageParts;
 
@@ -21,32 +21,54 @@ struct PageSpec {
 /// Writes every page and data file of `site` below `out`, filling `template` (Trunk's index.html).
 /// `site_path` is the absolute path the site is served under (`/` or `/<repo>/`), needed only by
 /// the 404 page, which the host serves at any depth.
-pub fn write_site(site: &CompiledSite, template: &str, out: &Path, site_path: &str) -> Result<usize, Box<dyn std::error::Error>> {
+pub fn write_site(
+    site: &CompiledSite,
+    template: &str,
+    out: &Path,
+    site_path: &str,
+) -> Result<usize, Box<dyn std::error::Error>> {
     template::check(template)?;
     output::write_data(site, out)?;
+    let practice_template = practice_template(template, out)?;
     let index = &site.index;
     let mut specs = vec![
-        PageSpec { route: Route::Catalog, title: crate::site_text::title(&index.title, None), description: index.tagline.clone(), main: pages::catalog(index, &Filters::default()) },
+        PageSpec { route: Route::Catalog, title: crate::site_text::title(&index.title, None), description: index.tagline.clone(), main: markup::catalog(index, &Filters::default()) },
         PageSpec {
             route: Route::HowItWorks,
             title: crate::site_text::title(&index.title, Some("How it works")),
             description: format!("How {} works: read a real incident, commit to your analysis, then compare it with a senior's rubric.", index.title),
-            main: pages::how_it_works(&site.how_it_works),
+            main: markup::how_it_works(&site.how_it_works),
         },
-        PageSpec { route: Route::NotFound, title: crate::site_text::title(&index.title, Some("Page not found")), description: index.tagline.clone(), main: pages::not_found() },
+        PageSpec { route: Route::NotFound, title: crate::site_text::title(&index.title, Some("Page not found")), description: index.tagline.clone(), main: markup::not_found() },
     ];
     for s in &site.scenarios {
         specs.push(PageSpec {
-            route: Route::Scenario { pack: s.summary.pack.clone(), slug: s.summary.slug.clone() },
+            route: Route::Scenario {
+                pack: s.summary.pack.clone(),
+                slug: s.summary.slug.clone(),
+            },
             title: crate::site_text::title(&index.title, Some(&s.summary.title)),
             description: s.summary.hook.clone(),
-            main: pages::scenario(&s.summary, &s.body),
+            main: markup::scenario(&s.summary, &s.body),
         });
     }
     for spec in &specs {
-        let body = pages::shell(&spec.route, &index.title, &spec.main);
+        let body = markup::shell(&spec.route, &index.title, &spec.main);
         let base = spec.route.base_href(site_path);
-        let html = template::render(template, &PageParts { title: &spec.title, description: &spec.description, base_href: &base, build: &index.build, body: &body })?;
+        let template = match spec.route.bundle() {
+            Bundle::Browse => template,
+            Bundle::Practice => practice_template.as_str(),
+        };
+        let html = template::render(
+            template,
+            &PageParts {
+                title: &spec.title,
+                description: &spec.description,
+                base_href: &base,
+                build: &index.build,
+                body: &body,
+            },
+        )?;
         let rel = match &spec.route {
             Route::NotFound => "404.html".to_string(),
             other => format!("{}index.html", other.path()),
@@ -58,4 +80,19 @@ pub fn write_site(site: &CompiledSite, template: &str, out: &Path, site_path: &s
         std::fs::write(path, html)?;
     }
     Ok(specs.len())
+}
+
+/// The template for practice pages: Trunk builds that bundle without a loader, so one is written
+/// here, versioned by a hash of the bundle's files.
+fn practice_template(template: &str, out: &Path) -> Result<String, Box<dyn std::error::Error>> {
+    let bin = Bundle::Practice.bin();
+    let (js, wasm) = (format!("{bin}.js"), format!("{bin}_bg.wasm"));
+    let mut bytes = Vec::new();
+    for name in [&js, &wasm] {
+        bytes.extend(std::fs::read(out.join(name)).map_err(|e| {
+            template::TemplateError(format!("the {bin} bundle ({name}) is missing from the build ({e}); index.html must build it with a worker-type rust link"))
+        })?);
+    }
+    let version = output::fnv_hex(&bytes);
+    Ok(template::with_bundle(template, &js, &wasm, &version)?)
 }

@@ -6,21 +6,39 @@ const index = siteIndex();
 const first = index.scenarios[0];
 const firstPath = `scenarios/${first.pack}/${first.slug}/`;
 
-test("opens from the catalog by client-side navigation", async ({ page }) => {
+test("opens from the catalog, with the practice bundle, and comes back", async ({ page }) => {
+  const wasm = [];
+  page.on("request", (r) => r.url().endsWith(".wasm") || /_bg\.wasm\?v=/.test(r.url()) ? wasm.push(new URL(r.url()).pathname) : null);
   await page.goto("./");
   await ready(page);
-  await page.evaluate(() => (window.__sameDocument = true));
+  expect(wasm.some((p) => /browse-[0-9a-f]+_bg\.wasm$/.test(p))).toBe(true);
+  // Scenario pages belong to the practice bundle: the link is an ordinary page load.
   await page.locator(`.card h2 a[href="${firstPath}"]`).click();
   await expect(page).toHaveURL(new RegExp(`${firstPath}$`));
+  await ready(page);
+  expect(wasm.some((p) => p.endsWith("practice_bg.wasm"))).toBe(true);
   await expect(page.locator("h1")).toHaveText(first.title);
   await expect(page).toHaveTitle(`${first.title} — ${index.title}`);
   await expect(page.locator("#situation")).toHaveText("Situation");
   await expect(page.locator(".artifact h3").first()).toBeVisible();
   await expect(page.locator("#the-ask")).toHaveText("The ask");
-  expect(await page.evaluate(() => window.__sameDocument)).toBe(true);
 
   await page.getByRole("link", { name: "Scenarios" }).first().click();
+  await ready(page);
   await expect(page.locator(".cards > li")).toHaveCount(index.scenarios.length);
+});
+
+test("moves between pages of one bundle without reloading", async ({ page }) => {
+  await page.goto("./");
+  await ready(page);
+  await page.evaluate(() => (window.__sameDocument = true));
+  await page.getByRole("link", { name: "How it works" }).click();
+  await expect(page.locator("h1")).toHaveText("How it works");
+  await expect(page).toHaveTitle(`How it works — ${index.title}`);
+  await page.getByRole("link", { name: "Scenarios" }).first().click();
+  await expect(page.locator(".cards > li")).toHaveCount(index.scenarios.length);
+  await page.goBack();
+  await expect(page.locator("h1")).toHaveText("How it works");
   expect(await page.evaluate(() => window.__sameDocument)).toBe(true);
 });
 

@@ -1,0 +1,12 @@
+//! The Senior Leap in the browser. Every page arrives pre-rendered; the app loads the data the page
+//! needs, renders the same markup, and swaps it in so the page becomes interactive without a flash.
+//!
+//! Two bundles share this library (`src/bin/`): `browse` (catalog, how it works, 404) keeps the
+//! catalog's first load small; `practice` serves scenario pages and the practice loop.
+//! Module map: `boot` (start-up and takeover), `site` (base path, data loading), `shell` (router
+//! and layout), `pages/` (one module per page).
+
+pub mod boot;
+pub mod pages;
+pub mod shell;
+pub mod site;
