@@ -59,8 +59,11 @@ pub struct CompiledScenario {
 
 /// Compiles the content folder at `content`: every pack `site.toml` (or `fork.toml`) lists.
 pub fn compile(content: &Path) -> Result<CompiledSite, Diagnostics> {
-    let config = site_config::load(content).map_err(|d| Diagnostics(d).sorted())?;
-    let mut diags = Diagnostics::default();
+    let (config, site_problems) = site_config::load(content);
+    let mut diags = Diagnostics(site_problems);
+    let Some(config) = config else {
+        return Err(diags.sorted());
+    };
     let mut packs = Vec::new();
     let mut scenarios = Vec::new();
     for (pack_id, named_in, at) in &config.packs {
@@ -183,28 +186,20 @@ fn compile_pack(
             rel_dir: format!("{rel}/scenarios/{slug}"),
             pack_slugs: &slugs,
         };
-        let (compiled, errs) = scenario::compile_scenario(&input);
-        diags.extend(errs);
-        if let Some(s) = compiled {
-            if let Some((_, other)) = ids.iter().find(|(id, _)| *id == s.summary.id) {
-                let f = SourceFile::new(
-                    format!("{}/scenario.md", input.rel_dir),
-                    std::fs::read_to_string(sdir.join("scenario.md")).unwrap_or_default(),
-                );
-                let at = f.text.find("id").unwrap_or(0);
-                diags.push(f.error_at(
-                    at,
-                    format!(
-                        "id `{}` is already used by scenario `{other}`",
-                        s.summary.id
-                    ),
-                    "give every scenario of a pack its own id (the folder name is a good choice)",
-                ));
-            } else {
-                ids.push((s.summary.id.clone(), slug.clone()));
-                scenarios.push(s);
+        let outcome = scenario::compile_scenario(&input);
+        diags.extend(outcome.diagnostics);
+        if let Some((id, at)) = outcome.declared_id {
+            if let Some((_, other)) = ids.iter().find(|(known, _)| *known == id) {
+                diags.push(Diagnostic {
+                    problem: format!("id `{id}` is already used by scenario `{other}`"),
+                    fix: "give every scenario of a pack its own id (the folder name is a good choice)".into(),
+                    ..at
+                });
+                continue;
             }
+            ids.push((id, slug.clone()));
         }
+        scenarios.extend(outcome.compiled);
     }
     if slugs.is_empty() && diags.is_empty() {
         diags.push(Diagnostic {

@@ -30,6 +30,8 @@ pub const CRITERIA_RANGE: std::ops::RangeInclusive<usize> = 3..=6;
 
 /// A criterion whose prose is still Markdown, each with the byte offset it was written at.
 pub struct CriterionSource {
+    /// Its position among the `[[criteria]]` tables.
+    pub entry: usize,
     /// Its id.
     pub id: String,
     /// Its tier.
@@ -68,7 +70,7 @@ pub fn compile_rubric_front_matter(c: &mut Checker<'_>, fm: &RubricFile) -> Rubr
         if !CRITERIA_RANGE.contains(&n) {
             c.error(list, format!("the rubric has {n} criteria"), format!("write {} to {} `[[criteria]]`: fewer cannot separate answers, more cannot be graded honestly", CRITERIA_RANGE.start(), CRITERIA_RANGE.end()));
         }
-        for entry in list.get_ref() {
+        for (index, entry) in list.get_ref().iter().enumerate() {
             let at = c.offset(list);
             let id = c.text(&entry.id, "id", "\"names-the-mechanism\"", at);
             if let (Some(id), Some(v)) = (&id, &entry.id) {
@@ -98,22 +100,22 @@ pub fn compile_rubric_front_matter(c: &mut Checker<'_>, fm: &RubricFile) -> Rubr
             let insight = prose(
                 &entry.insight,
                 "insight",
-                "\"The regex, not the traffic, is burning the CPU\"",
+                "\"The insight a senior reaches\"",
             );
             let caught = prose(
                 &entry.caught,
                 "caught",
-                "\"Names the new rule as the cause and explains why CPU rose without traffic\"",
+                "\"What an answer must say to have caught it\"",
             );
             let partial = prose(
                 &entry.partial,
                 "partial",
-                "\"Suspects the deploy but cannot say why it burns CPU\"",
+                "\"What counts as partly caught\"",
             );
             let why = prose(
                 &entry.why,
                 "why",
-                "\"Rolling back anything else leaves every core pinned\"",
+                "\"Why it mattered in the real incident\"",
             );
             if let (
                 Some(id),
@@ -126,6 +128,7 @@ pub fn compile_rubric_front_matter(c: &mut Checker<'_>, fm: &RubricFile) -> Rubr
             ) = (id, tier, weight, insight, caught, partial, why)
             {
                 criteria.push(CriterionSource {
+                    entry: index,
                     id,
                     tier,
                     weight,
@@ -189,6 +192,10 @@ pub fn compile_rubric_front_matter(c: &mut Checker<'_>, fm: &RubricFile) -> Rubr
             })
             .collect::<Option<Vec<_>>>()
     });
+    // Answers are checked against the ids only when the ids themselves are sound; otherwise every
+    // answer would repeat the rubric's own problem.
+    let all_ids =
+        all_ids.filter(|ids| ids.iter().enumerate().all(|(i, id)| !ids[..i].contains(id)));
     RubricFront {
         ok: c.diags.len() == errors_before,
         all_ids,
@@ -204,10 +211,7 @@ fn check_weights(
     entries: &[super::schema::CriterionEntry],
     criteria: &[CriterionSource],
 ) {
-    if criteria.len() != entries.len() {
-        return;
-    }
-    if !criteria.iter().any(|k| k.tier == Tier::Critical) {
+    if criteria.len() == entries.len() && !criteria.iter().any(|k| k.tier == Tier::Critical) {
         if let Some(tier) = entries.first().and_then(|e| e.tier.as_ref()) {
             c.error(
                 tier,
@@ -216,7 +220,8 @@ fn check_weights(
             );
         }
     }
-    for (entry, k) in entries.iter().zip(criteria) {
+    for k in criteria {
+        let entry = &entries[k.entry];
         // Tiers order critical < important < bonus, so "higher tier" is the smaller value.
         let lighter_higher = criteria
             .iter()

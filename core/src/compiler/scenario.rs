@@ -63,12 +63,39 @@ pub fn read(dir: &Path, rel_dir: &str, name: &str) -> Result<SourceFile, Diagnos
         })
 }
 
+/// What compiling a scenario folder produced.
+pub struct ScenarioOutcome {
+    /// The scenario, when it has no problem.
+    pub compiled: Option<CompiledScenario>,
+    /// The id its front matter declares, and where (as a diagnostic to fill in), even when other
+    /// parts have problems: the pack checks ids for duplicates across all its scenarios.
+    pub declared_id: Option<(String, Diagnostic)>,
+    /// Every problem found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// Compiles one scenario folder, reporting every problem in it.
-pub fn compile_scenario(input: &ScenarioInput<'_>) -> (Option<CompiledScenario>, Vec<Diagnostic>) {
+pub fn compile_scenario(input: &ScenarioInput<'_>) -> ScenarioOutcome {
+    let (compiled, declared_id, diagnostics) = compile_folder(input);
+    ScenarioOutcome {
+        compiled,
+        declared_id,
+        diagnostics,
+    }
+}
+
+type Compiled = (
+    Option<CompiledScenario>,
+    Option<(String, Diagnostic)>,
+    Vec<Diagnostic>,
+);
+
+fn compile_folder(input: &ScenarioInput<'_>) -> Compiled {
     let mut diags = Vec::new();
+    let mut declared_id = None;
     let listing = match list_folder(input) {
         Ok(l) => l,
-        Err(d) => return (None, vec![d]),
+        Err(d) => return (None, None, vec![d]),
     };
     diags.extend(listing.problems.iter().cloned());
 
@@ -104,6 +131,12 @@ pub fn compile_scenario(input: &ScenarioInput<'_>) -> (Option<CompiledScenario>,
         let mut c = Checker::after(file, split.front_matter_offset, &mut parsed);
         if let Some(fm) = parsed.value {
             summary = check_metadata(&mut c, &fm, input);
+            declared_id = fm.id.as_ref().map(|v| {
+                (
+                    v.get_ref().trim().to_string(),
+                    file.error_at(c.offset(v), "", ""),
+                )
+            });
         }
         scenario_sections = c.sections(parts, SCENARIO_SECTIONS, "##");
         diags.extend(c.diags);
@@ -175,14 +208,14 @@ pub fn compile_scenario(input: &ScenarioInput<'_>) -> (Option<CompiledScenario>,
         page.add(f, &f.text, 0, "primer");
     }
     if let Some(file) = scenario_file.as_ref() {
-        if let Some(s) = scenario_sections[0] {
+        if let Some(s) = scenario_sections.first().copied().flatten() {
             page.add(file, s.body, s.body_offset, "situation");
         }
         for (i, a) in artifact_parts.iter().enumerate() {
             page.add_heading(&a.title);
             page.add(file, a.body, a.body_offset, &format!("artifact-{}", i + 1));
         }
-        if let Some(s) = scenario_sections[2] {
+        if let Some(s) = scenario_sections.get(2).copied().flatten() {
             page.add(file, s.body, s.body_offset, "ask");
         }
     }
@@ -280,14 +313,11 @@ pub fn compile_scenario(input: &ScenarioInput<'_>) -> (Option<CompiledScenario>,
         });
     }
 
-    if !diags.is_empty() {
-        return (None, diags);
-    }
     let (Some(summary), Some(front)) = (summary, rubric_front) else {
-        return (None, diags);
+        return (None, declared_id, diags);
     };
-    if !front.ok {
-        return (None, diags);
+    if !diags.is_empty() || !front.ok {
+        return (None, declared_id, diags);
     }
     let mut html = rendered.html.into_iter();
     let mut markdown = rendered.markdown.into_iter();
@@ -332,6 +362,7 @@ pub fn compile_scenario(input: &ScenarioInput<'_>) -> (Option<CompiledScenario>,
             dir: input.dir.to_path_buf(),
             files: rendered.files,
         }),
+        declared_id,
         diags,
     )
 }

@@ -26,8 +26,9 @@ pub struct SiteConfig {
     pub packs: Vec<(String, SourceFile, usize)>,
 }
 
-/// Reads `site.toml` and, if present, `fork.toml` from the content folder.
-pub fn load(content: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
+/// Reads `site.toml` and, if present, `fork.toml` from the content folder. The settings come back
+/// whenever they are usable, together with every problem found, so the packs still get checked.
+pub fn load(content: &Path) -> (Option<SiteConfig>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut layers = Vec::new();
     for name in [SITE_FILE, FORK_FILE] {
@@ -38,10 +39,11 @@ pub fn load(content: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
         match std::fs::read_to_string(&path) {
             Ok(text) => {
                 let file = SourceFile::new(name, text);
-                let parsed = parse_toml::<SiteFile>(&file, &file.text.clone(), 0);
+                let mut parsed = parse_toml::<SiteFile>(&file, &file.text.clone(), 0);
+                let removed = std::mem::take(&mut parsed.removed);
                 diags.extend(parsed.diagnostics);
                 if let Some(p) = parsed.value {
-                    layers.push((file, p));
+                    layers.push((file, p, removed));
                 }
             }
             Err(e) => diags.push(Diagnostic {
@@ -54,11 +56,10 @@ pub fn load(content: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
             }),
         }
     }
-    if !diags.is_empty() {
-        return Err(diags);
-    }
     let (mut title, mut tagline, mut packs) = (None, None, None);
-    for (file, layer) in &layers {
+    let mut removed_anywhere = std::collections::BTreeSet::new();
+    for (file, layer, removed) in &layers {
+        removed_anywhere.extend(removed.iter().cloned());
         let mut c = Checker::new(file, 0);
         if layer.title.is_some() {
             title = c.text(&layer.title, "title", "\"The Senior Leap\"", 0);
@@ -97,32 +98,36 @@ pub fn load(content: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
         }
         diags.extend(c.diags);
     }
-    let site = SourceFile::new(SITE_FILE, "");
-    let missing = |field: &str, example: &str| Diagnostic {
-        path: site.path.clone(),
-        line: 1,
-        column: 1,
-        problem: format!("missing field `{field}`"),
-        fix: format!("add `{field} = {example}`"),
-    };
-    if title.is_none() && diags.is_empty() {
-        diags.push(missing("title", "\"The Senior Leap\""));
+    if layers.is_empty() {
+        return (None, diags);
     }
-    if tagline.is_none() && diags.is_empty() {
-        diags.push(missing(
+    let mut missing = |field: &str, example: &str| {
+        if !removed_anywhere.contains(field) {
+            diags.push(Diagnostic {
+                path: SITE_FILE.to_string(),
+                line: 1,
+                column: 1,
+                problem: format!("missing field `{field}`"),
+                fix: format!("add `{field} = {example}`"),
+            });
+        }
+    };
+    if title.is_none() {
+        missing("title", "\"The Senior Leap\"");
+    }
+    if tagline.is_none() {
+        missing(
             "tagline",
             "\"Practise senior judgment on real production war stories\"",
-        ));
+        );
     }
-    if packs.is_none() && diags.is_empty() {
-        diags.push(missing("packs", "[\"core\"]"));
+    if packs.is_none() {
+        missing("packs", "[\"core\"]");
     }
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    Ok(SiteConfig {
+    let config = SiteConfig {
         title: title.unwrap_or_default(),
         tagline: tagline.unwrap_or_default(),
         packs: packs.unwrap_or_default(),
-    })
+    };
+    (Some(config), diags)
 }

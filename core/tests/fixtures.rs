@@ -1,0 +1,199 @@
+//! The pack compiler against the content fixtures in `tests/fixtures/`: every deliberately broken
+//! pack must produce exactly the diagnostics in its `expected.txt`, the good pack must compile and
+//! render exactly its snapshot, and a fork's `fork.toml` must take over from `site.toml`.
+//!
+//! After an intended change, regenerate with `LEAP_BLESS=1 cargo test -p leap-core --test fixtures`
+//! and review the diff like code.
+
+use leap_core::compiler::compile;
+use leap_core::site::write_site;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
+}
+
+fn bless() -> bool {
+    std::env::var_os("LEAP_BLESS").is_some()
+}
+
+/// Compares `actual` with the file at `path`, or writes it when blessing.
+fn expect_file(path: &Path, actual: &str) {
+    if bless() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with LEAP_BLESS=1 to create it)",
+            path.display()
+        )
+    });
+    assert_eq!(
+        actual,
+        expected,
+        "{} differs (LEAP_BLESS=1 regenerates it)",
+        path.display()
+    );
+}
+
+#[test]
+fn every_broken_pack_reports_exactly_its_expected_problems() {
+    let dir = fixtures().join("broken");
+    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 6, "broken fixtures are missing");
+    for case in cases {
+        let diags = compile(&case).expect_err(&format!("{} should not compile", case.display()));
+        expect_file(&case.join("expected.txt"), &diags.to_string());
+    }
+}
+
+#[test]
+fn the_good_pack_compiles() {
+    let site = compile(&fixtures().join("good")).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(site.index.title, "Fixture Leap");
+    let slugs: Vec<_> = site
+        .index
+        .scenarios
+        .iter()
+        .map(|s| s.slug.as_str())
+        .collect();
+    // Catalog order: by track (frontend before backend), then level, then title.
+    assert_eq!(slugs, ["flag-cleanup", "cache-stampede"]);
+    let cache = &site.scenarios[1];
+    assert!(cache.body.primer.is_some());
+    assert_eq!(
+        cache
+            .body
+            .artifacts
+            .iter()
+            .map(|a| a.anchor.as_str())
+            .collect::<Vec<_>>(),
+        ["timeline", "request-flow", "slow-query-log"]
+    );
+    assert_eq!(
+        cache.files.iter().map(String::as_str).collect::<Vec<_>>(),
+        ["flow.svg", "trace.txt"]
+    );
+    assert_eq!(cache.answers.len(), 2);
+    // Raw HTML in content is text, never markup.
+    assert!(cache
+        .body
+        .situation
+        .html
+        .contains("&lt;b&gt;Raw HTML&lt;/b&gt;"));
+}
+
+#[test]
+fn the_good_pack_renders_its_snapshot() {
+    let site = compile(&fixtures().join("good")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let template = std::fs::read_to_string(fixtures().join("template.html")).unwrap();
+    // The practice bundle Trunk would have built beside the template.
+    std::fs::write(out.path().join("practice.js"), "// js").unwrap();
+    std::fs::write(out.path().join("practice_bg.wasm"), "wasm").unwrap();
+    write_site(&site, &template, out.path(), "/fixture/").unwrap();
+
+    let mut files = BTreeMap::new();
+    collect(out.path(), out.path(), &mut files);
+    let snapshot = fixtures().join("good.snapshot");
+    if bless() {
+        let _ = std::fs::remove_dir_all(&snapshot);
+    }
+    for (rel, text) in &files {
+        expect_file(&snapshot.join(rel), text);
+    }
+    let mut expected = BTreeMap::new();
+    collect(&snapshot, &snapshot, &mut expected);
+    assert_eq!(
+        files.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>(),
+        "the set of written files changed"
+    );
+}
+
+fn collect(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            collect(root, &path, out);
+        } else {
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if rel.starts_with("practice") {
+                continue;
+            }
+            let text = String::from_utf8(std::fs::read(&path).unwrap()).unwrap();
+            // JSON is stored pretty so snapshot diffs are readable.
+            let text = if rel.ends_with(".json") {
+                serde_json::to_string_pretty(
+                    &serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+                )
+                .unwrap()
+                    + "\n"
+            } else {
+                text
+            };
+            out.insert(rel, text);
+        }
+    }
+}
+
+#[test]
+fn a_fork_toml_takes_over_without_editing_site_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join("good"), dir.path());
+    std::fs::write(
+        dir.path().join("fork.toml"),
+        "title = \"Acme Leap\"\npacks = [\"extra\"]\n",
+    )
+    .unwrap();
+    let site = compile(dir.path()).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(site.index.title, "Acme Leap");
+    assert_eq!(
+        site.index.tagline,
+        "A small pack that uses every feature of the format."
+    );
+    assert_eq!(
+        site.index
+            .scenarios
+            .iter()
+            .map(|s| (s.pack.as_str(), s.slug.as_str()))
+            .collect::<Vec<_>>(),
+        [("extra", "only-one")]
+    );
+
+    std::fs::write(
+        dir.path().join("fork.toml"),
+        "packs = [\"extra\", \"nope\"]\nbanner = 1\n",
+    )
+    .unwrap();
+    let problems = compile(dir.path()).unwrap_err().to_string();
+    assert_eq!(
+        problems,
+        "fork.toml:1:19: pack `nope` cannot be read: packs/nope/pack.toml: No such file or directory (os error 2) — create content/packs/nope/pack.toml, or remove `nope` from `packs`\n\
+         fork.toml:2:1: unknown field `banner` — remove it or use one of: title, tagline, packs\n"
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
