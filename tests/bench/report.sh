@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Reports the numbers the issues ask for; it measures, it does not judge (tests assert behaviour).
+#   ./site bench      (installs what is missing, then runs this)
+#
+# 1. First load, gzip -9: what a first visit to the catalog downloads (html + js + wasm + css),
+#    the data it fetches, and the same for a scenario page.
+# 2. Pack compile time for the bundled pack and for a generated 1,000-scenario pack (median of
+#    five runs of `leap check`, and of `leap build` writing every page).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+OUT="$ROOT/target/bench"
+rm -rf "$OUT" && mkdir -p "$OUT"
+
+gz() { gzip -9c "$1" | wc -c; }
+kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1024 }'; }
+
+echo "== release build"
+LEAP_SITE_PATH=/senior-leap/ trunk build --release --dist "$OUT/dist" >"$OUT/trunk.log" 2>&1 || { tail -20 "$OUT/trunk.log"; exit 1; }
+D="$OUT/dist"
+css=$(ls "$D"/main-*.css); bjs=$(ls "$D"/browse-*.js); bwasm=$(ls "$D"/browse-*_bg.wasm)
+first=$(ls -d "$D"/scenarios/*/*/ | head -1); first="${first%/}"
+
+echo
+echo "== first load of the catalog (gzip -9)"
+total=0
+for f in "$D/index.html" "$bjs" "$bwasm" "$css"; do
+  s=$(gz "$f"); total=$((total + s))
+  printf '  %-40s %9s   (raw %s)\n' "${f#"$D"/}" "$(kb "$s")" "$(kb "$(stat -c%s "$f")")"
+done
+printf '  %-40s %9s   budget 160 KB\n' "html + js + wasm + css" "$(kb $total)"
+idx=$(gz "$D/data/index.json")
+printf '  %-40s %9s   (raw %s, %d scenarios)\n' "+ data/index.json fetched by the app" "$(kb "$idx")" "$(kb "$(stat -c%s "$D/data/index.json")")" \
+  "$(grep -o '"slug"' "$D/data/index.json" | wc -l)"
+printf '  %-40s %9s\n' "everything the catalog loads" "$(kb $((total + idx)))"
+
+echo
+echo "== first load of a scenario page (${first#"$D"/}, gzip -9)"
+total=0
+for f in "$first/index.html" "$D/practice.js" "$D/practice_bg.wasm" "$css" "$first/scenario.json" "$D/data/index.json"; do
+  s=$(gz "$f"); total=$((total + s))
+  printf '  %-40s %9s\n' "${f#"$D"/}" "$(kb "$s")"
+done
+printf '  %-40s %9s\n' "total" "$(kb $total)"
+printf '  %-40s %9s   (fetched only after commit)\n' "its rubric.json" "$(kb "$(gz "$first/rubric.json")")"
+
+echo
+echo "== pack compile time (leap built with --profile tool; median of 5 runs)"
+cargo build --quiet --profile tool -p leap-core --bin leap
+LEAP="$ROOT/target/tool/leap"
+median() {
+  local times=()
+  for _ in 1 2 3 4 5; do
+    local start end
+    start=$(date +%s%N); "$@" >/dev/null 2>&1; end=$(date +%s%N)
+    times+=($(( (end - start) / 1000000 )))
+  done
+  printf '%s\n' "${times[@]}" | sort -n | sed -n 3p
+}
+# Generate 1,000 scenarios from the bundled ones, each a real copy with its own id.
+GEN="$OUT/pack-1000"
+mkdir -p "$GEN/packs/core/scenarios"
+cp content/site.toml content/how-it-works.md "$GEN/"
+cp content/packs/core/pack.toml "$GEN/packs/core/"
+mapfile -t sources < <(ls -d content/packs/core/scenarios/*/)
+for i in $(seq 1 1000); do
+  src="${sources[$(( (i - 1) % ${#sources[@]} ))]}"
+  slug="$(basename "$src")-$i"
+  cp -r "$src" "$GEN/packs/core/scenarios/$slug"
+  sed -i "s/^id = \".*\"/id = \"$slug\"/" "$GEN/packs/core/scenarios/$slug/scenario.md"
+done
+
+# `leap build` writes every page from a template shaped like Trunk's output (the one the snapshot
+# test uses), so the timing covers compiling, rendering and writing the whole site.
+SITE="$OUT/site"
+build_into() {
+  rm -rf "$SITE" && mkdir -p "$SITE"
+  cp tests/fixtures/template.html "$SITE/index.html"
+  cp "$D"/practice.js "$D"/practice_bg.wasm "$SITE/"
+  "$LEAP" build --content "$1" --dist "$SITE" --site-path /senior-leap/
+}
+
+for pack in content "$GEN"; do
+  n=$(ls -d "$pack"/packs/*/scenarios/*/ | wc -l)
+  check=$(median "$LEAP" check --content "$pack")
+  printf '  %5d scenarios: check %6d ms' "$n" "$check"
+  build=$(median build_into "$pack")
+  printf ',  build (check + write every page) %6d ms\n' "$build"
+done
