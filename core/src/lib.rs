@@ -5,6 +5,7 @@ pub mod baked;
 pub mod catalog;
 pub mod markup;
 pub mod routes;
+pub mod score;
 pub mod site_text;
 pub mod taxonomy;
 

@@ -197,3 +197,47 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn a_scaffolded_scenario_is_rejected_until_every_placeholder_is_filled() {
+    use leap_core::compiler::scaffold::{scaffold, NewScenario, PLACEHOLDER};
+    use leap_core::taxonomy::{Kind, Track};
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join("good"), dir.path());
+    let new = NewScenario {
+        pack: "demo",
+        slug: "fresh",
+        track: Track::DevopsSre,
+        kind: Kind::Migration,
+    };
+    let files = scaffold(dir.path(), &new).unwrap();
+    assert_eq!(files.len(), 6);
+    assert!(scaffold(dir.path(), &new)
+        .unwrap_err()
+        .ends_with("already exists — choose another name"));
+
+    let problems = compile(dir.path()).unwrap_err();
+    assert!(problems.len() > 20);
+    assert!(
+        problems
+            .0
+            .iter()
+            .all(|d| d.problem.starts_with("scaffold placeholder left")),
+        "{problems}"
+    );
+
+    for file in &files {
+        let mut text = std::fs::read_to_string(file).unwrap();
+        while let Some(at) = text.find(PLACEHOLDER) {
+            let end = at + text[at..].find("]]").unwrap() + 2;
+            text.replace_range(at..end, "Written.");
+        }
+        std::fs::write(
+            file,
+            text.replace("https://Written.", "https://example.com/postmortem"),
+        )
+        .unwrap();
+    }
+    let site = compile(dir.path()).unwrap_or_else(|d| panic!("{d}"));
+    assert!(site.index.scenarios.iter().any(|s| s.slug == "fresh"));
+}

@@ -1,7 +1,9 @@
 //! `leap`: the pack author's and the build's command. `cargo leap --help` lists what it does.
 
 use clap::{Parser, Subcommand};
+use leap_core::compiler::scaffold::{scaffold, NewScenario};
 use leap_core::compiler::{self, diagnostics::Diagnostics};
+use leap_core::taxonomy::{Kind, Track};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -19,6 +21,22 @@ struct Cli {
 enum Command {
     /// Validates every pack the site builds and prints each problem as `file:line:column: problem — fix`.
     Check {
+        /// The content folder.
+        #[arg(long, env = "LEAP_CONTENT", default_value = "content")]
+        content: PathBuf,
+    },
+    /// Scaffolds a scenario folder whose every `[[fill in: …]]` marker `check` reports until replaced.
+    New {
+        /// The pack folder under content/packs/.
+        pack: String,
+        /// The new scenario's folder name (its URL).
+        slug: String,
+        /// The track: frontend, backend, data-ml or devops-sre.
+        #[arg(long, default_value = "backend")]
+        track: String,
+        /// The kind: live-incident, postmortem-review, architecture-tradeoff, code-review, migration or push-back.
+        #[arg(long, default_value = "live-incident")]
+        kind: String,
         /// The content folder.
         #[arg(long, env = "LEAP_CONTENT", default_value = "content")]
         content: PathBuf,
@@ -50,6 +68,44 @@ fn main() -> ExitCode {
             }
             Err(diags) => report(&content, &diags),
         },
+        Command::New {
+            pack,
+            slug,
+            track,
+            kind,
+            content,
+        } => {
+            let (Some(track), Some(kind)) = (Track::from_slug(&track), Kind::from_slug(&kind))
+            else {
+                eprintln!(
+                    "error: unknown track or kind — tracks: {}; kinds: {}",
+                    Track::slugs(),
+                    Kind::slugs()
+                );
+                return ExitCode::FAILURE;
+            };
+            match scaffold(
+                &content,
+                &NewScenario {
+                    pack: &pack,
+                    slug: &slug,
+                    track,
+                    kind,
+                },
+            ) {
+                Ok(files) => {
+                    for f in files {
+                        println!("created {}", f.display());
+                    }
+                    println!("next: replace every [[fill in: …]] marker (`cargo leap check` lists them), then `./site serve` to preview");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Build {
             content,
             dist,

@@ -8,6 +8,7 @@ pub mod front_matter;
 pub mod markdown;
 pub mod output;
 pub mod rubric;
+pub mod scaffold;
 pub mod scenario;
 pub mod schema;
 pub mod site_config;

@@ -7,6 +7,7 @@ use super::diagnostics::Diagnostic;
 use super::front_matter;
 use super::markdown::{self, heading_anchors, split_sections, Anchors, LinkTargets, Section};
 use super::rubric::{check_reference_reasoning, compile_rubric_front_matter, RUBRIC_SECTIONS};
+use super::scaffold::leftover_placeholders;
 use super::schema::{RubricFile, ScenarioFile};
 use super::source::SourceFile;
 use super::CompiledScenario;
@@ -113,6 +114,12 @@ fn compile_folder(input: &ScenarioInput<'_>) -> Compiled {
                 .ok()
         })
         .flatten();
+    for file in [&scenario_file, &rubric_file, &primer_file]
+        .into_iter()
+        .flatten()
+    {
+        diags.extend(leftover_placeholders(file));
+    }
 
     // Metadata and section layout.
     let mut summary = None;
@@ -274,6 +281,7 @@ fn compile_folder(input: &ScenarioInput<'_>) -> Compiled {
             &format!("{name}.md"),
         ) {
             Ok(file) => {
+                diags.extend(leftover_placeholders(&file));
                 let (answer, errs) = compile_answer(&file, name, criterion_ids.as_deref());
                 diags.extend(errs);
                 answers.extend(answer);

@@ -1,0 +1,211 @@
+//! The bundled core pack meets the library's bar: enough scenarios across every track and
+//! competency, rich artifacts, honest sample answers whose verdicts separate a strong answer
+//! from weak and plausible-but-wrong ones, and situations that never name the company.
+
+use leap_core::compiler::{compile, CompiledScenario, CompiledSite};
+use leap_core::score::{caught_every_critical, score, Weighted};
+use leap_core::taxonomy::{Competency, Kind, Quality, Track};
+use std::path::Path;
+use std::sync::OnceLock;
+
+fn site() -> &'static CompiledSite {
+    static SITE: OnceLock<CompiledSite> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+        compile(&content).unwrap_or_else(|d| panic!("the bundled content does not compile:\n{d}"))
+    })
+}
+
+fn core() -> impl Iterator<Item = &'static CompiledScenario> {
+    site().scenarios.iter().filter(|s| s.summary.pack == "core")
+}
+
+#[test]
+fn at_least_24_scenarios_with_5_per_track() {
+    assert!(core().count() >= 24, "{} scenarios", core().count());
+    for track in Track::ALL {
+        let n = core().filter(|s| s.summary.track == *track).count();
+        assert!(n >= 5, "track {track} has {n} scenarios");
+    }
+}
+
+#[test]
+fn every_competency_appears_in_at_least_three_scenarios() {
+    for c in Competency::ALL {
+        let n = core()
+            .filter(|s| s.summary.competencies.contains(c))
+            .count();
+        assert!(n >= 3, "competency {c} appears in {n} scenarios");
+    }
+}
+
+#[test]
+fn kinds_are_mixed() {
+    for kind in Kind::ALL {
+        assert!(
+            core().any(|s| s.summary.kind == *kind),
+            "no {kind} scenario"
+        );
+    }
+}
+
+#[test]
+fn every_scenario_has_three_artifacts_references_and_all_three_sample_answers() {
+    for s in core() {
+        let slug = &s.summary.slug;
+        assert!(
+            s.body.artifacts.len() >= 3,
+            "{slug}: {} artifacts",
+            s.body.artifacts.len()
+        );
+        assert!(!s.rubric.references.is_empty(), "{slug}: no references");
+        for q in Quality::ALL {
+            assert!(
+                s.answers.iter().any(|a| a.quality == *q),
+                "{slug}: no {} answer",
+                q.slug()
+            );
+        }
+    }
+}
+
+fn weighted<'a>(
+    s: &'a CompiledScenario,
+    verdicts: &'a std::collections::BTreeMap<String, leap_core::taxonomy::Verdict>,
+) -> impl Iterator<Item = Weighted> + 'a {
+    s.rubric.criteria.iter().map(move |c| Weighted {
+        tier: c.tier,
+        weight: c.weight,
+        verdict: verdicts.get(&c.id).copied(),
+    })
+}
+
+#[test]
+fn sample_answers_separate_strong_from_weak_and_plausible_wrong() {
+    for s in core() {
+        for a in &s.answers {
+            let sc = score(weighted(s, &a.verdicts));
+            let what = format!("{}/answers/{}.md", s.summary.slug, a.name);
+            match a.quality {
+                Quality::Strong => assert!(
+                    caught_every_critical(weighted(s, &a.verdicts)),
+                    "{what}: a strong answer must catch every critical criterion"
+                ),
+                Quality::Weak | Quality::PlausibleWrong => {
+                    assert!(sc.ratio() <= 0.5, "{what}: scores {:.0} % — a {} answer must miss at least half the weighted rubric", sc.ratio() * 100.0, a.quality.slug())
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn situations_never_name_the_company_their_references_name() {
+    for s in core() {
+        let mut text = format!(
+            "{} {} {}",
+            s.summary.title, s.summary.hook, s.body.situation.markdown
+        );
+        for a in &s.body.artifacts {
+            text.push(' ');
+            text.push_str(&a.title);
+            text.push(' ');
+            text.push_str(&a.body.markdown);
+        }
+        text.push_str(&s.body.ask.markdown);
+        if let Some(p) = &s.body.primer {
+            text.push_str(&p.markdown);
+        }
+        let words: Vec<String> = text
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .map(str::to_ascii_lowercase)
+            .collect();
+        for name in s
+            .rubric
+            .references
+            .iter()
+            .filter_map(|r| company_of(&r.url))
+            .flat_map(aliases)
+        {
+            assert!(
+                !words.contains(&name),
+                "{}: the situation names `{name}`, the company its references point at",
+                s.summary.slug
+            );
+        }
+    }
+}
+
+/// The names a company goes by in prose, from the name its host gives.
+fn aliases(host_name: String) -> Vec<String> {
+    let extra: &[&str] = match host_name.as_str() {
+        "fb" => &["facebook", "meta", "instagram", "whatsapp"],
+        "googleblog" => &["google"],
+        "primevideotech" => &["amazon", "prime"],
+        "amazon" => &["aws"],
+        _ => &[],
+    };
+    std::iter::once(host_name)
+        .chain(extra.iter().map(|s| s.to_string()))
+        .collect()
+}
+
+/// The organisation a reference URL belongs to, when the host says so (blog.cloudflare.com →
+/// cloudflare); None for publishers and hosts that carry many organisations' writing.
+fn company_of(url: &str) -> Option<String> {
+    const PUBLISHERS: &[&str] = &[
+        "medium",
+        "wikipedia",
+        "reuters",
+        "bbc",
+        "theguardian",
+        "nytimes",
+        "wsj",
+        "bloomberg",
+        "sec",
+        "gov",
+        "ncbi",
+        "nih",
+        "jamanetwork",
+        "nature",
+        "science",
+        "harvard",
+        "arxiv",
+        "youtube",
+        "twitter",
+        "x",
+        "web",
+        "chromestatus",
+        "chromium",
+        "sansec",
+        "itv",
+        "archive",
+        "seekingalpha",
+        "cnbc",
+        "theverge",
+        "arstechnica",
+        "wired",
+        "zdnet",
+        "swtch",
+        "martinfowler",
+        "npmjs",
+        "fcc",
+        "techcrunch",
+    ];
+    let mut parts = url.split("://").nth(1)?.split('/');
+    let host = parts.next()?.to_ascii_lowercase();
+    if host == "medium.com" {
+        // medium.com/airbnb-engineering/… is the company's own blog.
+        return parts
+            .next()
+            .and_then(|p| p.split('-').next())
+            .map(|c| c.trim_start_matches('@').to_ascii_lowercase())
+            .filter(|c| c.len() > 2);
+    }
+    if host == "github.com" {
+        return None;
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    let name = labels.iter().rev().nth(1)?.to_string();
+    (!PUBLISHERS.contains(&name.as_str()) && name.len() > 1).then_some(name)
+}
