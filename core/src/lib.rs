@@ -2,12 +2,18 @@
 //! static page generator (feature `compiler`), and everything the app computes without a browser.
 
 pub mod baked;
+pub mod brag;
 pub mod catalog;
+pub mod charts;
 pub mod markup;
+pub mod md;
+pub mod progress;
 pub mod routes;
 pub mod score;
 pub mod site_text;
+pub mod storage;
 pub mod taxonomy;
+pub mod time;
 
 #[cfg(feature = "compiler")]
 pub mod compiler;

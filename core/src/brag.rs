@@ -1,0 +1,189 @@
+//! The brag document: a Markdown summary of graded practice that a learner can paste into a
+//! promotion packet — scenarios, scores, calls and reflections, in their own words.
+
+use crate::progress::Progress;
+use crate::storage::repo::ScenarioState;
+use crate::storage::schema::Attempt;
+use crate::time::format_date;
+use std::fmt::Write;
+
+/// Writes the brag document.
+pub fn brag_document(
+    site: &str,
+    records: &[(String, String, ScenarioState)],
+    progress: &Progress,
+    now: u64,
+    offset_minutes: i32,
+) -> String {
+    let mut md = format!(
+        "# Senior judgment practice\n\n_Exported {} from {site}._\n\n",
+        format_date(now, offset_minutes)
+    );
+    let mut graded: Vec<&Attempt> = records
+        .iter()
+        .flat_map(|(_, _, s)| s.attempts.iter())
+        .filter(|a| a.self_review_score().is_some())
+        .collect();
+    graded.sort_by_key(|a| a.finished_at);
+    md.push_str("## Summary\n\n");
+    let _ = writeln!(md, "- Practised {} scenario{} from real production incidents; {} committed attempt{}, {} graded against a senior engineer's rubric.", progress.scenarios, plural(progress.scenarios), progress.committed, plural(progress.committed), graded.len());
+    if let Some(avg) = progress.average() {
+        let _ = writeln!(md, "- Average self-review score: {avg:.0} %.");
+    }
+    let tracks: Vec<String> = progress
+        .by_track
+        .iter()
+        .map(|g| format!("{} ({})", g.label, g.attempts))
+        .collect();
+    if !tracks.is_empty() {
+        let _ = writeln!(md, "- Tracks: {}.", tracks.join(", "));
+    }
+    let comps: Vec<String> = progress
+        .by_competency
+        .iter()
+        .map(|g| format!("{} ({})", g.label, g.attempts))
+        .collect();
+    if !comps.is_empty() {
+        let _ = writeln!(md, "- Competencies: {}.", comps.join(", "));
+    }
+    let _ = writeln!(md, "- Calibration: {}", progress.calibration_verdict());
+    for (_, _, state) in records {
+        let scores: Vec<(u32, f64)> = state
+            .attempts
+            .iter()
+            .filter_map(|a| a.self_review_score().map(|s| (a.number, s.ratio() * 100.0)))
+            .collect();
+        if let (Some(first), Some(last)) = (scores.first(), scores.last()) {
+            if scores.len() > 1 && last.1 > first.1 {
+                let title = &state.attempts[0].scenario.title;
+                let _ = writeln!(
+                    md,
+                    "- Improved on \"{title}\" from {:.0} % (attempt {}) to {:.0} % (attempt {}).",
+                    first.1, first.0, last.1, last.0
+                );
+            }
+        }
+    }
+    if graded.is_empty() {
+        md.push_str(
+            "\nNo graded attempts yet: commit an analysis and review it against the rubric.\n",
+        );
+        return md;
+    }
+    md.push_str("\n## Graded attempts\n");
+    for a in graded {
+        let score = a.self_review_score().map_or(0.0, |s| s.ratio() * 100.0);
+        let _ = write!(
+            md,
+            "\n### {} — attempt {} ({})\n\n",
+            a.scenario.title,
+            a.number,
+            format_date(a.finished_at, offset_minutes)
+        );
+        let mut facts = vec![];
+        if let Some(t) = a.scenario.track {
+            facts.push(t.label().to_string());
+        }
+        facts.extend(
+            a.scenario
+                .competencies
+                .iter()
+                .map(|c| c.label().to_string()),
+        );
+        facts.push(format!("score {score:.0} % (self-review)"));
+        if let Some(c) = a.answer.confidence {
+            facts.push(format!("stated confidence {c} %"));
+        }
+        let _ = writeln!(md, "{}\n", facts.join(" · "));
+        let _ = writeln!(md, "**My call:** {}\n", excerpt(&a.answer.commitment, 400));
+        if let Some(r) = &a.review {
+            if !r.missed.trim().is_empty() {
+                let _ = writeln!(
+                    md,
+                    "**What I missed and why:** {}\n",
+                    excerpt(&r.missed, 600)
+                );
+            }
+            if !r.carry_forward.trim().is_empty() {
+                let _ = writeln!(
+                    md,
+                    "**One thing to carry forward:** {}\n",
+                    excerpt(&r.carry_forward, 400)
+                );
+            }
+        }
+    }
+    md
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Text on one line, cut at a word boundary near `max` characters.
+fn excerpt(text: &str, max: usize) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= max {
+        return one_line;
+    }
+    let cut: String = one_line.chars().take(max).collect();
+    format!(
+        "{}…",
+        cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::{compute, tests::graded};
+    use crate::taxonomy::Track;
+
+    #[test]
+    fn summarises_graded_attempts_in_the_learners_words() {
+        let mut second = graded("Edge CPU", Track::DevopsSre, 2_000_000_000_000, 80, 2);
+        second.number = 2;
+        second.answer.commitment = "Pull the WAF kill switch now.\nThen revert.".into();
+        let records = vec![(
+            "core".to_string(),
+            "edge".to_string(),
+            ScenarioState {
+                draft: None,
+                attempts: vec![
+                    graded("Edge CPU", Track::DevopsSre, 1_000_000_000_000, 90, 1),
+                    second,
+                ],
+            },
+        )];
+        let md = brag_document(
+            "The Senior Leap",
+            &records,
+            &compute(&records),
+            2_000_000_000_000,
+            0,
+        );
+        assert!(md.starts_with(
+            "# Senior judgment practice\n\n_Exported 18 May 2033 from The Senior Leap._"
+        ));
+        assert!(
+            md.contains("- Improved on \"Edge CPU\" from 50 % (attempt 1) to 100 % (attempt 2).")
+        );
+        assert!(md.contains("### Edge CPU — attempt 2 (18 May 2033)"));
+        assert!(md.contains(
+            "DevOps/SRE · Mentoring · score 100 % (self-review) · stated confidence 80 %"
+        ));
+        assert!(md.contains("**My call:** Pull the WAF kill switch now. Then revert."));
+        assert!(md.contains("**One thing to carry forward:** c"));
+    }
+
+    #[test]
+    fn says_so_when_nothing_is_graded() {
+        let md = brag_document("S", &[], &compute(&[]), 0, 0);
+        assert!(md.contains("No graded attempts yet"));
+        assert_eq!(excerpt("one two three four", 9), "one two…");
+    }
+}

@@ -1,0 +1,74 @@
+//! Markdown written by learners or returned by a model, rendered for display. The text is not
+//! ours, so: raw HTML is shown as text, images are replaced by their description (no request
+//! leaves the site), and only web and mail links are kept.
+
+use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
+
+/// Renders untrusted Markdown to HTML that is safe to insert into the page.
+pub fn render_untrusted(md: &str) -> String {
+    let mut in_image = false;
+    let events = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
+        .filter_map(|event| match event {
+            Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
+            Event::Start(Tag::Image { .. }) => {
+                in_image = true;
+                Some(Event::Text("[image: ".into()))
+            }
+            Event::End(TagEnd::Image) => {
+                in_image = false;
+                Some(Event::Text("]".into()))
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let safe = ["https://", "http://", "mailto:"]
+                    .iter()
+                    .any(|p| dest_url.starts_with(p));
+                Some(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: if safe { dest_url } else { "".into() },
+                    title,
+                    id,
+                }))
+            }
+            other if in_image => Some(other),
+            other => Some(other),
+        });
+    let mut out = String::new();
+    html::push_html(&mut out, events);
+    // Links open elsewhere without giving the page a handle on this one.
+    out.replace(
+        "<a href=\"",
+        "<a rel=\"noopener noreferrer nofollow\" target=\"_blank\" href=\"",
+    )
+}
+
+/// How many words a text has.
+pub fn word_count(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn untrusted_markdown_cannot_inject_markup_or_requests() {
+        let html = render_untrusted("**bold** <script>alert(1)</script> ![x](https://evil.example/p.png) [ok](https://a.example) [bad](javascript:alert(1))");
+        assert!(html.contains("<strong>bold</strong>"));
+        assert!(html.contains("&lt;script&gt;"));
+        assert!(!html.contains("<img"));
+        assert!(html.contains("[image: x]"));
+        assert!(html.contains("href=\"https://a.example\""));
+        assert!(!html.contains("javascript:"));
+    }
+
+    #[test]
+    fn counts_words() {
+        assert_eq!(word_count("  one two\nthree  "), 3);
+        assert_eq!(word_count(""), 0);
+    }
+}

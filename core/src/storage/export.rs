@@ -1,0 +1,604 @@
+//! "Your data is yours": everything as one versioned JSON file, and importing such a file back by
+//! merging — nothing duplicated, nothing overwritten silently, and a file that is not ours or is
+//! damaged rejected with a precise message before anything is written.
+
+use super::keys::{Key, ASIDE};
+use super::kv::{KeyValue, StoreError};
+use super::migrate::{decode, Decoded};
+use super::repo::Repo;
+use super::schema::{Attempt, Draft};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The `format` field of every export.
+pub const FORMAT: &str = "senior-leap-export";
+/// The export file layout this build writes and reads.
+pub const FILE_VERSION: u32 = 1;
+
+/// An export file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportFile {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// The file layout version.
+    pub version: u32,
+    /// When it was made (ms since the Unix epoch).
+    pub exported_at: u64,
+    /// The site's name, for the reader's benefit.
+    pub site: String,
+    /// Everything stored, by scenario.
+    pub scenarios: Vec<ExportedScenario>,
+    /// Entries that could not be read and were set aside, exactly as stored.
+    #[serde(default)]
+    pub set_aside: Vec<AsideEntry>,
+}
+
+/// One scenario's data in an export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportedScenario {
+    /// Pack id.
+    pub pack: String,
+    /// Scenario id.
+    pub scenario: String,
+    /// The open draft.
+    pub draft: Option<Draft>,
+    /// Finished attempts.
+    pub attempts: Vec<Attempt>,
+}
+
+/// A set-aside entry, kept verbatim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AsideEntry {
+    /// The key it had.
+    pub key: String,
+    /// Its raw value.
+    pub value: String,
+}
+
+/// Makes an export of everything in `repo`. `draft_override` replaces a scenario's stored draft
+/// with text still on screen (when the store is full, the newest text is not stored yet).
+pub fn export<S: KeyValue>(
+    repo: &mut Repo<S>,
+    site: &str,
+    now: u64,
+    draft_override: Option<(&str, &str, &Draft)>,
+) -> Result<ExportFile, StoreError> {
+    let mut scenarios: Vec<ExportedScenario> = repo
+        .all()?
+        .into_iter()
+        .map(|(pack, scenario, state)| ExportedScenario {
+            pack,
+            scenario,
+            draft: state.draft,
+            attempts: state.attempts,
+        })
+        .collect();
+    if let Some((pack, scenario, draft)) = draft_override {
+        match scenarios
+            .iter_mut()
+            .find(|s| s.pack == pack && s.scenario == scenario)
+        {
+            Some(s) => s.draft = Some(draft.clone()),
+            None => scenarios.push(ExportedScenario {
+                pack: pack.into(),
+                scenario: scenario.into(),
+                draft: Some(draft.clone()),
+                attempts: vec![],
+            }),
+        }
+    }
+    let set_aside = repo
+        .set_aside_entries()?
+        .into_iter()
+        .map(|(key, value)| AsideEntry { key, value })
+        .collect();
+    Ok(ExportFile {
+        format: FORMAT.into(),
+        version: FILE_VERSION,
+        exported_at: now,
+        site: site.into(),
+        scenarios,
+        set_aside,
+    })
+}
+
+/// Why a file cannot be imported. Nothing was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportError {
+    /// Not JSON at all.
+    NotJson(String),
+    /// JSON, but not an export of this site.
+    NotOurs,
+    /// An export made by a newer version of the site.
+    Newer(u64),
+    /// An export whose content is damaged at `at`.
+    Damaged {
+        /// Where, as a path into the file (`scenarios[2].attempts[0]`).
+        at: String,
+        /// What is wrong there.
+        reason: String,
+    },
+}
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImportError::NotJson(e) => write!(f, "This file is not a Senior Leap export: it is not JSON ({e}). Choose a file made with Export."),
+            ImportError::NotOurs => f.write_str("This JSON file is not a Senior Leap export (it lacks \"format\": \"senior-leap-export\"). Choose a file made with Export."),
+            ImportError::Newer(v) => write!(f, "This export was made by a newer version of the site (file version {v}; this one reads {FILE_VERSION}). Open it on the newer site."),
+            ImportError::Damaged { at, reason } => write!(f, "This export is damaged at {at}: {reason}. Nothing was imported."),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// Reads an export file, checking all of it before anything is imported. Entries written by an
+/// older schema are migrated.
+pub fn parse(text: &str) -> Result<ExportFile, ImportError> {
+    let root: Value =
+        serde_json::from_str(text).map_err(|e| ImportError::NotJson(e.to_string()))?;
+    if root.get("format").and_then(Value::as_str) != Some(FORMAT) {
+        return Err(ImportError::NotOurs);
+    }
+    let version = root
+        .get("version")
+        .and_then(Value::as_u64)
+        .ok_or(ImportError::Damaged {
+            at: "version".into(),
+            reason: "missing or not a number".into(),
+        })?;
+    if version > u64::from(FILE_VERSION) {
+        return Err(ImportError::Newer(version));
+    }
+    let damaged = |at: String, reason: String| ImportError::Damaged { at, reason };
+    let text_field = |v: &Value, field: &str, at: &str| -> Result<String, ImportError> {
+        v.get(field)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| damaged(format!("{at}.{field}"), "missing or not text".into()))
+    };
+    let entry = |v: &Value, at: String| -> Result<Value, ImportError> {
+        Ok(v.clone()).and_then(|v| {
+            if v.is_object() {
+                Ok(v)
+            } else {
+                Err(damaged(at, "not an object".into()))
+            }
+        })
+    };
+    let mut scenarios = Vec::new();
+    for (i, s) in root
+        .get("scenarios")
+        .and_then(Value::as_array)
+        .ok_or_else(|| damaged("scenarios".into(), "missing or not a list".into()))?
+        .iter()
+        .enumerate()
+    {
+        let at = format!("scenarios[{i}]");
+        let pack = text_field(s, "pack", &at)?;
+        let scenario = text_field(s, "scenario", &at)?;
+        let draft = match s.get("draft") {
+            None | Some(Value::Null) => None,
+            Some(d) => Some(decode_entry::<Draft>(
+                &entry(d, format!("{at}.draft"))?,
+                format!("{at}.draft"),
+            )?),
+        };
+        let mut attempts = Vec::new();
+        for (j, a) in s
+            .get("attempts")
+            .and_then(Value::as_array)
+            .ok_or_else(|| damaged(format!("{at}.attempts"), "missing or not a list".into()))?
+            .iter()
+            .enumerate()
+        {
+            attempts.push(decode_entry::<Attempt>(
+                &entry(a, format!("{at}.attempts[{j}]"))?,
+                format!("{at}.attempts[{j}]"),
+            )?);
+        }
+        scenarios.push(ExportedScenario {
+            pack,
+            scenario,
+            draft,
+            attempts,
+        });
+    }
+    let mut set_aside = Vec::new();
+    if let Some(list) = root.get("set_aside") {
+        for (i, e) in list
+            .as_array()
+            .ok_or_else(|| damaged("set_aside".into(), "not a list".into()))?
+            .iter()
+            .enumerate()
+        {
+            let at = format!("set_aside[{i}]");
+            set_aside.push(AsideEntry {
+                key: text_field(e, "key", &at)?,
+                value: text_field(e, "value", &at)?,
+            });
+        }
+    }
+    Ok(ExportFile {
+        format: FORMAT.into(),
+        version: FILE_VERSION,
+        exported_at: root.get("exported_at").and_then(Value::as_u64).unwrap_or(0),
+        site: root
+            .get("site")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        scenarios,
+        set_aside,
+    })
+}
+
+fn decode_entry<T: serde::de::DeserializeOwned>(
+    value: &Value,
+    at: String,
+) -> Result<T, ImportError> {
+    match decode::<T>(&value.to_string()) {
+        Decoded::Current(t) | Decoded::Migrated(t) => Ok(t),
+        Decoded::Unreadable(reason) => Err(ImportError::Damaged { at, reason }),
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Attempts added.
+    pub added: usize,
+    /// Attempts already here, identical: skipped.
+    pub duplicates: usize,
+    /// Attempts with an id already here but different content: added as copies, nothing replaced.
+    pub copies: usize,
+    /// Drafts added (the scenario had none).
+    pub drafts_added: usize,
+    /// Drafts not imported because this browser already has a different draft for the scenario.
+    pub drafts_kept_local: Vec<String>,
+    /// Set-aside entries restored to the set-aside area.
+    pub set_aside: usize,
+}
+
+impl std::fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural = |n: usize, one: &str, many: &str| {
+            if n == 1 {
+                format!("1 {one}")
+            } else {
+                format!("{n} {many}")
+            }
+        };
+        write!(f, "Imported {}", plural(self.added, "attempt", "attempts"))?;
+        if self.drafts_added > 0 {
+            write!(f, " and {}", plural(self.drafts_added, "draft", "drafts"))?;
+        }
+        f.write_str(".")?;
+        if self.duplicates > 0 {
+            write!(
+                f,
+                " {} already here.",
+                plural(self.duplicates, "attempt was", "attempts were")
+            )?;
+        }
+        if self.copies > 0 {
+            write!(f, " {} differed from the one here with the same id and {} added as a copy; nothing was replaced.", plural(self.copies, "attempt", "attempts"), if self.copies == 1 { "was" } else { "were" })?;
+        }
+        if !self.drafts_kept_local.is_empty() {
+            write!(
+                f,
+                " Your current draft was kept for: {} (the file's draft was not imported).",
+                self.drafts_kept_local.join(", ")
+            )?;
+        }
+        if self.set_aside > 0 {
+            write!(
+                f,
+                " {} restored to the set-aside area.",
+                plural(
+                    self.set_aside,
+                    "unreadable entry was",
+                    "unreadable entries were"
+                )
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Merges an export into `repo`. Either everything is written or, if the store fails midway
+/// (full), everything written so far is removed again and the error returned.
+pub fn merge<S: KeyValue>(
+    repo: &mut Repo<S>,
+    file: &ExportFile,
+) -> Result<ImportReport, StoreError> {
+    let mut report = ImportReport::default();
+    let mut writes: Vec<(String, String)> = Vec::new();
+    for s in &file.scenarios {
+        let local = repo.scenario(&s.pack, &s.scenario)?;
+        let mut taken: Vec<String> = local.attempts.iter().map(|a| a.id.clone()).collect();
+        for a in &s.attempts {
+            match local.attempts.iter().find(|l| l.id == a.id) {
+                Some(l) if l == a => report.duplicates += 1,
+                Some(_) => {
+                    let mut copy = a.clone();
+                    let mut n = 2;
+                    while taken.contains(&format!("{}-{n}", a.id)) {
+                        n += 1;
+                    }
+                    copy.id = format!("{}-{n}", a.id);
+                    taken.push(copy.id.clone());
+                    writes.push((
+                        Key::Attempt {
+                            pack: s.pack.clone(),
+                            scenario: s.scenario.clone(),
+                            id: copy.id.clone(),
+                        }
+                        .render(),
+                        json(&copy)?,
+                    ));
+                    report.copies += 1;
+                }
+                None => {
+                    taken.push(a.id.clone());
+                    writes.push((
+                        Key::Attempt {
+                            pack: s.pack.clone(),
+                            scenario: s.scenario.clone(),
+                            id: a.id.clone(),
+                        }
+                        .render(),
+                        json(a)?,
+                    ));
+                    report.added += 1;
+                }
+            }
+        }
+        if let Some(d) = &s.draft {
+            let finished_here = local.attempts.iter().any(|a| a.id == d.id);
+            match &local.draft {
+                None if !finished_here => {
+                    writes.push((
+                        Key::Draft {
+                            pack: s.pack.clone(),
+                            scenario: s.scenario.clone(),
+                        }
+                        .render(),
+                        json(d)?,
+                    ));
+                    report.drafts_added += 1;
+                }
+                Some(l) if l.answer == d.answer => {}
+                _ => report.drafts_kept_local.push(d.scenario.title.clone()),
+            }
+        }
+    }
+    let existing_aside = repo.set_aside_entries()?;
+    for e in &file.set_aside {
+        if !existing_aside
+            .iter()
+            .any(|(k, v)| *k == e.key && *v == e.value)
+        {
+            let mut key = format!("{ASIDE}{}", e.key);
+            let mut n = 1;
+            while repo.store().get(&key)?.is_some() || writes.iter().any(|(k, _)| *k == key) {
+                n += 1;
+                key = format!("{ASIDE}{}#{n}", e.key);
+            }
+            writes.push((key, e.value.clone()));
+            report.set_aside += 1;
+        }
+    }
+    for (i, (key, value)) in writes.iter().enumerate() {
+        if let Err(e) = repo.write_raw(key, value) {
+            for (written, _) in &writes[..i] {
+                let _ = repo.remove(written);
+            }
+            return Err(e);
+        }
+    }
+    Ok(report)
+}
+
+fn json<T: Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Other(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::kv::MemoryStore;
+    use crate::storage::repo::Saved;
+    use crate::storage::schema::{Answer, Outcome, ScenarioRef, VERSION};
+
+    fn draft(id: &str, text: &str) -> Draft {
+        Draft {
+            v: VERSION,
+            id: id.into(),
+            scenario: ScenarioRef {
+                title: format!("Scenario {id}"),
+                ..ScenarioRef::default()
+            },
+            answer: Answer {
+                reasoning: text.into(),
+                confidence: Some(60),
+                ..Answer::default()
+            },
+            started_at: 1,
+            updated_at: 2,
+            rev: 0,
+            writer: "t".into(),
+        }
+    }
+
+    fn filled() -> Repo<MemoryStore> {
+        let mut repo = Repo::new(MemoryStore::new());
+        repo.finish("core", "a", &draft("a1", "first"), Outcome::Committed, 10)
+            .unwrap();
+        repo.finish("core", "a", &draft("a2", "second"), Outcome::GaveUp, 20)
+            .unwrap();
+        assert_eq!(
+            repo.save_draft("core", "b", &draft("b1", "open draft"), 0)
+                .unwrap(),
+            Saved::Saved(1)
+        );
+        repo
+    }
+
+    #[test]
+    fn export_then_import_into_an_empty_store_restores_everything() {
+        let mut source = filled();
+        let file = export(&mut source, "The Senior Leap", 99, None).unwrap();
+        let text = serde_json::to_string_pretty(&file).unwrap();
+        let parsed = parse(&text).unwrap();
+        assert_eq!(parsed, file);
+        let mut target = Repo::new(MemoryStore::new());
+        let report = merge(&mut target, &parsed).unwrap();
+        assert_eq!((report.added, report.drafts_added), (2, 1));
+        assert_eq!(target.all().unwrap(), source.all().unwrap());
+        assert_eq!(report.to_string(), "Imported 2 attempts and 1 draft.");
+    }
+
+    #[test]
+    fn importing_twice_adds_nothing() {
+        let mut repo = filled();
+        let file = export(&mut repo, "s", 1, None).unwrap();
+        let before = repo.all().unwrap();
+        let report = merge(&mut repo, &file).unwrap();
+        assert_eq!(
+            (
+                report.added,
+                report.duplicates,
+                report.copies,
+                report.drafts_added
+            ),
+            (0, 2, 0, 0)
+        );
+        assert_eq!(repo.all().unwrap(), before);
+    }
+
+    #[test]
+    fn a_different_attempt_with_the_same_id_is_added_as_a_copy_never_replacing() {
+        let mut repo = filled();
+        let mut file = export(&mut repo, "s", 1, None).unwrap();
+        file.scenarios[0].attempts[0].answer.reasoning = "edited elsewhere".into();
+        file.scenarios[1].draft.as_mut().unwrap().answer.reasoning = "another draft".into();
+        let report = merge(&mut repo, &file).unwrap();
+        assert_eq!((report.copies, report.duplicates), (1, 1));
+        assert_eq!(report.drafts_kept_local, ["Scenario b1"]);
+        let a = repo.scenario("core", "a").unwrap();
+        assert_eq!(
+            a.attempts
+                .iter()
+                .map(|x| (x.id.as_str(), x.answer.reasoning.as_str()))
+                .collect::<Vec<_>>(),
+            [
+                ("a1", "first"),
+                ("a1-2", "edited elsewhere"),
+                ("a2", "second")
+            ]
+        );
+        assert_eq!(
+            repo.scenario("core", "b")
+                .unwrap()
+                .draft
+                .unwrap()
+                .answer
+                .reasoning,
+            "open draft"
+        );
+    }
+
+    #[test]
+    fn bad_files_get_a_precise_error() {
+        assert!(matches!(parse("not json"), Err(ImportError::NotJson(_))));
+        assert_eq!(parse(r#"{"hello":"world"}"#), Err(ImportError::NotOurs));
+        assert_eq!(
+            parse(r#"{"format":"senior-leap-export","version":9}"#),
+            Err(ImportError::Newer(9))
+        );
+        let damaged = r#"{"format":"senior-leap-export","version":1,"scenarios":[{"pack":"core","scenario":"a","draft":null,"attempts":[{"v":1,"id":3}]}]}"#;
+        match parse(damaged) {
+            Err(ImportError::Damaged { at, reason }) => {
+                assert_eq!(at, "scenarios[0].attempts[0]");
+                assert!(
+                    reason.starts_with("its content does not match schema 1"),
+                    "{reason}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let msg = parse(r#"{"format":"senior-leap-export","version":1}"#)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            msg,
+            "This export is damaged at scenarios: missing or not a list. Nothing was imported."
+        );
+    }
+
+    #[test]
+    fn a_failed_import_leaves_the_store_as_it_was() {
+        let mut source = filled();
+        let file = export(&mut source, "s", 1, None).unwrap();
+        let mut store = MemoryStore::new();
+        store
+            .set(
+                "leap:core:z:draft",
+                &serde_json::to_string(&draft("z1", "mine")).unwrap(),
+            )
+            .unwrap();
+        store.limit = Some(900);
+        let mut target = Repo::new(store);
+        let before = target.store().keys().unwrap();
+        assert_eq!(merge(&mut target, &file), Err(StoreError::Full));
+        assert_eq!(target.store().keys().unwrap(), before);
+    }
+
+    #[test]
+    fn set_aside_entries_travel_in_exports() {
+        let mut store = MemoryStore::new();
+        store.set("leap:core:a:draft", "{ corrupt").unwrap();
+        let mut repo = Repo::new(store);
+        repo.scenario("core", "a").unwrap();
+        let file = export(&mut repo, "s", 1, None).unwrap();
+        assert_eq!(
+            file.set_aside,
+            [AsideEntry {
+                key: "leap:core:a:draft".into(),
+                value: "{ corrupt".into()
+            }]
+        );
+        let mut other = Repo::new(MemoryStore::new());
+        assert_eq!(
+            merge(
+                &mut other,
+                &parse(&serde_json::to_string(&file).unwrap()).unwrap()
+            )
+            .unwrap()
+            .set_aside,
+            1
+        );
+        assert_eq!(other.set_aside_entries().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn the_text_on_screen_is_exported_even_when_it_could_not_be_stored() {
+        let mut repo = filled();
+        let newer = draft("b1", "newest text, not stored yet");
+        let file = export(&mut repo, "s", 1, Some(("core", "b", &newer))).unwrap();
+        assert_eq!(
+            file.scenarios
+                .iter()
+                .find(|s| s.scenario == "b")
+                .unwrap()
+                .draft
+                .as_ref()
+                .unwrap()
+                .answer
+                .reasoning,
+            "newest text, not stored yet"
+        );
+    }
+}

@@ -1,0 +1,105 @@
+//! The key-value store the storage layer runs on: `localStorage` in the browser, memory elsewhere.
+
+use std::collections::BTreeMap;
+
+/// Why a store operation failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// The browser's quota is used up (`QuotaExceededError`); nothing was written.
+    Full,
+    /// The store cannot be used at all (storage disabled, private mode).
+    Unavailable,
+    /// Anything else the store reported.
+    Other(String),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::Full => f.write_str("this browser's storage for the site is full"),
+            StoreError::Unavailable => f.write_str("this browser does not let the site store data"),
+            StoreError::Other(e) => write!(f, "storage error: {e}"),
+        }
+    }
+}
+
+/// A string-to-string store, like `localStorage`.
+pub trait KeyValue {
+    /// The value under `key`.
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError>;
+    /// Stores `value` under `key`; on failure the old value is untouched.
+    fn set(&mut self, key: &str, value: &str) -> Result<(), StoreError>;
+    /// Removes `key`.
+    fn remove(&mut self, key: &str) -> Result<(), StoreError>;
+    /// Every key, in any order.
+    fn keys(&self) -> Result<Vec<String>, StoreError>;
+}
+
+/// An in-memory store with an optional size limit (to rehearse a full `localStorage`).
+#[derive(Debug, Clone, Default)]
+pub struct MemoryStore {
+    entries: BTreeMap<String, String>,
+    /// When set, a write that would make keys + values exceed this many characters fails with
+    /// [`StoreError::Full`], as browsers count quota in characters.
+    pub limit: Option<usize>,
+}
+
+impl MemoryStore {
+    /// An empty store without a limit.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn used(&self) -> usize {
+        self.entries
+            .iter()
+            .map(|(k, v)| k.chars().count() + v.chars().count())
+            .sum()
+    }
+}
+
+impl KeyValue for MemoryStore {
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.entries.get(key).cloned())
+    }
+
+    fn set(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        if let Some(limit) = self.limit {
+            let old = self
+                .entries
+                .get(key)
+                .map_or(0, |v| key.chars().count() + v.chars().count());
+            if self.used() - old + key.chars().count() + value.chars().count() > limit {
+                return Err(StoreError::Full);
+            }
+        }
+        self.entries.insert(key.to_string(), value.to_string());
+        Ok(())
+    }
+
+    fn remove(&mut self, key: &str) -> Result<(), StoreError> {
+        self.entries.remove(key);
+        Ok(())
+    }
+
+    fn keys(&self) -> Result<Vec<String>, StoreError> {
+        Ok(self.entries.keys().cloned().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_store_refuses_and_keeps_the_old_value() {
+        let mut s = MemoryStore {
+            limit: Some(10),
+            ..MemoryStore::default()
+        };
+        s.set("a", "12345").unwrap();
+        assert_eq!(s.set("a", "1234567890"), Err(StoreError::Full));
+        assert_eq!(s.get("a").unwrap().as_deref(), Some("12345"));
+        s.set("a", "123").unwrap();
+    }
+}

@@ -1,0 +1,81 @@
+//! Reading stored entries of any version: current ones as they are, older ones through the chain
+//! of migrations below, and anything else (unknown version, damaged JSON) reported as unreadable
+//! so the caller can set it aside.
+
+use super::schema::VERSION;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// What reading an entry found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decoded<T> {
+    /// A current entry.
+    Current(T),
+    /// An entry of an older version, migrated to the current one (write it back when convenient).
+    Migrated(T),
+    /// Not readable by this version; the reason says why.
+    Unreadable(String),
+}
+
+/// One step that turns an entry of version `n` into version `n + 1`. `MIGRATIONS[i]` upgrades
+/// version `i + 1`; version 1 is the first, so there is nothing to upgrade yet.
+type Step = fn(Value) -> Result<Value, String>;
+const MIGRATIONS: &[Step] = &[];
+
+/// Reads a stored entry as `T`, migrating older versions.
+pub fn decode<T: DeserializeOwned>(raw: &str) -> Decoded<T> {
+    let mut value: Value = match serde_json::from_str(raw) {
+        Ok(v) => v,
+        Err(e) => return Decoded::Unreadable(format!("not valid JSON ({e})")),
+    };
+    let Some(version) = value.get("v").and_then(Value::as_u64) else {
+        return Decoded::Unreadable("it has no schema version".to_string());
+    };
+    let version = u32::try_from(version).unwrap_or(u32::MAX);
+    if version == 0 || version > VERSION {
+        return Decoded::Unreadable(format!("it was written by another version of the site (schema {version}, this one reads 1 to {VERSION})"));
+    }
+    let migrated = version < VERSION;
+    for step in &MIGRATIONS[(version - 1) as usize..] {
+        value = match step(value) {
+            Ok(v) => v,
+            Err(e) => {
+                return Decoded::Unreadable(format!(
+                    "it could not be upgraded from schema {version}: {e}"
+                ))
+            }
+        };
+    }
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert("v".into(), Value::from(VERSION));
+    }
+    match serde_json::from_value(value) {
+        Ok(t) if migrated => Decoded::Migrated(t),
+        Ok(t) => Decoded::Current(t),
+        Err(e) => Decoded::Unreadable(format!("its content does not match schema {version} ({e})")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::schema::Draft;
+
+    #[test]
+    fn reads_current_and_rejects_the_rest() {
+        let good = r#"{"v":1,"id":"a","scenario":{"title":"t","track":"backend","level":null,"competencies":[]},"answer":{"reasoning":"r","uncertainty":"","commitment":"","confidence":null},"started_at":1,"updated_at":2,"rev":3,"writer":"w"}"#;
+        assert!(matches!(decode::<Draft>(good), Decoded::Current(d) if d.rev == 3));
+        assert!(
+            matches!(decode::<Draft>("{not json"), Decoded::Unreadable(r) if r.starts_with("not valid JSON"))
+        );
+        assert!(
+            matches!(decode::<Draft>(r#"{"id":"a"}"#), Decoded::Unreadable(r) if r == "it has no schema version")
+        );
+        assert!(
+            matches!(decode::<Draft>(r#"{"v":99}"#), Decoded::Unreadable(r) if r.contains("schema 99"))
+        );
+        assert!(
+            matches!(decode::<Draft>(r#"{"v":1,"id":5}"#), Decoded::Unreadable(r) if r.starts_with("its content does not match"))
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! The learner's data, kept in their browser: a versioned schema of drafts and attempts,
+//! namespaced by pack, over any key-value store (the browser adapter wraps `localStorage`; tests
+//! and private-mode browsers use the in-memory one). Every failure has a defined outcome: a full
+//! store is reported and damages nothing, a corrupt or unknown-version entry is set aside rather
+//! than deleted, a draft changed by another tab is never silently overwritten.
+
+pub mod export;
+pub mod keys;
+pub mod kv;
+pub mod migrate;
+pub mod repo;
+pub mod schema;

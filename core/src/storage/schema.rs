@@ -1,0 +1,153 @@
+//! What is stored, version 1. Every entry carries its schema version `v`, so an entry written by
+//! another version of the site is recognised rather than misread.
+
+use crate::taxonomy::{Competency, Level, Tier, Track, Verdict};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The schema version this build writes.
+pub const VERSION: u32 = 1;
+
+/// The three parts of an analysis and the confidence stated with it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    /// What is going on and why.
+    pub reasoning: String,
+    /// What is unsure and what to check first.
+    pub uncertainty: String,
+    /// The call.
+    pub commitment: String,
+    /// Stated confidence, 0–100; `None` until the learner sets it.
+    pub confidence: Option<u8>,
+}
+
+impl Answer {
+    /// Whether nothing has been written or chosen yet.
+    pub fn is_empty(&self) -> bool {
+        self.reasoning.trim().is_empty()
+            && self.uncertainty.trim().is_empty()
+            && self.commitment.trim().is_empty()
+            && self.confidence.is_none()
+    }
+}
+
+/// The scenario an attempt was made on, as it was then (a pack may later change or drop it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioRef {
+    /// Its title.
+    pub title: String,
+    /// Its track.
+    pub track: Option<Track>,
+    /// Its level.
+    pub level: Option<Level>,
+    /// Its competencies.
+    pub competencies: Vec<Competency>,
+}
+
+/// An attempt in progress: autosaved as the learner types.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    /// Schema version.
+    pub v: u32,
+    /// The id the attempt will keep once committed.
+    pub id: String,
+    /// The scenario, as it was when the attempt started.
+    pub scenario: ScenarioRef,
+    /// The text so far.
+    pub answer: Answer,
+    /// When the attempt started (ms since the Unix epoch).
+    pub started_at: u64,
+    /// When it was last saved.
+    pub updated_at: u64,
+    /// Incremented on every save; a save based on an older revision is a conflict.
+    pub rev: u64,
+    /// The tab that saved it last.
+    pub writer: String,
+}
+
+/// How an attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// The learner committed to their analysis, then saw the rubric.
+    Committed,
+    /// The learner chose to see the rubric without committing.
+    GaveUp,
+}
+
+/// A criterion as it was when the learner saw the rubric: what the score is computed from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CriterionRef {
+    /// Criterion id.
+    pub id: String,
+    /// Its tier.
+    pub tier: Tier,
+    /// Its weight.
+    pub weight: u32,
+    /// The insight, as plain Markdown.
+    pub insight: String,
+}
+
+/// The learner's grading of their own attempt against the rubric.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SelfReview {
+    /// Caught / partial / missed per criterion id.
+    pub verdicts: BTreeMap<String, Verdict>,
+    /// "What I missed and why."
+    pub missed: String,
+    /// "One thing to carry forward."
+    pub carry_forward: String,
+    /// When it was last changed.
+    pub updated_at: u64,
+}
+
+/// A finished attempt: frozen text, and what came after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attempt {
+    /// Schema version.
+    pub v: u32,
+    /// Unique id.
+    pub id: String,
+    /// 1 for the first attempt at this scenario, 2 for the next…
+    pub number: u32,
+    /// The scenario, as it was.
+    pub scenario: ScenarioRef,
+    /// Committed, or gave up to see the rubric.
+    pub outcome: Outcome,
+    /// The frozen analysis.
+    pub answer: Answer,
+    /// When the attempt started.
+    pub started_at: u64,
+    /// When it was committed or given up.
+    pub finished_at: u64,
+    /// The rubric's criteria when the learner first saw them; `None` until the rubric loaded.
+    pub rubric: Option<Vec<CriterionRef>>,
+    /// The learner's self-review.
+    pub review: Option<SelfReview>,
+}
+
+impl Attempt {
+    /// The attempt's criteria with its self-review verdicts, ready for scoring.
+    pub fn self_review_weights(&self) -> Vec<crate::score::Weighted> {
+        let verdicts = self.review.as_ref().map(|r| &r.verdicts);
+        self.rubric
+            .iter()
+            .flatten()
+            .map(|c| crate::score::Weighted {
+                tier: c.tier,
+                weight: c.weight,
+                verdict: verdicts.and_then(|v| v.get(&c.id).copied()),
+            })
+            .collect()
+    }
+
+    /// The self-review score, when every criterion has a verdict.
+    pub fn self_review_score(&self) -> Option<crate::score::Score> {
+        let s = crate::score::score(self.self_review_weights());
+        (self.outcome == Outcome::Committed
+            && self.rubric.is_some()
+            && s.complete()
+            && s.total > 0.0)
+            .then_some(s)
+    }
+}
