@@ -6,37 +6,31 @@ use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
 
 /// Renders untrusted Markdown to HTML that is safe to insert into the page.
 pub fn render_untrusted(md: &str) -> String {
-    let mut in_image = false;
-    let events = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
-        .filter_map(|event| match event {
-            Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
-            Event::Start(Tag::Image { .. }) => {
-                in_image = true;
-                Some(Event::Text("[image: ".into()))
-            }
-            Event::End(TagEnd::Image) => {
-                in_image = false;
-                Some(Event::Text("]".into()))
-            }
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let events = Parser::new_ext(md, options).map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        // The description stays, as text between brackets.
+        Event::Start(Tag::Image { .. }) => Event::Text("[image: ".into()),
+        Event::End(TagEnd::Image) => Event::Text("]".into()),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let safe = ["https://", "http://", "mailto:"]
+                .iter()
+                .any(|p| dest_url.starts_with(p));
+            let dest_url = if safe { dest_url } else { "".into() };
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let safe = ["https://", "http://", "mailto:"]
-                    .iter()
-                    .any(|p| dest_url.starts_with(p));
-                Some(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: if safe { dest_url } else { "".into() },
-                    title,
-                    id,
-                }))
-            }
-            other if in_image => Some(other),
-            other => Some(other),
-        });
+            })
+        }
+        other => other,
+    });
     let mut out = String::new();
     html::push_html(&mut out, events);
     // Links open elsewhere without giving the page a handle on this one.

@@ -43,7 +43,7 @@ pub enum Saved {
     /// Written, as this revision.
     Saved(u64),
     /// Another tab saved a newer revision first; nothing was written. This is theirs.
-    Conflict(Draft),
+    Conflict(Box<Draft>),
     /// The draft this one was based on is gone: another tab committed or discarded it. Nothing
     /// was written (it would have resurrected a finished attempt).
     Gone,
@@ -175,7 +175,7 @@ impl<S: KeyValue> Repo<S> {
         .render();
         match self.read::<Draft>(&key)? {
             Some(stored) if stored.rev != base && stored != *draft => {
-                return Ok(Saved::Conflict(stored))
+                return Ok(Saved::Conflict(Box::new(stored)))
             }
             None if base > 0 => return Ok(Saved::Gone),
             _ => {}
