@@ -7,6 +7,11 @@
 //! and layout), `pages/` (one module per page).
 
 pub mod boot;
+pub mod clock;
+pub mod files;
 pub mod pages;
+pub mod practice;
 pub mod shell;
 pub mod site;
+pub mod storage;
+pub mod yourdata;

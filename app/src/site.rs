@@ -1,8 +1,8 @@
 //! Where the site lives and how its baked data is loaded: the base URL every relative link and
 //! fetch resolves against, and a cache of the data files pages need.
 
-use leap_core::baked::{Prose, ScenarioBody, SiteIndex};
-use leap_core::routes::{body_path, HOW_IT_WORKS_PATH, INDEX_PATH};
+use leap_core::baked::{Prose, Rubric, ScenarioBody, SiteIndex};
+use leap_core::routes::{body_path, rubric_path, HOW_IT_WORKS_PATH, INDEX_PATH};
 use leptos::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -61,8 +61,8 @@ pub enum Load<T> {
     Failed(String),
 }
 
-/// Scenario bodies by (pack, slug).
-type Bodies = HashMap<(String, String), Load<Arc<ScenarioBody>>>;
+/// Per-scenario data files by (pack, slug).
+type PerScenario<T> = RwSignal<HashMap<(String, String), Load<Arc<T>>>>;
 
 /// The baked data the app has loaded, shared by every page.
 #[derive(Clone, Copy)]
@@ -71,7 +71,8 @@ pub struct Store {
     pub index: StoredValue<Arc<SiteIndex>>,
     /// The router's base path.
     pub base: StoredValue<String>,
-    bodies: RwSignal<Bodies>,
+    bodies: PerScenario<ScenarioBody>,
+    rubrics: PerScenario<Rubric>,
     how_it_works: RwSignal<Load<Arc<Prose>>>,
 }
 
@@ -82,44 +83,43 @@ impl Store {
             index: StoredValue::new(Arc::new(index)),
             base: StoredValue::new(base),
             bodies: RwSignal::new(HashMap::new()),
+            rubrics: RwSignal::new(HashMap::new()),
             how_it_works: RwSignal::new(Load::Loading),
         }
     }
 
     /// A scenario's body, loading it on first use.
     pub fn body(&self, pack: &str, slug: &str) -> Load<Arc<ScenarioBody>> {
+        self.per_scenario(self.bodies, body_path(pack, slug), pack, slug)
+    }
+
+    /// Loads a scenario's body and keeps it (before the app takes a page over).
+    pub async fn load_body(&self, pack: &str, slug: &str) {
+        load_into(self.bodies, self.data_url(&body_path(pack, slug)), pack, slug).await;
+    }
+
+    /// A scenario's rubric, loading it on first use: only pages past the commit ask for it.
+    pub fn rubric(&self, pack: &str, slug: &str) -> Load<Arc<Rubric>> {
+        self.per_scenario(self.rubrics, rubric_path(pack, slug), pack, slug)
+    }
+
+    /// Forgets failed loads of a scenario's files so the next read retries.
+    pub fn retry(&self, pack: &str, slug: &str) {
+        forget_failed(self.bodies, pack, slug);
+        forget_failed(self.rubrics, pack, slug);
+    }
+
+    fn per_scenario<T: serde::de::DeserializeOwned + Send + Sync + 'static>(&self, cache: PerScenario<T>, path: String, pack: &str, slug: &str) -> Load<Arc<T>> {
         let key = (pack.to_string(), slug.to_string());
-        if let Some(found) = self.bodies.with(|b| b.get(&key).cloned()) {
+        if let Some(found) = cache.with(|m| m.get(&key).cloned()) {
             return found;
         }
-        self.bodies.update_untracked(|b| {
-            b.insert(key.clone(), Load::Loading);
+        cache.update_untracked(|m| {
+            m.insert(key.clone(), Load::Loading);
         });
-        let store = *self;
-        leptos::task::spawn_local(async move { store.load_body(&key.0, &key.1).await });
+        let url = self.data_url(&path);
+        leptos::task::spawn_local(async move { load_into(cache, url, &key.0, &key.1).await });
         Load::Loading
-    }
-
-    /// Loads a scenario's body and keeps it.
-    pub async fn load_body(&self, pack: &str, slug: &str) {
-        let url = self.data_url(&body_path(pack, slug));
-        let result = fetch_json::<ScenarioBody>(&url).await;
-        let key = (pack.to_string(), slug.to_string());
-        self.bodies.update(|b| {
-            b.insert(
-                key,
-                result
-                    .map(|v| Load::Ready(Arc::new(v)))
-                    .unwrap_or_else(Load::Failed),
-            );
-        });
-    }
-
-    /// Forgets a failed body so the next read retries.
-    pub fn retry_body(&self, pack: &str, slug: &str) {
-        self.bodies.update(|b| {
-            b.remove(&(pack.to_string(), slug.to_string()));
-        });
     }
 
     /// The "how it works" page, loading it on first use.
@@ -149,6 +149,22 @@ impl Store {
     fn data_url(&self, path: &str) -> String {
         data_url(path, &self.index.with_value(|i| i.build.clone()))
     }
+}
+
+fn forget_failed<T: Send + Sync + 'static>(cache: PerScenario<T>, pack: &str, slug: &str) {
+    let key = (pack.to_string(), slug.to_string());
+    if cache.with_untracked(|m| matches!(m.get(&key), Some(Load::Failed(_)))) {
+        cache.update(|m| {
+            m.remove(&key);
+        });
+    }
+}
+
+async fn load_into<T: serde::de::DeserializeOwned + Send + Sync + 'static>(cache: PerScenario<T>, url: String, pack: &str, slug: &str) {
+    let result = fetch_json::<T>(&url).await;
+    cache.update(|m| {
+        m.insert((pack.to_string(), slug.to_string()), result.map(|v| Load::Ready(Arc::new(v))).unwrap_or_else(Load::Failed));
+    });
 }
 
 /// `path?v=build`.

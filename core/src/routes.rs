@@ -15,6 +15,8 @@ pub enum Route {
     },
     /// How the practice loop works.
     HowItWorks,
+    /// The learner's progress and their data (export, import, brag document).
+    Progress,
     /// Anything else.
     NotFound,
 }
@@ -27,6 +29,7 @@ impl Route {
             Route::Catalog => String::new(),
             Route::Scenario { pack, slug } => format!("scenarios/{pack}/{slug}/"),
             Route::HowItWorks => "how-it-works/".to_string(),
+            Route::Progress => "progress/".to_string(),
             Route::NotFound => "404.html".to_string(),
         }
     }
@@ -46,6 +49,7 @@ impl Route {
         match parts.as_slice() {
             [] => Route::Catalog,
             ["how-it-works"] => Route::HowItWorks,
+            ["progress"] => Route::Progress,
             ["scenarios", pack, slug] if is_slug(pack) && is_slug(slug) => Route::Scenario {
                 pack: (*pack).to_string(),
                 slug: (*slug).to_string(),
@@ -94,7 +98,7 @@ impl Route {
     /// The bundle that serves this page.
     pub fn bundle(&self) -> Bundle {
         match self {
-            Route::Scenario { .. } => Bundle::Practice,
+            Route::Scenario { .. } | Route::Progress => Bundle::Practice,
             Route::Catalog | Route::HowItWorks | Route::NotFound => Bundle::Browse,
         }
     }

@@ -4,7 +4,7 @@ use leap_core::routes::{Bundle, Route};
 use leptos::prelude::*;
 use leptos_router::components::{Route as Page, Routes};
 use leptos_router::path;
-use senior_leap::pages::{not_found::NotFound, scenario::ScenarioPage};
+use senior_leap::pages::{not_found::NotFound, progress::Progress, scenario::ScenarioPage};
 
 fn main() {
     senior_leap::boot::run(
@@ -13,6 +13,7 @@ fn main() {
             view! {
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Page path=path!("/scenarios/:pack/:slug") view=ScenarioPage/>
+                    <Page path=path!("/progress") view=Progress/>
                 </Routes>
             }
             .into_any()

@@ -3,4 +3,5 @@
 pub mod catalog;
 pub mod how_it_works;
 pub mod not_found;
+pub mod progress;
 pub mod scenario;

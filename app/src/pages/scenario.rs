@@ -2,6 +2,7 @@
 //! scenario's own data file; the rubric is a separate file the practice loop fetches after commit.
 
 use crate::pages::not_found::NotFound;
+use crate::practice::Practice;
 use crate::shell::set_title;
 use crate::site::{Load, Store};
 use leap_core::baked::ScenarioSummary;
@@ -44,12 +45,16 @@ fn Scenario(summary: ScenarioSummary) -> impl IntoView {
     let body = move || store.body(&pack, &slug);
     let retry = {
         let (pack, slug) = (summary.pack.clone(), summary.slug.clone());
-        move |_| store.retry_body(&pack, &slug)
+        move |_| store.retry(&pack, &slug)
     };
     move || {
         match body() {
         // The markup is the pack compiler's: Markdown with raw HTML escaped, links checked.
-        Load::Ready(b) => view! { <article class="scenario" inner_html=scenario_inner(&summary, &b)></article> }.into_any(),
+        Load::Ready(b) => view! {
+            <article class="scenario" inner_html=scenario_inner(&summary, &b)></article>
+            <Practice summary=summary.clone()/>
+        }
+        .into_any(),
         Load::Loading => view! { <article class="scenario"><p class="loading" role="status">"Loading the scenario…"</p></article> }.into_any(),
         Load::Failed(message) => view! {
             <article class="scenario">

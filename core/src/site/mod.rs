@@ -39,6 +39,12 @@ pub fn write_site(
             description: format!("How {} works: read a real incident, commit to your analysis, then compare it with a senior's rubric.", index.title),
             main: markup::how_it_works(&site.how_it_works),
         },
+        PageSpec {
+            route: Route::Progress,
+            title: crate::site_text::title(&index.title, Some("Your progress")),
+            description: "Your attempts by track and competency, your scores over time, and how your confidence compares with your results.".to_string(),
+            main: markup::progress_placeholder(),
+        },
         PageSpec { route: Route::NotFound, title: crate::site_text::title(&index.title, Some("Page not found")), description: index.tagline.clone(), main: markup::not_found() },
     ];
     for s in &site.scenarios {

@@ -46,7 +46,10 @@ for (const path of pages) {
       ([raw, normaliseSource]) => {
         const normalise = new Function(`return (${normaliseSource})`)();
         const staticApp = new DOMParser().parseFromString(raw, "text/html").getElementById("app").innerHTML;
-        return [normalise(staticApp), normalise(document.getElementById("app").innerHTML)];
+        // The practice section is the app's own: it reads the learner's data, which only the browser has.
+        const live = document.getElementById("app").cloneNode(true);
+        live.querySelector("#practice")?.remove();
+        return [normalise(staticApp), normalise(live.innerHTML)];
       },
       [raw, normalise.toString()],
     );

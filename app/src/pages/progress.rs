@@ -1,0 +1,182 @@
+//! The progress page: attempts by track and competency, scores over time, confidence against
+//! results — and the learner's data: export, import, brag document, delete.
+
+use crate::clock::offset_minutes;
+use crate::files::read_chosen;
+use crate::practice::notices::SetAside;
+use crate::shell::set_title;
+use crate::site::Store;
+use crate::storage::{open_repo, SharedRepo};
+use crate::yourdata::{export_brag, export_everything, import_text};
+use leap_core::charts::{calibration, scores_over_time};
+use leap_core::progress::{compute, Group, Progress as Summary};
+use leap_core::storage::repo::ScenarioState;
+use leap_core::time::format_date;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+type Records = Vec<(String, String, ScenarioState)>;
+
+/// The progress page.
+#[component]
+pub fn Progress() -> impl IntoView {
+    set_title(Some("Your progress"));
+    let store = expect_context::<Store>();
+    let repo = StoredValue::new_local(open_repo());
+    let persistent = repo.with_value(|r| r.borrow().store().is_persistent());
+    let read = move || -> Records { repo.with_value(|r| r.borrow_mut().all().unwrap_or_default()) };
+    let records = RwSignal::new(read());
+    let notices = RwSignal::new(repo.with_value(|r| std::mem::take(&mut r.borrow_mut().notices)));
+    let message = RwSignal::new(None::<(bool, String)>);
+    let confirm_delete = RwSignal::new(false);
+    let site = store.index.with_value(|i| i.title.clone());
+    let refresh = move || records.set(read());
+
+    let export = {
+        let site = site.clone();
+        move |_| message.set(Some(repo.with_value(|r: &SharedRepo| export_everything(r, &site, None)).map_or_else(|e| (false, e), |n| (true, format!("Exported to {n}.")))))
+    };
+    let brag = {
+        let site = site.clone();
+        move |_| message.set(Some(repo.with_value(|r: &SharedRepo| export_brag(r, &site)).map_or_else(|e| (false, e), |n| (true, format!("Brag document saved as {n}.")))))
+    };
+    let file_input = NodeRef::<leptos::html::Input>::new();
+    let on_file = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        leptos::task::spawn_local(async move {
+            let outcome = match read_chosen(&input).await {
+                None => return,
+                Some(Err(e)) => (false, e),
+                Some(Ok(text)) => repo.with_value(|r| import_text(r, &text)).map_or_else(|e| (false, e), |report| (true, report.to_string())),
+            };
+            input.set_value("");
+            message.set(Some(outcome));
+            refresh();
+        });
+    };
+    let delete_all = move |_| {
+        let result = repo.with_value(|r| r.borrow_mut().clear());
+        confirm_delete.set(false);
+        message.set(Some(match result {
+            Ok(()) => (true, "Everything this site stored in this browser was deleted.".to_string()),
+            Err(e) => (false, format!("Could not delete: {e}.")),
+        }));
+        refresh();
+    };
+
+    view! {
+        <article class="page progress">
+            <h1>"Your progress"</h1>
+            {(!persistent).then(|| view! {
+                <div class="notice warning" role="alert"><p>"This browser is not letting the site store data, so this page only shows what you did in this tab. Export before you close it."</p></div>
+            })}
+            {move || {
+                let n = notices.get();
+                (!n.is_empty()).then(|| view! { <SetAside notices=n/> })
+            }}
+            {move || {
+                let summary = compute(&records.get());
+                if summary.committed + summary.gave_up == 0 {
+                    view! { <p class="empty">"No finished attempts in this browser yet. Pick a scenario from the "<a href="./">"catalog"</a>", commit to an analysis, and review it against the rubric."</p> }.into_any()
+                } else {
+                    view! { <Overview summary=summary/> }.into_any()
+                }
+            }}
+            <section class="your-data" aria-labelledby="your-data">
+                <h2 id="your-data">"Your data"</h2>
+                <p>"Everything lives in this browser. Export it as one file to keep a copy or move it to another browser; importing merges, skipping what is already here and replacing nothing."</p>
+                <div class="actions">
+                    <button type="button" class="primary" on:click=export>"Export"</button>
+                    <button type="button" class="secondary" on:click=move |_| { if let Some(i) = file_input.get() { i.click(); } }>"Import"</button>
+                    <input type="file" accept="application/json,.json" hidden node_ref=file_input on:change=on_file aria-label="Choose an export file to import"/>
+                    <button type="button" class="secondary" on:click=brag>"Export brag document"</button>
+                    <button type="button" class="danger" aria-expanded=move || confirm_delete.get().to_string() on:click=move |_| confirm_delete.update(|c| *c = !*c)>"Delete my data"</button>
+                </div>
+                {move || confirm_delete.get().then(|| view! {
+                    <div class="confirm" role="group" aria-label="Delete everything?">
+                        <p>"This deletes every draft and attempt this site stored in this browser. Export first if you may want them back."</p>
+                        <button type="button" class="danger" on:click=delete_all>"Delete everything"</button>
+                        <button type="button" class="secondary" on:click=move |_| confirm_delete.set(false)>"Cancel"</button>
+                    </div>
+                })}
+                {move || message.get().map(|(ok, m)| view! { <p class=if ok { "notice" } else { "notice error" } role=if ok { "status" } else { "alert" }>{m}</p> })}
+            </section>
+        </article>
+    }
+}
+
+#[component]
+fn Overview(summary: Summary) -> impl IntoView {
+    let offset = offset_minutes();
+    let avg = summary.average().map(|a| format!(" Average self-review score: {a:.0} %.")).unwrap_or_default();
+    let line = format!(
+        "{} scenario{} practised; {} committed attempt{}, {} given up, {} graded.{avg}",
+        summary.scenarios,
+        if summary.scenarios == 1 { "" } else { "s" },
+        summary.committed,
+        if summary.committed == 1 { "" } else { "s" },
+        summary.gave_up,
+        summary.points.len()
+    );
+    view! {
+        <p class="lead">{line}</p>
+        <section aria-labelledby="calibration-h">
+            <h2 id="calibration-h">"Confidence and results"</h2>
+            <p class="verdict">{summary.calibration_verdict()}</p>
+            <div class="chart-wrap square" inner_html=calibration(&summary.points, &summary.bands)></div>
+            {(!summary.bands.is_empty()).then(|| view! {
+                <div class="table-wrap" tabindex="0">
+                    <table>
+                        <caption>"By how sure you said you were"</caption>
+                        <thead><tr><th scope="col">"Stated confidence"</th><th scope="col">"Attempts"</th><th scope="col">"Mean confidence"</th><th scope="col">"Mean score"</th></tr></thead>
+                        <tbody>{summary.bands.iter().map(|b| view! {
+                            <tr><td>{format!("{}–{} %", b.from, b.to)}</td><td>{b.count}</td><td>{format!("{:.0} %", b.confidence)}</td><td>{format!("{:.0} %", b.score)}</td></tr>
+                        }).collect_view()}</tbody>
+                    </table>
+                </div>
+            })}
+        </section>
+        <section aria-labelledby="over-time">
+            <h2 id="over-time">"Scores over time"</h2>
+            <div class="chart-wrap" inner_html=scores_over_time(&summary.points)></div>
+            {(!summary.points.is_empty()).then(|| view! {
+                <div class="table-wrap" tabindex="0">
+                    <table>
+                        <caption>"Graded attempts"</caption>
+                        <thead><tr><th scope="col">"Date"</th><th scope="col">"Scenario"</th><th scope="col">"Track"</th><th scope="col">"Confidence"</th><th scope="col">"Score"</th></tr></thead>
+                        <tbody>{summary.points.iter().map(|p| view! {
+                            <tr>
+                                <td>{format_date(p.at, offset)}</td>
+                                <td>{format!("{} (attempt {})", p.title, p.number)}</td>
+                                <td>{p.track.map(|t| t.label()).unwrap_or("—")}</td>
+                                <td>{p.confidence.map_or("—".into(), |c| format!("{c} %"))}</td>
+                                <td>{format!("{:.0} %", p.score)}</td>
+                            </tr>
+                        }).collect_view()}</tbody>
+                    </table>
+                </div>
+            })}
+        </section>
+        <section aria-labelledby="by-track">
+            <h2 id="by-track">"By track and competency"</h2>
+            <Groups caption="By track" groups=summary.by_track.clone()/>
+            <Groups caption="By competency" groups=summary.by_competency.clone()/>
+        </section>
+    }
+}
+
+#[component]
+fn Groups(caption: &'static str, groups: Vec<Group>) -> impl IntoView {
+    let pct = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.0} %"));
+    view! {
+        <div class="table-wrap" tabindex="0">
+            <table>
+                <caption>{caption}</caption>
+                <thead><tr><th scope="col"></th><th scope="col">"Attempts"</th><th scope="col">"Graded"</th><th scope="col">"Average"</th><th scope="col">"Best"</th></tr></thead>
+                <tbody>{groups.into_iter().map(|g| view! {
+                    <tr><th scope="row">{g.label}</th><td>{g.attempts}</td><td>{g.graded}</td><td>{pct(g.average)}</td><td>{pct(g.best)}</td></tr>
+                }).collect_view()}</tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,209 @@
+//! Writing an analysis: Reasoning, Uncertainty and Commitment, a confidence, a Markdown preview,
+//! word counts and a visible save state; then commit, or give the attempt up to see the rubric.
+
+use super::workspace::{Status, Workspace};
+use crate::clock::offset_minutes;
+use leap_core::md::{render_untrusted, word_count};
+use leap_core::storage::kv::StoreError;
+use leap_core::storage::schema::Outcome;
+use leap_core::time::format_datetime;
+use leptos::prelude::*;
+
+/// One of the three text fields.
+#[component]
+fn Field(id: &'static str, label: &'static str, hint: &'static str, text: RwSignal<String>, preview: RwSignal<bool>) -> impl IntoView {
+    let ws = expect_context::<Workspace>();
+    let replaced = ws.fields.replaced;
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <p class="hint" id=format!("{id}-hint")>{hint}</p>
+            <textarea
+                id=id
+                name=id
+                rows="8"
+                aria-describedby=format!("{id}-hint {id}-count")
+                // Rewritten only when the text changes from outside, never under the caret.
+                prop:value=move || {
+                    replaced.track();
+                    text.get_untracked()
+                }
+                on:input=move |ev| {
+                    text.set(event_target_value(&ev));
+                    ws.edited();
+                }
+                on:blur=move |_| ws.save_now()
+            ></textarea>
+            <p class="count" id=format!("{id}-count")>{move || words(text.with(|t| word_count(t)))}</p>
+            {move || preview.get().then(|| view! {
+                <div class="preview prose" aria-label=format!("{label}, preview") inner_html=move || render_untrusted(&text.read())></div>
+            })}
+        </div>
+    }
+}
+
+fn words(n: usize) -> String {
+    if n == 1 {
+        "1 word".into()
+    } else {
+        format!("{n} words")
+    }
+}
+
+/// The editor for the current draft.
+#[component]
+pub fn Editor() -> impl IntoView {
+    let ws = expect_context::<Workspace>();
+    let f = ws.fields;
+    let preview = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let confirm_give_up = RwSignal::new(false);
+    let commit = move |_| {
+        let a = f.answer();
+        let mut missing = vec![];
+        if a.reasoning.trim().is_empty() {
+            missing.push("your reasoning");
+        }
+        if a.commitment.trim().is_empty() {
+            missing.push("your commitment");
+        }
+        if a.confidence.is_none() {
+            missing.push("your confidence");
+        }
+        if !missing.is_empty() {
+            problem.set(Some(format!("Before committing, add {}.", join(&missing))));
+            return;
+        }
+        problem.set(ws.finish(Outcome::Committed).err());
+    };
+    let give_up = move |_| {
+        confirm_give_up.set(false);
+        problem.set(ws.finish(Outcome::GaveUp).err());
+    };
+    view! {
+        <div class="editor">
+            <Conflict/>
+            <Field id="reasoning" label="Reasoning" hint="What is going on, and why you think so." text=f.reasoning preview=preview/>
+            <Field id="uncertainty" label="Uncertainty" hint="What you are unsure of, and what you would check first." text=f.uncertainty preview=preview/>
+            <Field id="commitment" label="Commitment" hint="Your call: what you do now." text=f.commitment preview=preview/>
+            <div class="field confidence">
+                <label for="confidence">"Confidence"</label>
+                <p class="hint" id="confidence-hint">"How sure are you of your call?"</p>
+                <div class="confidence-row">
+                    <input
+                        type="range"
+                        id="confidence"
+                        name="confidence"
+                        min="0"
+                        max="100"
+                        step="5"
+                        aria-describedby="confidence-hint"
+                        aria-valuetext=move || f.confidence.get().map_or("not set".to_string(), |c| format!("{c} %"))
+                        prop:value=move || f.confidence.get().unwrap_or(50).to_string()
+                        on:input=move |ev| {
+                            f.confidence.set(event_target_value(&ev).parse().ok());
+                            ws.edited();
+                        }
+                    />
+                    <output for="confidence">{move || f.confidence.get().map_or("not set".to_string(), |c| format!("{c} %"))}</output>
+                </div>
+            </div>
+            <div class="editor-bar">
+                <label class="toggle"><input type="checkbox" prop:checked=move || preview.get() on:change=move |ev| preview.set(event_target_checked(&ev))/>" Show Markdown preview"</label>
+                <SaveState/>
+            </div>
+            {move || problem.get().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
+            <div class="actions">
+                <button type="button" class="primary" on:click=commit>"Commit"</button>
+                <button type="button" class="secondary" aria-expanded=move || confirm_give_up.get().to_string() on:click=move |_| confirm_give_up.update(|c| *c = !*c)>
+                    "Give up and see the rubric"
+                </button>
+            </div>
+            {move || confirm_give_up.get().then(|| view! {
+                <div class="confirm" role="group" aria-label="Give up this attempt?">
+                    <p>"Seeing the rubric first ends this attempt without a commitment, and your history will say you gave it up. Committing, even unsure, is the practice."</p>
+                    <button type="button" class="danger" on:click=give_up>"Yes, give up this attempt"</button>
+                    <button type="button" class="secondary" on:click=move |_| confirm_give_up.set(false)>"Keep working"</button>
+                </div>
+            })}
+        </div>
+    }
+}
+
+fn join(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// "Saved at 14:03", "Not saved yet", or what went wrong.
+#[component]
+fn SaveState() -> impl IntoView {
+    let ws = expect_context::<Workspace>();
+    let text = move || match ws.status.get() {
+        Status::Empty => "Nothing written yet".to_string(),
+        Status::Saved(at) => {
+            let when = format_datetime(at, offset_minutes());
+            let time = when.rsplit(", ").next().unwrap_or_default().to_string();
+            if ws.persistent {
+                format!("Saved in this browser at {time}")
+            } else {
+                format!("Kept for this tab only at {time}")
+            }
+        }
+        Status::Unsaved => "Saving…".to_string(),
+        Status::Failed(StoreError::Full) => "Not saved: storage is full".to_string(),
+        Status::Failed(e) => format!("Not saved: {e}"),
+        Status::Conflict(_) => "Not saved: changed in another tab".to_string(),
+        Status::Gone => "Not saved: finished in another tab".to_string(),
+    };
+    let class = move || match ws.status.get() {
+        Status::Failed(_) | Status::Conflict(_) | Status::Gone => "save-state problem",
+        _ => "save-state",
+    };
+    view! { <p class=class role="status">{text}</p> }
+}
+
+/// What to do when another tab changed or finished this draft.
+#[component]
+fn Conflict() -> impl IntoView {
+    let ws = expect_context::<Workspace>();
+    move || match ws.status.get() {
+        Status::Conflict(theirs) => Some(
+            view! {
+                <div class="notice warning" role="alert">
+                    <p>{format!(
+                        "This draft was changed in another tab ({}). Nothing was overwritten. Which text do you want to keep?",
+                        format_datetime(theirs.updated_at, offset_minutes())
+                    )}</p>
+                    <button type="button" class="secondary" on:click=move |_| ws.resolve(false)>"Use the other tab's text"</button>
+                    <button type="button" class="secondary" on:click=move |_| ws.resolve(true)>"Keep this tab's text"</button>
+                </div>
+            }
+            .into_any(),
+        ),
+        Status::Gone => Some(
+            view! {
+                <div class="notice warning" role="alert">
+                    <p>"This attempt was committed or discarded in another tab. Your text here was not saved to it."</p>
+                    <button type="button" class="secondary" on:click=move |_| ws.continue_as_new()>"Keep this text as a new attempt"</button>
+                </div>
+            }
+            .into_any(),
+        ),
+        _ => ws.stash.get().map(|mine| {
+            view! {
+                <details class="notice stash">
+                    <summary>"Your text from this tab, before you took the other tab's version"</summary>
+                    <h4>"Reasoning"</h4><pre>{mine.reasoning}</pre>
+                    <h4>"Uncertainty"</h4><pre>{mine.uncertainty}</pre>
+                    <h4>"Commitment"</h4><pre>{mine.commitment}</pre>
+                    <button type="button" class="secondary" on:click=move |_| ws.stash.set(None)>"Dismiss"</button>
+                </details>
+            }
+            .into_any()
+        }),
+    }
+}

@@ -1,0 +1,451 @@
+//! One scenario's practice state in the page: the draft being written, the attempts already
+//! finished, and how both reach storage. Autosave is debounced while typing and immediate when the
+//! tab is hidden or closed; another tab's changes arrive through the `storage` event and are
+//! adopted, or reported as a conflict when this tab has unsaved text of its own.
+
+use crate::clock::{now, random_id};
+use crate::storage::{open_repo, SharedRepo};
+use leap_core::baked::ScenarioSummary;
+use leap_core::storage::keys::{scenario_prefix, Key};
+use leap_core::storage::kv::StoreError;
+use leap_core::storage::migrate::{decode, Decoded};
+use leap_core::storage::repo::{Notice, Saved};
+use leap_core::storage::schema::{Answer, Attempt, Draft, Outcome, ScenarioRef, VERSION};
+use leptos::prelude::*;
+use std::time::Duration;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+/// How long typing must pause before the draft is saved.
+const AUTOSAVE_DELAY: Duration = Duration::from_millis(400);
+
+/// Where the draft stands with storage.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status {
+    /// Nothing written yet.
+    Empty,
+    /// Everything on screen is stored (as of this time).
+    Saved(u64),
+    /// Typed but not stored yet.
+    Unsaved,
+    /// The last save failed; the text stays on screen.
+    Failed(StoreError),
+    /// Another tab saved newer text; nothing was overwritten.
+    Conflict(Box<Draft>),
+    /// Another tab committed or discarded this attempt while this tab had unsaved text.
+    Gone,
+}
+
+/// What the practice section shows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum View {
+    /// Writing the current draft.
+    Editing,
+    /// A finished attempt with the rubric.
+    Review(String),
+    /// Two attempts side by side.
+    Compare(String, String),
+}
+
+/// The three text fields and the confidence, each its own signal so typing in one does not
+/// re-render the others.
+#[derive(Clone, Copy)]
+pub struct Fields {
+    /// Reasoning.
+    pub reasoning: RwSignal<String>,
+    /// Uncertainty.
+    pub uncertainty: RwSignal<String>,
+    /// Commitment.
+    pub commitment: RwSignal<String>,
+    /// Confidence, 0–100.
+    pub confidence: RwSignal<Option<u8>>,
+    /// Bumped when the text changes from outside the editor (another tab, "try again"), so the
+    /// text areas are rewritten only then and never under the learner's caret.
+    pub replaced: RwSignal<u64>,
+}
+
+impl Fields {
+    fn new() -> Self {
+        Fields {
+            reasoning: RwSignal::new(String::new()),
+            uncertainty: RwSignal::new(String::new()),
+            commitment: RwSignal::new(String::new()),
+            confidence: RwSignal::new(None),
+            replaced: RwSignal::new(0),
+        }
+    }
+
+    /// The answer as it is on screen.
+    pub fn answer(&self) -> Answer {
+        Answer {
+            reasoning: self.reasoning.get_untracked(),
+            uncertainty: self.uncertainty.get_untracked(),
+            commitment: self.commitment.get_untracked(),
+            confidence: self.confidence.get_untracked(),
+        }
+    }
+
+    /// Replaces what is on screen.
+    pub fn replace(&self, a: Answer) {
+        self.reasoning.set(a.reasoning);
+        self.uncertainty.set(a.uncertainty);
+        self.commitment.set(a.commitment);
+        self.confidence.set(a.confidence);
+        self.replaced.update(|n| *n += 1);
+    }
+}
+
+/// The practice state of one scenario page.
+#[derive(Clone, Copy)]
+pub struct Workspace {
+    /// The pack id.
+    pub pack: StoredValue<String>,
+    /// The scenario's id (storage key) and slug (URL).
+    pub scenario: StoredValue<(String, String)>,
+    /// The scenario as attempts record it.
+    meta: StoredValue<ScenarioRef>,
+    /// The learner's stored data.
+    pub repo: StoredValue<SharedRepo, LocalStorage>,
+    /// What is on screen in the editor.
+    pub fields: Fields,
+    /// Finished attempts, oldest first.
+    pub attempts: RwSignal<Vec<Attempt>>,
+    /// Storage state of the draft.
+    pub status: RwSignal<Status>,
+    /// What the section shows.
+    pub view: RwSignal<View>,
+    /// This tab's text, kept visible after the learner chose another tab's version.
+    pub stash: RwSignal<Option<Answer>>,
+    /// Things to tell the learner about their stored data.
+    pub notices: RwSignal<Vec<Notice>>,
+    /// Whether storage survives this tab.
+    pub persistent: bool,
+    draft: StoredValue<DraftState>,
+    timers: StoredValue<Timers, LocalStorage>,
+    tab: StoredValue<String>,
+}
+
+/// The identity of the draft on screen.
+#[derive(Clone)]
+struct DraftState {
+    id: String,
+    started_at: u64,
+    /// The stored revision the screen is based on (0: never stored).
+    rev: u64,
+    dirty: bool,
+}
+
+#[derive(Default)]
+struct Timers {
+    draft: Option<TimeoutHandle>,
+    attempts: Vec<(String, TimeoutHandle)>,
+}
+
+impl DraftState {
+    fn fresh() -> Self {
+        DraftState { id: random_id(), started_at: now(), rev: 0, dirty: false }
+    }
+}
+
+impl Workspace {
+    /// Opens the practice state of a scenario from storage.
+    pub fn open(summary: &ScenarioSummary) -> Workspace {
+        let repo = open_repo();
+        let persistent = repo.borrow().store().is_persistent();
+        let state = repo.borrow_mut().scenario(&summary.pack, &summary.id);
+        let notices = std::mem::take(&mut repo.borrow_mut().notices);
+        let ws = Workspace {
+            pack: StoredValue::new(summary.pack.clone()),
+            scenario: StoredValue::new((summary.id.clone(), summary.slug.clone())),
+            meta: StoredValue::new(ScenarioRef {
+                title: summary.title.clone(),
+                track: Some(summary.track),
+                level: Some(summary.level),
+                competencies: summary.competencies.clone(),
+            }),
+            repo: StoredValue::new_local(repo),
+            fields: Fields::new(),
+            attempts: RwSignal::new(Vec::new()),
+            status: RwSignal::new(Status::Empty),
+            view: RwSignal::new(View::Editing),
+            stash: RwSignal::new(None),
+            notices: RwSignal::new(notices),
+            persistent,
+            draft: StoredValue::new(DraftState::fresh()),
+            timers: StoredValue::new_local(Timers::default()),
+            tab: StoredValue::new(random_id()),
+        };
+        match state {
+            Ok(state) => {
+                let last = state.attempts.last().map(|a| a.id.clone());
+                ws.attempts.set(state.attempts);
+                if let Some(d) = state.draft {
+                    ws.adopt(d);
+                } else if let Some(id) = last {
+                    ws.view.set(View::Review(id));
+                }
+            }
+            Err(e) => ws.status.set(Status::Failed(e)),
+        }
+        ws.listen();
+        ws
+    }
+
+    fn keys(&self) -> (String, String) {
+        let (pack, (id, _)) = (self.pack.get_value(), self.scenario.get_value());
+        (Key::Draft { pack: pack.clone(), scenario: id.clone() }.render(), scenario_prefix(&pack, &id))
+    }
+
+    /// Puts a stored draft on screen.
+    fn adopt(&self, d: Draft) {
+        self.draft.set_value(DraftState { id: d.id, started_at: d.started_at, rev: d.rev, dirty: false });
+        self.fields.replace(d.answer);
+        self.status.set(Status::Saved(d.updated_at));
+        self.view.set(View::Editing);
+    }
+
+    /// Records an edit made in the editor and schedules a save.
+    pub fn edited(&self) {
+        self.draft.update_value(|d| d.dirty = true);
+        if !matches!(self.status.get_untracked(), Status::Conflict(_) | Status::Gone | Status::Failed(StoreError::Full)) {
+            self.status.set(Status::Unsaved);
+        }
+        let ws = *self;
+        let handle = set_timeout_with_handle(move || ws.save_now(), AUTOSAVE_DELAY).ok();
+        self.timers.update_value(|t| {
+            if let Some(old) = std::mem::replace(&mut t.draft, handle) {
+                old.clear();
+            }
+        });
+    }
+
+    /// Saves the draft now if it has unsaved changes (and never over another tab's newer text).
+    pub fn save_now(&self) {
+        self.timers.update_value(|t| {
+            if let Some(old) = t.draft.take() {
+                old.clear();
+            }
+        });
+        let state = self.draft.get_value();
+        if !state.dirty || matches!(self.status.get_untracked(), Status::Conflict(_) | Status::Gone) {
+            return;
+        }
+        let answer = self.fields.answer();
+        if answer.is_empty() && state.rev == 0 {
+            self.draft.update_value(|d| d.dirty = false);
+            self.status.set(Status::Empty);
+            return;
+        }
+        let draft = self.to_draft(&state, answer);
+        let (pack, (id, _)) = (self.pack.get_value(), self.scenario.get_value());
+        let result = self.repo.with_value(|r| r.borrow_mut().save_draft(&pack, &id, &draft, state.rev));
+        match result {
+            Ok(Saved::Saved(rev)) => {
+                self.draft.update_value(|d| {
+                    d.rev = rev;
+                    d.dirty = false;
+                });
+                self.status.set(Status::Saved(draft.updated_at));
+            }
+            Ok(Saved::Conflict(theirs)) => self.status.set(Status::Conflict(theirs)),
+            Ok(Saved::Gone) => self.status.set(Status::Gone),
+            Err(e) => self.status.set(Status::Failed(e)),
+        }
+    }
+
+    fn to_draft(&self, state: &DraftState, answer: Answer) -> Draft {
+        Draft {
+            v: VERSION,
+            id: state.id.clone(),
+            scenario: self.meta.get_value(),
+            answer,
+            started_at: state.started_at,
+            updated_at: now(),
+            rev: state.rev,
+            writer: self.tab.get_value(),
+        }
+    }
+
+    /// The draft as it is on screen, stored or not (for an export when storage is full).
+    pub fn screen_draft(&self) -> Draft {
+        self.to_draft(&self.draft.get_value(), self.fields.answer())
+    }
+
+    /// Ends the draft: commits it, or gives it up to see the rubric.
+    pub fn finish(&self, outcome: Outcome) -> Result<(), String> {
+        self.save_now();
+        if let Status::Conflict(_) | Status::Gone = self.status.get_untracked() {
+            return Err("Resolve the change made in another tab first (see above).".into());
+        }
+        let state = self.draft.get_value();
+        let draft = self.to_draft(&state, self.fields.answer());
+        let (pack, (id, _)) = (self.pack.get_value(), self.scenario.get_value());
+        let result = self.repo.with_value(|r| r.borrow_mut().finish(&pack, &id, &draft, outcome, now()));
+        match result {
+            Ok(attempt) => {
+                let attempt_id = attempt.id.clone();
+                self.attempts.update(|a| a.push(attempt));
+                self.start_fresh();
+                self.view.set(View::Review(attempt_id));
+                Ok(())
+            }
+            Err(StoreError::Full) => {
+                self.status.set(Status::Failed(StoreError::Full));
+                Err("Could not commit: this browser's storage for the site is full. Your text is still here. Export your data, then delete what you no longer need from the progress page.".into())
+            }
+            Err(e) => Err(format!("Could not commit: {e}. Your text is still here.")),
+        }
+    }
+
+    /// Starts a new, empty attempt.
+    pub fn start_fresh(&self) {
+        self.draft.set_value(DraftState::fresh());
+        self.fields.replace(Answer::default());
+        self.status.set(Status::Empty);
+        self.stash.set(None);
+    }
+
+    /// "Try again": a new attempt in the editor.
+    pub fn try_again(&self) {
+        self.start_fresh();
+        self.view.set(View::Editing);
+    }
+
+    /// After a conflict: take the other tab's text (this tab's stays visible to copy from), or keep
+    /// this tab's and save it over theirs — the learner's explicit choice either way.
+    pub fn resolve(&self, keep_mine: bool) {
+        let Status::Conflict(theirs) = self.status.get_untracked() else { return };
+        if keep_mine {
+            self.draft.update_value(|d| {
+                d.rev = theirs.rev;
+                d.dirty = true;
+            });
+            self.status.set(Status::Unsaved);
+            self.save_now();
+        } else {
+            self.stash.set(Some(self.fields.answer()));
+            self.adopt(*theirs);
+        }
+    }
+
+    /// After the attempt was finished in another tab: carry this tab's text into a new attempt.
+    pub fn continue_as_new(&self) {
+        let answer = self.fields.answer();
+        self.draft.set_value(DraftState { dirty: true, ..DraftState::fresh() });
+        self.status.set(Status::Unsaved);
+        self.fields.replace(answer);
+        self.save_now();
+    }
+
+    /// Changes a finished attempt (self-review, rubric snapshot) and saves it shortly.
+    pub fn change_attempt(&self, id: &str, change: impl FnOnce(&mut Attempt)) {
+        self.attempts.update(|list| {
+            if let Some(a) = list.iter_mut().find(|a| a.id == id) {
+                change(a);
+            }
+        });
+        let ws = *self;
+        let owned = id.to_string();
+        let handle = set_timeout_with_handle(move || ws.save_attempt(&owned), AUTOSAVE_DELAY).ok();
+        self.timers.update_value(|t| {
+            if let Some(pos) = t.attempts.iter().position(|(k, _)| k == id) {
+                t.attempts.remove(pos).1.clear();
+            }
+            if let Some(h) = handle {
+                t.attempts.push((id.to_string(), h));
+            }
+        });
+    }
+
+    fn save_attempt(&self, id: &str) {
+        let Some(attempt) = self.attempts.with_untracked(|l| l.iter().find(|a| a.id == id).cloned()) else { return };
+        let (pack, (sid, _)) = (self.pack.get_value(), self.scenario.get_value());
+        if let Err(e) = self.repo.with_value(|r| r.borrow_mut().save_attempt(&pack, &sid, &attempt)) {
+            self.status.set(Status::Failed(e));
+        }
+    }
+
+    /// Saves everything pending, now (the tab is being hidden or closed).
+    pub fn flush(&self) {
+        self.save_now();
+        let pending: Vec<String> = self.timers.try_update_value(|t| t.attempts.drain(..).map(|(id, h)| {
+            h.clear();
+            id
+        }).collect()).unwrap_or_default();
+        for id in pending {
+            self.save_attempt(&id);
+        }
+    }
+
+    /// Re-reads finished attempts (another tab changed them).
+    fn reload_attempts(&self) {
+        let (pack, (id, _)) = (self.pack.get_value(), self.scenario.get_value());
+        let state = self.repo.with_value(|r| r.borrow_mut().scenario(&pack, &id));
+        if let Ok(state) = state {
+            self.attempts.set(state.attempts);
+        }
+        let notices = self.repo.with_value(|r| std::mem::take(&mut r.borrow_mut().notices));
+        if !notices.is_empty() {
+            self.notices.update(|n| n.extend(notices));
+        }
+    }
+
+    /// Another tab wrote to this scenario's storage.
+    fn on_storage(&self, key: &str, new_value: Option<String>) {
+        let (draft_key, prefix) = self.keys();
+        if !key.starts_with(&prefix) {
+            return;
+        }
+        self.reload_attempts();
+        if key != draft_key {
+            return;
+        }
+        let state = self.draft.get_value();
+        match new_value.map(|raw| decode::<Draft>(&raw)) {
+            Some(Decoded::Current(theirs) | Decoded::Migrated(theirs)) => {
+                if theirs.writer == self.tab.get_value() {
+                    return;
+                }
+                if state.dirty {
+                    self.status.set(Status::Conflict(Box::new(theirs)));
+                } else {
+                    self.adopt(theirs);
+                }
+            }
+            Some(Decoded::Unreadable(_)) => {}
+            None => {
+                // The draft was committed or discarded elsewhere.
+                let finished = self.attempts.with_untracked(|l| l.iter().any(|a| a.id == state.id));
+                if state.dirty {
+                    self.status.set(Status::Gone);
+                } else if finished {
+                    self.start_fresh();
+                    self.view.set(View::Review(state.id));
+                }
+            }
+        }
+    }
+
+    fn listen(&self) {
+        let ws = *self;
+        let storage = window_event_listener(leptos::ev::storage, move |e: web_sys::StorageEvent| match e.key() {
+            Some(key) => ws.on_storage(&key, e.new_value()),
+            None => ws.reload_attempts(),
+        });
+        let pagehide = window_event_listener(leptos::ev::pagehide, move |_| ws.flush());
+        let on_hidden = Closure::<dyn Fn()>::new(move || {
+            if document().visibility_state() == web_sys::VisibilityState::Hidden {
+                ws.flush();
+            }
+        });
+        document().add_event_listener_with_callback("visibilitychange", on_hidden.as_ref().unchecked_ref()).ok();
+        // The JS closure is not `Send`; the page is single-threaded, which `SendWrapper` checks.
+        let on_hidden = send_wrapper::SendWrapper::new(on_hidden);
+        on_cleanup(move || {
+            storage.remove();
+            pagehide.remove();
+            document().remove_event_listener_with_callback("visibilitychange", on_hidden.as_ref().unchecked_ref()).ok();
+            drop(on_hidden);
+        });
+    }
+}

@@ -1,0 +1,85 @@
+//! The browser side of the storage layer: `localStorage` as a [`KeyValue`] store, falling back to
+//! memory for the session when the browser refuses storage (private mode, disabled storage).
+
+use leap_core::storage::kv::{KeyValue, MemoryStore, StoreError};
+use leap_core::storage::repo::Repo;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+
+/// Where the learner's data lives in this session.
+pub enum Backend {
+    /// The browser's `localStorage`: survives reloads and closed tabs.
+    Local(web_sys::Storage),
+    /// Memory only, because the browser refused storage: lost when the tab closes.
+    Memory(MemoryStore),
+}
+
+impl Backend {
+    /// `localStorage` if the browser lets us write to it, memory otherwise.
+    pub fn open() -> Backend {
+        let probe = || -> Result<web_sys::Storage, JsValue> {
+            let storage = web_sys::window().ok_or(JsValue::NULL)?.local_storage()?.ok_or(JsValue::NULL)?;
+            storage.set_item("leap:probe", "1")?;
+            storage.remove_item("leap:probe")?;
+            Ok(storage)
+        };
+        probe().map(Backend::Local).unwrap_or_else(|_| Backend::Memory(MemoryStore::new()))
+    }
+
+    /// Whether data survives this tab.
+    pub fn is_persistent(&self) -> bool {
+        matches!(self, Backend::Local(_))
+    }
+}
+
+/// A `QuotaExceededError` (any browser's spelling) means full; anything else is reported as is.
+fn classify(err: JsValue) -> StoreError {
+    let name = js_sys::Reflect::get(&err, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
+    match name.as_str() {
+        "QuotaExceededError" | "NS_ERROR_DOM_QUOTA_REACHED" => StoreError::Full,
+        "SecurityError" => StoreError::Unavailable,
+        _ => StoreError::Other(js_sys::Reflect::get(&err, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or(name)),
+    }
+}
+
+impl KeyValue for Backend {
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        match self {
+            Backend::Local(s) => s.get_item(key).map_err(classify),
+            Backend::Memory(m) => m.get(key),
+        }
+    }
+
+    fn set(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        match self {
+            Backend::Local(s) => s.set_item(key, value).map_err(classify),
+            Backend::Memory(m) => m.set(key, value),
+        }
+    }
+
+    fn remove(&mut self, key: &str) -> Result<(), StoreError> {
+        match self {
+            Backend::Local(s) => s.remove_item(key).map_err(classify),
+            Backend::Memory(m) => m.remove(key),
+        }
+    }
+
+    fn keys(&self) -> Result<Vec<String>, StoreError> {
+        match self {
+            Backend::Local(s) => {
+                let n = s.length().map_err(classify)?;
+                Ok((0..n).filter_map(|i| s.key(i).ok().flatten()).collect())
+            }
+            Backend::Memory(m) => m.keys(),
+        }
+    }
+}
+
+/// The learner's data, shared by every component of a page.
+pub type SharedRepo = Rc<RefCell<Repo<Backend>>>;
+
+/// Opens the learner's data for this page.
+pub fn open_repo() -> SharedRepo {
+    Rc::new(RefCell::new(Repo::new(Backend::open())))
+}
