@@ -8,10 +8,15 @@ pub fn download(name: &str, mime: &str, contents: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&contents.into());
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "the browser could not prepare the file".to_string())?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "the browser could not prepare the file".to_string())?;
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| "the browser could not prepare the file".to_string())?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| "the browser could not prepare the file".to_string())?;
     let document = leptos::prelude::document();
-    let link = document.create_element("a").map_err(|_| "the browser could not start the download".to_string())?.unchecked_into::<web_sys::HtmlAnchorElement>();
+    let link = document
+        .create_element("a")
+        .map_err(|_| "the browser could not start the download".to_string())?
+        .unchecked_into::<web_sys::HtmlAnchorElement>();
     link.set_href(&url);
     link.set_download(name);
     link.set_attribute("hidden", "").ok();
@@ -19,7 +24,10 @@ pub fn download(name: &str, mime: &str, contents: &str) -> Result<(), String> {
     link.click();
     link.remove();
     // Revoking at once can cancel the download in some browsers; a later revoke is harmless.
-    leptos::prelude::set_timeout(move || web_sys::Url::revoke_object_url(&url).unwrap_or(()), std::time::Duration::from_secs(60));
+    leptos::prelude::set_timeout(
+        move || web_sys::Url::revoke_object_url(&url).unwrap_or(()),
+        std::time::Duration::from_secs(60),
+    );
     Ok(())
 }
 
@@ -27,5 +35,9 @@ pub fn download(name: &str, mime: &str, contents: &str) -> Result<(), String> {
 pub async fn read_chosen(input: &web_sys::HtmlInputElement) -> Option<Result<String, String>> {
     let file = input.files()?.get(0)?;
     let text = JsFuture::from(file.text()).await;
-    Some(text.ok().and_then(|t| t.as_string()).ok_or_else(|| format!("{} could not be read", file.name())))
+    Some(
+        text.ok()
+            .and_then(|t| t.as_string())
+            .ok_or_else(|| format!("{} could not be read", file.name())),
+    )
 }

@@ -95,7 +95,13 @@ impl Store {
 
     /// Loads a scenario's body and keeps it (before the app takes a page over).
     pub async fn load_body(&self, pack: &str, slug: &str) {
-        load_into(self.bodies, self.data_url(&body_path(pack, slug)), pack, slug).await;
+        load_into(
+            self.bodies,
+            self.data_url(&body_path(pack, slug)),
+            pack,
+            slug,
+        )
+        .await;
     }
 
     /// A scenario's rubric, loading it on first use: only pages past the commit ask for it.
@@ -109,7 +115,13 @@ impl Store {
         forget_failed(self.rubrics, pack, slug);
     }
 
-    fn per_scenario<T: serde::de::DeserializeOwned + Send + Sync + 'static>(&self, cache: PerScenario<T>, path: String, pack: &str, slug: &str) -> Load<Arc<T>> {
+    fn per_scenario<T: serde::de::DeserializeOwned + Send + Sync + 'static>(
+        &self,
+        cache: PerScenario<T>,
+        path: String,
+        pack: &str,
+        slug: &str,
+    ) -> Load<Arc<T>> {
         let key = (pack.to_string(), slug.to_string());
         if let Some(found) = cache.with(|m| m.get(&key).cloned()) {
             return found;
@@ -160,10 +172,20 @@ fn forget_failed<T: Send + Sync + 'static>(cache: PerScenario<T>, pack: &str, sl
     }
 }
 
-async fn load_into<T: serde::de::DeserializeOwned + Send + Sync + 'static>(cache: PerScenario<T>, url: String, pack: &str, slug: &str) {
+async fn load_into<T: serde::de::DeserializeOwned + Send + Sync + 'static>(
+    cache: PerScenario<T>,
+    url: String,
+    pack: &str,
+    slug: &str,
+) {
     let result = fetch_json::<T>(&url).await;
     cache.update(|m| {
-        m.insert((pack.to_string(), slug.to_string()), result.map(|v| Load::Ready(Arc::new(v))).unwrap_or_else(Load::Failed));
+        m.insert(
+            (pack.to_string(), slug.to_string()),
+            result
+                .map(|v| Load::Ready(Arc::new(v)))
+                .unwrap_or_else(Load::Failed),
+        );
     });
 }
 

@@ -19,12 +19,17 @@ impl Backend {
     /// `localStorage` if the browser lets us write to it, memory otherwise.
     pub fn open() -> Backend {
         let probe = || -> Result<web_sys::Storage, JsValue> {
-            let storage = web_sys::window().ok_or(JsValue::NULL)?.local_storage()?.ok_or(JsValue::NULL)?;
+            let storage = web_sys::window()
+                .ok_or(JsValue::NULL)?
+                .local_storage()?
+                .ok_or(JsValue::NULL)?;
             storage.set_item("leap:probe", "1")?;
             storage.remove_item("leap:probe")?;
             Ok(storage)
         };
-        probe().map(Backend::Local).unwrap_or_else(|_| Backend::Memory(MemoryStore::new()))
+        probe()
+            .map(Backend::Local)
+            .unwrap_or_else(|_| Backend::Memory(MemoryStore::new()))
     }
 
     /// Whether data survives this tab.
@@ -35,11 +40,19 @@ impl Backend {
 
 /// A `QuotaExceededError` (any browser's spelling) means full; anything else is reported as is.
 fn classify(err: JsValue) -> StoreError {
-    let name = js_sys::Reflect::get(&err, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
+    let name = js_sys::Reflect::get(&err, &"name".into())
+        .ok()
+        .and_then(|n| n.as_string())
+        .unwrap_or_default();
     match name.as_str() {
         "QuotaExceededError" | "NS_ERROR_DOM_QUOTA_REACHED" => StoreError::Full,
         "SecurityError" => StoreError::Unavailable,
-        _ => StoreError::Other(js_sys::Reflect::get(&err, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or(name)),
+        _ => StoreError::Other(
+            js_sys::Reflect::get(&err, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
+                .unwrap_or(name),
+        ),
     }
 }
 

@@ -214,13 +214,28 @@ fn company_of(url: &str) -> Option<String> {
 fn the_example_company_pack_builds_when_a_fork_turns_it_on() {
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
     // Off by default: the bundled site does not list it.
-    assert!(site().index.scenarios.iter().all(|s| s.pack != "acme-example"));
+    assert!(site()
+        .index
+        .scenarios
+        .iter()
+        .all(|s| s.pack != "acme-example"));
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&content, dir.path());
-    std::fs::write(dir.path().join("fork.toml"), "title = \"Acme Leap\"\npacks = [\"acme-example\"]\n").unwrap();
+    std::fs::write(
+        dir.path().join("fork.toml"),
+        "title = \"Acme Leap\"\npacks = [\"acme-example\"]\n",
+    )
+    .unwrap();
     let fork = compile(dir.path()).unwrap_or_else(|d| panic!("{d}"));
     assert_eq!(fork.index.title, "Acme Leap");
-    assert_eq!(fork.index.scenarios.iter().map(|s| s.pack.as_str()).collect::<Vec<_>>(), ["acme-example"]);
+    assert_eq!(
+        fork.index
+            .scenarios
+            .iter()
+            .map(|s| s.pack.as_str())
+            .collect::<Vec<_>>(),
+        ["acme-example"]
+    );
 }
 
 fn copy_dir(from: &Path, to: &Path) {

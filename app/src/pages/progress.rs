@@ -27,27 +27,53 @@ pub fn Progress() -> impl IntoView {
     let read = move || -> Records { repo.with_value(|r| r.borrow_mut().all().unwrap_or_default()) };
     let records = RwSignal::new(read());
     let notices = RwSignal::new(repo.with_value(|r| std::mem::take(&mut r.borrow_mut().notices)));
+    let aside =
+        move || repo.with_value(|r| r.borrow().set_aside_entries().map(|e| e.len()).unwrap_or(0));
+    let aside_count = RwSignal::new(aside());
     let message = RwSignal::new(None::<(bool, String)>);
     let confirm_delete = RwSignal::new(false);
     let site = store.index.with_value(|i| i.title.clone());
-    let refresh = move || records.set(read());
+    let refresh = move || {
+        records.set(read());
+        aside_count.set(aside());
+    };
 
     let export = {
         let site = site.clone();
-        move |_| message.set(Some(repo.with_value(|r: &SharedRepo| export_everything(r, &site, None)).map_or_else(|e| (false, e), |n| (true, format!("Exported to {n}.")))))
+        move |_| {
+            message.set(Some(
+                repo.with_value(|r: &SharedRepo| export_everything(r, &site, None))
+                    .map_or_else(|e| (false, e), |n| (true, format!("Exported to {n}."))),
+            ))
+        }
     };
     let brag = {
         let site = site.clone();
-        move |_| message.set(Some(repo.with_value(|r: &SharedRepo| export_brag(r, &site)).map_or_else(|e| (false, e), |n| (true, format!("Brag document saved as {n}.")))))
+        move |_| {
+            message.set(Some(
+                repo.with_value(|r: &SharedRepo| export_brag(r, &site))
+                    .map_or_else(
+                        |e| (false, e),
+                        |n| (true, format!("Brag document saved as {n}.")),
+                    ),
+            ))
+        }
     };
     let file_input = NodeRef::<leptos::html::Input>::new();
     let on_file = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
         leptos::task::spawn_local(async move {
             let outcome = match read_chosen(&input).await {
                 None => return,
                 Some(Err(e)) => (false, e),
-                Some(Ok(text)) => repo.with_value(|r| import_text(r, &text)).map_or_else(|e| (false, e), |report| (true, report.to_string())),
+                Some(Ok(text)) => repo
+                    .with_value(|r| import_text(r, &text))
+                    .map_or_else(|e| (false, e), |report| (true, report.to_string())),
             };
             input.set_value("");
             message.set(Some(outcome));
@@ -58,7 +84,10 @@ pub fn Progress() -> impl IntoView {
         let result = repo.with_value(|r| r.borrow_mut().clear());
         confirm_delete.set(false);
         message.set(Some(match result {
-            Ok(()) => (true, "Everything this site stored in this browser was deleted.".to_string()),
+            Ok(()) => (
+                true,
+                "Everything this site stored in this browser was deleted.".to_string(),
+            ),
             Err(e) => (false, format!("Could not delete: {e}.")),
         }));
         refresh();
@@ -73,6 +102,17 @@ pub fn Progress() -> impl IntoView {
             {move || {
                 let n = notices.get();
                 (!n.is_empty()).then(|| view! { <SetAside notices=n/> })
+            }}
+            {move || match aside_count.get() {
+                0 => None,
+                n => Some(view! {
+                    <p class="notice" role="status">{format!(
+                        "{n} saved {} could not be read by this version of the site and {} kept aside, not deleted. Every export includes {}.",
+                        if n == 1 { "entry" } else { "entries" },
+                        if n == 1 { "is" } else { "are" },
+                        if n == 1 { "it" } else { "them" },
+                    )}</p>
+                }),
             }}
             {move || {
                 let summary = compute(&records.get());
@@ -108,7 +148,10 @@ pub fn Progress() -> impl IntoView {
 #[component]
 fn Overview(summary: Summary) -> impl IntoView {
     let offset = offset_minutes();
-    let avg = summary.average().map(|a| format!(" Average self-review score: {a:.0} %.")).unwrap_or_default();
+    let avg = summary
+        .average()
+        .map(|a| format!(" Average self-review score: {a:.0} %."))
+        .unwrap_or_default();
     let line = format!(
         "{} scenario{} practised; {} committed attempt{}, {} given up, {} graded.{avg}",
         summary.scenarios,

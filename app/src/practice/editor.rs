@@ -11,7 +11,13 @@ use leptos::prelude::*;
 
 /// One of the three text fields.
 #[component]
-fn Field(id: &'static str, label: &'static str, hint: &'static str, text: RwSignal<String>, preview: RwSignal<bool>) -> impl IntoView {
+fn Field(
+    id: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    text: RwSignal<String>,
+    preview: RwSignal<bool>,
+) -> impl IntoView {
     let ws = expect_context::<Workspace>();
     let replaced = ws.fields.replaced;
     view! {
@@ -170,7 +176,8 @@ fn SaveState() -> impl IntoView {
 #[component]
 fn Conflict() -> impl IntoView {
     let ws = expect_context::<Workspace>();
-    move || match ws.status.get() {
+    move || {
+        match ws.status.get() {
         Status::Conflict(theirs) => Some(
             view! {
                 <div class="notice warning" role="alert">
@@ -205,5 +212,6 @@ fn Conflict() -> impl IntoView {
             }
             .into_any()
         }),
+    }
     }
 }

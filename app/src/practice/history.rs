@@ -15,7 +15,11 @@ fn summary(a: &Attempt) -> String {
         (_, Some(s)) => format!("{} %", s.percent()),
         (_, None) => "not reviewed yet".to_string(),
     };
-    let sure = a.answer.confidence.map(|c| format!(", {c} % sure")).unwrap_or_default();
+    let sure = a
+        .answer
+        .confidence
+        .map(|c| format!(", {c} % sure"))
+        .unwrap_or_default();
     format!("Attempt {} — {when} — {result}{sure}", a.number)
 }
 
@@ -43,8 +47,21 @@ pub fn History() -> impl IntoView {
     };
     let compare = move |_| {
         let list = ws.attempts.get_untracked();
-        let resolve = |c: String, from_end: usize| if c.is_empty() { list.len().checked_sub(from_end).and_then(|i| list.get(i)).map(|a| a.id.clone()).unwrap_or_default() } else { c };
-        ws.view.set(View::Compare(resolve(left.get_untracked(), 2), resolve(right.get_untracked(), 1)));
+        let resolve = |c: String, from_end: usize| {
+            if c.is_empty() {
+                list.len()
+                    .checked_sub(from_end)
+                    .and_then(|i| list.get(i))
+                    .map(|a| a.id.clone())
+                    .unwrap_or_default()
+            } else {
+                c
+            }
+        };
+        ws.view.set(View::Compare(
+            resolve(left.get_untracked(), 2),
+            resolve(right.get_untracked(), 1),
+        ));
     };
     move || {
         let list = ws.attempts.get();
@@ -80,7 +97,10 @@ pub fn History() -> impl IntoView {
 #[component]
 pub fn Compare(left: String, right: String) -> impl IntoView {
     let ws = expect_context::<Workspace>();
-    let find = move |id: &str| ws.attempts.with(|l| l.iter().find(|a| a.id == id).cloned());
+    let find = move |id: &str| {
+        ws.attempts
+            .with_untracked(|l| l.iter().find(|a| a.id == id).cloned())
+    };
     let (Some(a), Some(b)) = (find(&left), find(&right)) else {
         return view! { <p>"These attempts are no longer stored."</p> }.into_any();
     };
@@ -92,7 +112,12 @@ pub fn Compare(left: String, right: String) -> impl IntoView {
             }
         }
     }
-    let verdict = |x: &Attempt, id: &str| x.review.as_ref().and_then(|r| r.verdicts.get(id)).map_or("—".to_string(), |v| v.label().to_string());
+    let verdict = |x: &Attempt, id: &str| {
+        x.review
+            .as_ref()
+            .and_then(|r| r.verdicts.get(id))
+            .map_or("—".to_string(), |v| v.label().to_string())
+    };
     let score = |x: &Attempt| match (x.outcome, x.self_review_score()) {
         (Outcome::GaveUp, _) => "gave up".to_string(),
         (_, Some(s)) => format!("{} %", s.percent()),

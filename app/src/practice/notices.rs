@@ -18,7 +18,9 @@ pub fn StorageNotices() -> impl IntoView {
         let (pack, (id, _)) = (ws.pack.get_value(), ws.scenario.get_value());
         let draft = ws.screen_draft();
         let site = store.index.with_value(|i| i.title.clone());
-        let result = ws.repo.with_value(|r| export_everything(r, &site, Some((&pack, &id, &draft))));
+        let result = ws
+            .repo
+            .with_value(|r| export_everything(r, &site, Some((&pack, &id, &draft))));
         exported.set(Some(match result {
             Ok(name) => format!("Exported to {name}, including the text on screen."),
             Err(e) => e,

@@ -68,7 +68,15 @@ pub fn Review(id: String) -> impl IntoView {
 }
 
 fn snapshot(r: &Rubric) -> Vec<CriterionRef> {
-    r.criteria.iter().map(|c| CriterionRef { id: c.id.clone(), tier: c.tier, weight: c.weight, insight: c.insight.markdown.clone() }).collect()
+    r.criteria
+        .iter()
+        .map(|c| CriterionRef {
+            id: c.id.clone(),
+            tier: c.tier,
+            weight: c.weight,
+            insight: c.insight.markdown.clone(),
+        })
+        .collect()
 }
 
 /// "Attempt 2 · committed 21 Nov 2026, 14:03 · 80 % sure".
@@ -79,7 +87,11 @@ pub fn AttemptHead(attempt: Attempt) -> impl IntoView {
         Outcome::Committed => format!("committed {when}"),
         Outcome::GaveUp => format!("gave up to see the rubric, {when}"),
     };
-    let sure = attempt.answer.confidence.map(|c| format!(" · {c} % sure")).unwrap_or_default();
+    let sure = attempt
+        .answer
+        .confidence
+        .map(|c| format!(" · {c} % sure"))
+        .unwrap_or_default();
     view! { <h3 class="attempt-head">{format!("Attempt {} · {what}{sure}", attempt.number)}</h3> }
 }
 
@@ -87,7 +99,11 @@ pub fn AttemptHead(attempt: Attempt) -> impl IntoView {
 #[component]
 fn FrozenAnswer(attempt: Attempt) -> impl IntoView {
     let part = |title: &'static str, text: &str| {
-        let html = if text.trim().is_empty() { "<p class=\"muted\">(left empty)</p>".to_string() } else { render_untrusted(text) };
+        let html = if text.trim().is_empty() {
+            "<p class=\"muted\">(left empty)</p>".to_string()
+        } else {
+            render_untrusted(text)
+        };
         view! { <h4>{title}</h4><div class="prose" inner_html=html></div> }
     };
     view! {
@@ -134,13 +150,24 @@ fn RubricView(rubric: Arc<Rubric>, attempt: Attempt) -> impl IntoView {
             let s = score(a.self_review_weights());
             let judged = a.self_review_weights().len() - s.unjudged;
             if s.complete() {
-                format!("Your self-review: {} % ({} of {} points).", s.percent(), trim(s.earned), trim(s.total))
+                format!(
+                    "Your self-review: {} % ({} of {} points).",
+                    s.percent(),
+                    trim(s.earned),
+                    trim(s.total)
+                )
             } else {
-                format!("{judged} of {} criteria reviewed. Mark each one to see your score.", a.self_review_weights().len())
+                format!(
+                    "{judged} of {} criteria reviewed. Mark each one to see your score.",
+                    a.self_review_weights().len()
+                )
             }
         })
     };
-    let reflection = move |label: &'static str, id: &'static str, get: fn(&SelfReview) -> &String, set: fn(&mut SelfReview, String)| {
+    let reflection = move |label: &'static str,
+                           id: &'static str,
+                           get: fn(&SelfReview) -> &String,
+                           set: fn(&mut SelfReview, String)| {
         let attempt_id = attempt.id.clone();
         view! {
             <div class="field">
@@ -198,7 +225,12 @@ fn section(title: &'static str, prose: &Prose) -> impl IntoView {
 }
 
 #[component]
-fn CriterionBox(criterion: Criterion, attempt_id: String, reviewing: bool, current: Memo<Option<Attempt>>) -> impl IntoView {
+fn CriterionBox(
+    criterion: Criterion,
+    attempt_id: String,
+    reviewing: bool,
+    current: Memo<Option<Attempt>>,
+) -> impl IntoView {
     let ws = expect_context::<Workspace>();
     let cid = criterion.id.clone();
     let radios = reviewing.then(|| {

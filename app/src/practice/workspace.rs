@@ -138,12 +138,16 @@ struct DraftState {
 #[derive(Default)]
 struct Timers {
     draft: Option<TimeoutHandle>,
-    attempts: Vec<(String, TimeoutHandle)>,
 }
 
 impl DraftState {
     fn fresh() -> Self {
-        DraftState { id: random_id(), started_at: now(), rev: 0, dirty: false }
+        DraftState {
+            id: random_id(),
+            started_at: now(),
+            rev: 0,
+            dirty: false,
+        }
     }
 }
 
@@ -193,12 +197,24 @@ impl Workspace {
 
     fn keys(&self) -> (String, String) {
         let (pack, (id, _)) = (self.pack.get_value(), self.scenario.get_value());
-        (Key::Draft { pack: pack.clone(), scenario: id.clone() }.render(), scenario_prefix(&pack, &id))
+        (
+            Key::Draft {
+                pack: pack.clone(),
+                scenario: id.clone(),
+            }
+            .render(),
+            scenario_prefix(&pack, &id),
+        )
     }
 
     /// Puts a stored draft on screen.
     fn adopt(&self, d: Draft) {
-        self.draft.set_value(DraftState { id: d.id, started_at: d.started_at, rev: d.rev, dirty: false });
+        self.draft.set_value(DraftState {
+            id: d.id,
+            started_at: d.started_at,
+            rev: d.rev,
+            dirty: false,
+        });
         self.fields.replace(d.answer);
         self.status.set(Status::Saved(d.updated_at));
         self.view.set(View::Editing);
@@ -207,7 +223,10 @@ impl Workspace {
     /// Records an edit made in the editor and schedules a save.
     pub fn edited(&self) {
         self.draft.update_value(|d| d.dirty = true);
-        if !matches!(self.status.get_untracked(), Status::Conflict(_) | Status::Gone | Status::Failed(StoreError::Full)) {
+        if !matches!(
+            self.status.get_untracked(),
+            Status::Conflict(_) | Status::Gone | Status::Failed(StoreError::Full)
+        ) {
             self.status.set(Status::Unsaved);
         }
         let ws = *self;
@@ -227,7 +246,12 @@ impl Workspace {
             }
         });
         let state = self.draft.get_value();
-        if !state.dirty || matches!(self.status.get_untracked(), Status::Conflict(_) | Status::Gone) {
+        if !state.dirty
+            || matches!(
+                self.status.get_untracked(),
+                Status::Conflict(_) | Status::Gone
+            )
+        {
             return;
         }
         let answer = self.fields.answer();
@@ -236,9 +260,11 @@ impl Workspace {
             self.status.set(Status::Empty);
             return;
         }
-        let draft = self.to_draft(&state, answer);
+        let draft = self.make_draft(&state, answer);
         let (pack, (id, _)) = (self.pack.get_value(), self.scenario.get_value());
-        let result = self.repo.with_value(|r| r.borrow_mut().save_draft(&pack, &id, &draft, state.rev));
+        let result = self
+            .repo
+            .with_value(|r| r.borrow_mut().save_draft(&pack, &id, &draft, state.rev));
         match result {
             Ok(Saved::Saved(rev)) => {
                 self.draft.update_value(|d| {
@@ -253,7 +279,7 @@ impl Workspace {
         }
     }
 
-    fn to_draft(&self, state: &DraftState, answer: Answer) -> Draft {
+    fn make_draft(&self, state: &DraftState, answer: Answer) -> Draft {
         Draft {
             v: VERSION,
             id: state.id.clone(),
@@ -268,7 +294,7 @@ impl Workspace {
 
     /// The draft as it is on screen, stored or not (for an export when storage is full).
     pub fn screen_draft(&self) -> Draft {
-        self.to_draft(&self.draft.get_value(), self.fields.answer())
+        self.make_draft(&self.draft.get_value(), self.fields.answer())
     }
 
     /// Ends the draft: commits it, or gives it up to see the rubric.
@@ -278,9 +304,11 @@ impl Workspace {
             return Err("Resolve the change made in another tab first (see above).".into());
         }
         let state = self.draft.get_value();
-        let draft = self.to_draft(&state, self.fields.answer());
+        let draft = self.make_draft(&state, self.fields.answer());
         let (pack, (id, _)) = (self.pack.get_value(), self.scenario.get_value());
-        let result = self.repo.with_value(|r| r.borrow_mut().finish(&pack, &id, &draft, outcome, now()));
+        let result = self
+            .repo
+            .with_value(|r| r.borrow_mut().finish(&pack, &id, &draft, outcome, now()));
         match result {
             Ok(attempt) => {
                 let attempt_id = attempt.id.clone();
@@ -314,7 +342,9 @@ impl Workspace {
     /// After a conflict: take the other tab's text (this tab's stays visible to copy from), or keep
     /// this tab's and save it over theirs — the learner's explicit choice either way.
     pub fn resolve(&self, keep_mine: bool) {
-        let Status::Conflict(theirs) = self.status.get_untracked() else { return };
+        let Status::Conflict(theirs) = self.status.get_untracked() else {
+            return;
+        };
         if keep_mine {
             self.draft.update_value(|d| {
                 d.rev = theirs.rev;
@@ -331,60 +361,60 @@ impl Workspace {
     /// After the attempt was finished in another tab: carry this tab's text into a new attempt.
     pub fn continue_as_new(&self) {
         let answer = self.fields.answer();
-        self.draft.set_value(DraftState { dirty: true, ..DraftState::fresh() });
+        self.draft.set_value(DraftState {
+            dirty: true,
+            ..DraftState::fresh()
+        });
         self.status.set(Status::Unsaved);
         self.fields.replace(answer);
         self.save_now();
     }
 
-    /// Changes a finished attempt (self-review, rubric snapshot) and saves it shortly.
+    /// Changes a finished attempt (self-review, rubric snapshot) and saves it at once: these are
+    /// single clicks and short texts, and the next page (progress) reads them straight away.
     pub fn change_attempt(&self, id: &str, change: impl FnOnce(&mut Attempt)) {
         self.attempts.update(|list| {
             if let Some(a) = list.iter_mut().find(|a| a.id == id) {
                 change(a);
             }
         });
-        let ws = *self;
-        let owned = id.to_string();
-        let handle = set_timeout_with_handle(move || ws.save_attempt(&owned), AUTOSAVE_DELAY).ok();
-        self.timers.update_value(|t| {
-            if let Some(pos) = t.attempts.iter().position(|(k, _)| k == id) {
-                t.attempts.remove(pos).1.clear();
-            }
-            if let Some(h) = handle {
-                t.attempts.push((id.to_string(), h));
-            }
-        });
+        self.save_attempt(id);
     }
 
     fn save_attempt(&self, id: &str) {
-        let Some(attempt) = self.attempts.with_untracked(|l| l.iter().find(|a| a.id == id).cloned()) else { return };
+        let Some(attempt) = self
+            .attempts
+            .with_untracked(|l| l.iter().find(|a| a.id == id).cloned())
+        else {
+            return;
+        };
         let (pack, (sid, _)) = (self.pack.get_value(), self.scenario.get_value());
-        if let Err(e) = self.repo.with_value(|r| r.borrow_mut().save_attempt(&pack, &sid, &attempt)) {
+        if let Err(e) = self
+            .repo
+            .with_value(|r| r.borrow_mut().save_attempt(&pack, &sid, &attempt))
+        {
             self.status.set(Status::Failed(e));
         }
     }
 
-    /// Saves everything pending, now (the tab is being hidden or closed).
+    /// Saves the draft now if it is waiting for the autosave delay (the tab is being hidden or
+    /// closed, or the learner is leaving the page).
     pub fn flush(&self) {
         self.save_now();
-        let pending: Vec<String> = self.timers.try_update_value(|t| t.attempts.drain(..).map(|(id, h)| {
-            h.clear();
-            id
-        }).collect()).unwrap_or_default();
-        for id in pending {
-            self.save_attempt(&id);
-        }
     }
 
     /// Re-reads finished attempts (another tab changed them).
     fn reload_attempts(&self) {
         let (pack, (id, _)) = (self.pack.get_value(), self.scenario.get_value());
-        let state = self.repo.with_value(|r| r.borrow_mut().scenario(&pack, &id));
+        let state = self
+            .repo
+            .with_value(|r| r.borrow_mut().scenario(&pack, &id));
         if let Ok(state) = state {
             self.attempts.set(state.attempts);
         }
-        let notices = self.repo.with_value(|r| std::mem::take(&mut r.borrow_mut().notices));
+        let notices = self
+            .repo
+            .with_value(|r| std::mem::take(&mut r.borrow_mut().notices));
         if !notices.is_empty() {
             self.notices.update(|n| n.extend(notices));
         }
@@ -415,7 +445,9 @@ impl Workspace {
             Some(Decoded::Unreadable(_)) => {}
             None => {
                 // The draft was committed or discarded elsewhere.
-                let finished = self.attempts.with_untracked(|l| l.iter().any(|a| a.id == state.id));
+                let finished = self
+                    .attempts
+                    .with_untracked(|l| l.iter().any(|a| a.id == state.id));
                 if state.dirty {
                     self.status.set(Status::Gone);
                 } else if finished {
@@ -428,23 +460,39 @@ impl Workspace {
 
     fn listen(&self) {
         let ws = *self;
-        let storage = window_event_listener(leptos::ev::storage, move |e: web_sys::StorageEvent| match e.key() {
-            Some(key) => ws.on_storage(&key, e.new_value()),
-            None => ws.reload_attempts(),
-        });
+        let storage = window_event_listener(
+            leptos::ev::storage,
+            move |e: web_sys::StorageEvent| match e.key() {
+                Some(key) => ws.on_storage(&key, e.new_value()),
+                None => ws.reload_attempts(),
+            },
+        );
         let pagehide = window_event_listener(leptos::ev::pagehide, move |_| ws.flush());
         let on_hidden = Closure::<dyn Fn()>::new(move || {
             if document().visibility_state() == web_sys::VisibilityState::Hidden {
                 ws.flush();
             }
         });
-        document().add_event_listener_with_callback("visibilitychange", on_hidden.as_ref().unchecked_ref()).ok();
+        document()
+            .add_event_listener_with_callback(
+                "visibilitychange",
+                on_hidden.as_ref().unchecked_ref(),
+            )
+            .ok();
         // The JS closure is not `Send`; the page is single-threaded, which `SendWrapper` checks.
         let on_hidden = send_wrapper::SendWrapper::new(on_hidden);
         on_cleanup(move || {
+            // Leaving the page inside the app (a link to another scenario, or to the progress
+            // page) must save like closing the tab does.
+            ws.flush();
             storage.remove();
             pagehide.remove();
-            document().remove_event_listener_with_callback("visibilitychange", on_hidden.as_ref().unchecked_ref()).ok();
+            document()
+                .remove_event_listener_with_callback(
+                    "visibilitychange",
+                    on_hidden.as_ref().unchecked_ref(),
+                )
+                .ok();
             drop(on_hidden);
         });
     }
