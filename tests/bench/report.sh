@@ -87,3 +87,11 @@ for pack in content "$GEN"; do
   build=$(median build_into "$pack")
   printf ',  build (check + write every page) %6d ms\n' "$build"
 done
+
+echo
+need_chromium_note="(needs Chromium and the test packages: ./site test installs them)"
+if command -v chromium >/dev/null 2>&1 && [ -d tests/e2e/node_modules/@playwright/test ]; then
+  node tests/bench/keystroke.mjs "$D"
+else
+  echo "== keystroke latency skipped $need_chromium_note"
+fi
