@@ -5,6 +5,7 @@ pub mod baked;
 pub mod brag;
 pub mod catalog;
 pub mod charts;
+pub mod grading;
 pub mod markup;
 pub mod md;
 pub mod progress;

@@ -1,0 +1,316 @@
+//! What went wrong with a grading request, in words a learner can act on. Every failure says what
+//! happened and what to do next; none of them touches the attempt, which is already saved.
+
+use super::provider::{is_loopback, ProviderKind, Settings};
+use serde_json::Value;
+
+/// The kinds of failure the learner must be able to tell apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// 401: the key was refused.
+    Unauthorized,
+    /// 403: the key may not do this.
+    Forbidden,
+    /// 403 from Anthropic: the organization does not allow calls from browsers.
+    BrowserAccessDisabled,
+    /// 404: usually a model name the provider does not have.
+    NotFound,
+    /// Another 4xx: the provider rejected the request.
+    BadRequest,
+    /// 429: too many requests.
+    RateLimited,
+    /// 529 (Anthropic) or 503: the provider is overloaded.
+    Overloaded,
+    /// Another 5xx.
+    Server,
+    /// The request never got an answer the page could read: offline, wrong address, server down,
+    /// or blocked by CORS (browsers do not say which).
+    Network,
+    /// No answer in time.
+    Timeout,
+    /// The learner cancelled.
+    Cancelled,
+}
+
+/// A failed request, as reported by the provider or the browser.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderError {
+    /// What kind of failure.
+    pub kind: ErrorKind,
+    /// The HTTP status, if there was one.
+    pub status: Option<u16>,
+    /// The provider's own message, if any.
+    pub message: String,
+    /// Seconds to wait before retrying, from `retry-after`.
+    pub retry_after: Option<u64>,
+}
+
+impl ProviderError {
+    /// A failure with no HTTP response.
+    pub fn new(kind: ErrorKind) -> Self {
+        ProviderError {
+            kind,
+            status: None,
+            message: String::new(),
+            retry_after: None,
+        }
+    }
+
+    /// Classifies an HTTP error response from its status, `retry-after` header and body.
+    pub fn from_response(
+        provider: ProviderKind,
+        status: u16,
+        retry_after: Option<&str>,
+        body: &str,
+    ) -> Self {
+        let value: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+        let mut e = Self::from_body(provider, Some(status), &value);
+        if e.message.is_empty() {
+            e.message = body
+                .chars()
+                .take(300)
+                .collect::<String>()
+                .trim()
+                .to_string();
+        }
+        e.retry_after = retry_after
+            .and_then(|r| r.trim().parse::<f64>().ok())
+            .map(|s| s.ceil().max(0.0) as u64);
+        e
+    }
+
+    /// Classifies an error object (HTTP body, or an error event in a stream).
+    pub fn from_body(provider: ProviderKind, status: Option<u16>, v: &Value) -> Self {
+        let message = v
+            .pointer("/error/message")
+            .and_then(Value::as_str)
+            .or_else(|| v.get("error").and_then(Value::as_str))
+            .or_else(|| v.get("message").and_then(Value::as_str))
+            .unwrap_or_default()
+            .to_string();
+        let error_type = v
+            .pointer("/error/type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let status = status.or_else(|| {
+            v.pointer("/error/code")
+                .and_then(Value::as_u64)
+                .and_then(|c| u16::try_from(c).ok())
+        });
+        let kind = match (error_type, status) {
+            ("overloaded_error", _) | (_, Some(529)) | (_, Some(503)) => ErrorKind::Overloaded,
+            ("rate_limit_error", _) | (_, Some(429)) => ErrorKind::RateLimited,
+            ("authentication_error", _) | (_, Some(401)) => ErrorKind::Unauthorized,
+            ("permission_error", _) | (_, Some(403)) => {
+                let m = message.to_ascii_lowercase();
+                if provider == ProviderKind::Anthropic
+                    && (m.contains("cors") || m.contains("browser"))
+                {
+                    ErrorKind::BrowserAccessDisabled
+                } else {
+                    ErrorKind::Forbidden
+                }
+            }
+            ("not_found_error", _) | (_, Some(404)) => ErrorKind::NotFound,
+            ("api_error", _) | (_, Some(500..=599)) => ErrorKind::Server,
+            (_, Some(400..=499)) | ("invalid_request_error", _) => ErrorKind::BadRequest,
+            _ => ErrorKind::Server,
+        };
+        ProviderError {
+            kind,
+            status,
+            message,
+            retry_after: None,
+        }
+    }
+
+    /// What happened and what to do next, for the learner.
+    pub fn explain(&self, settings: &Settings, site_origin: &str) -> (String, String) {
+        let p = settings.provider.label();
+        let status = self.status.map(|s| format!(" ({s})")).unwrap_or_default();
+        let said = if self.message.is_empty() {
+            String::new()
+        } else {
+            format!(" It said: \u{201c}{}\u{201d}", self.message)
+        };
+        let saved = "Your attempt is saved; nothing was lost.";
+        match self.kind {
+            ErrorKind::Unauthorized => (
+                format!("{p} refused the API key{status}."),
+                format!("Check the key in Settings: copy it again from your {p} account (keys are easy to truncate), and make sure it is for {p}. {saved}"),
+            ),
+            ErrorKind::BrowserAccessDisabled => (
+                format!("Your Anthropic organization does not allow API calls from a browser{status}.{said}"),
+                format!("An admin of the organization can allow browser access in the Anthropic Console. Until then, use OpenRouter or a model on your machine. {saved}"),
+            ),
+            ErrorKind::Forbidden => (
+                format!("{p} does not allow this key to make this request{status}.{said}"),
+                format!("Check that the key's account has access to the model \u{201c}{}\u{201d} and has credit left. {saved}", settings.model),
+            ),
+            ErrorKind::NotFound => (
+                format!("{p} does not know the model \u{201c}{}\u{201d}{status}.{said}", settings.model),
+                format!("Check the model name in Settings (for a local server, the name of a model you have pulled or loaded). {saved}"),
+            ),
+            ErrorKind::BadRequest => (
+                format!("{p} rejected the request{status}.{said}"),
+                format!("Check the model name in Settings. Some models cannot return structured output; choose one that can. {saved}"),
+            ),
+            ErrorKind::RateLimited => (
+                format!("{p} is rate-limiting this key{status}."),
+                match self.retry_after {
+                    Some(s) => format!("Try again in {s} seconds. {saved}"),
+                    None => format!("Wait a minute and try again. {saved}"),
+                },
+            ),
+            ErrorKind::Overloaded => (format!("{p} is overloaded right now{status}."), format!("Try again in a minute, or choose another model in Settings. {saved}")),
+            ErrorKind::Server => (
+                format!("{p} had a server error{status}.{said}"),
+                format!("Try again; if it keeps failing, check {p}'s status page or choose another provider. {saved}"),
+            ),
+            ErrorKind::Timeout => ("No reply came in time.".into(), format!("The model may be slow or stuck. Try again, or choose a faster model in Settings. {saved}")),
+            ErrorKind::Cancelled => ("You cancelled the request.".into(), saved.into()),
+            ErrorKind::Network => network_help(settings, site_origin),
+        }
+    }
+}
+
+/// The browser reports offline, refused, wrong address and CORS the same way: say all that applies.
+fn network_help(settings: &Settings, site_origin: &str) -> (String, String) {
+    let base = settings.base();
+    let origin = settings.origin().unwrap_or_else(|| base.to_string());
+    if !settings.provider.is_local() {
+        return (
+            format!("The request to {origin} did not get through."),
+            "Check your internet connection and the base URL in Settings, then try again. Your attempt is saved; nothing was lost.".into(),
+        );
+    }
+    let fix = match settings.provider {
+        ProviderKind::Ollama => format!(
+            "Ollama only answers web pages it is told to trust: quit Ollama, set OLLAMA_ORIGINS={site_origin} (for example `OLLAMA_ORIGINS={site_origin} ollama serve`, or `launchctl setenv OLLAMA_ORIGINS \"{site_origin}\"` on macOS, or the service's Environment= line on Linux), and start it again."
+        ),
+        _ => format!(
+            "The server must allow requests from {site_origin} (CORS): in LM Studio, turn on \u{201c}Enable CORS\u{201d} in the server settings (or run `lms server start --cors`); for llama.cpp, start `llama-server --cors-origins {site_origin}`."
+        ),
+    };
+    let local = if is_loopback(&origin) {
+        " If your browser asks whether this site may access devices on your local network, allow it (Chrome asks since version 142). Safari blocks http://localhost from HTTPS pages: use another browser, or run this site locally with ./site serve."
+    } else {
+        ""
+    };
+    (
+        format!("Could not reach the model server at {base}."),
+        format!("Check that it is running and that the base URL in Settings is right. {fix}{local} Your attempt is saved; nothing was lost."),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(p: ProviderKind) -> Settings {
+        Settings::defaults(p)
+    }
+
+    #[test]
+    fn statuses_and_bodies_are_classified() {
+        let cases = [
+            (
+                ProviderKind::Anthropic,
+                401,
+                r#"{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}"#,
+                ErrorKind::Unauthorized,
+            ),
+            (
+                ProviderKind::Anthropic,
+                403,
+                r#"{"type":"error","error":{"type":"permission_error","message":"CORS requests are not allowed for this Organization because of the CORS setting."}}"#,
+                ErrorKind::BrowserAccessDisabled,
+            ),
+            (
+                ProviderKind::OpenAi,
+                403,
+                r#"{"error":{"message":"Project does not have access to model","type":"invalid_request_error","code":null}}"#,
+                ErrorKind::Forbidden,
+            ),
+            (
+                ProviderKind::Anthropic,
+                429,
+                r#"{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}"#,
+                ErrorKind::RateLimited,
+            ),
+            (
+                ProviderKind::Anthropic,
+                529,
+                r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#,
+                ErrorKind::Overloaded,
+            ),
+            (
+                ProviderKind::OpenAi,
+                404,
+                r#"{"error":{"message":"The model `gpt-x` does not exist","type":"invalid_request_error","code":"model_not_found"}}"#,
+                ErrorKind::NotFound,
+            ),
+            (
+                ProviderKind::OpenRouter,
+                400,
+                r#"{"error":{"code":400,"message":"No endpoints found that support the requested parameters"}}"#,
+                ErrorKind::BadRequest,
+            ),
+            (
+                ProviderKind::Ollama,
+                404,
+                r#"{"error":"model 'qwen9' not found"}"#,
+                ErrorKind::NotFound,
+            ),
+            (
+                ProviderKind::OpenAi,
+                502,
+                "<html>Bad gateway</html>",
+                ErrorKind::Server,
+            ),
+        ];
+        for (p, status, body, kind) in cases {
+            assert_eq!(
+                ProviderError::from_response(p, status, None, body).kind,
+                kind,
+                "{body}"
+            );
+        }
+        let e = ProviderError::from_response(
+            ProviderKind::Ollama,
+            404,
+            None,
+            r#"{"error":"model 'qwen9' not found"}"#,
+        );
+        assert_eq!(e.message, "model 'qwen9' not found");
+        assert_eq!(
+            ProviderError::from_response(ProviderKind::Anthropic, 429, Some("7"), "{}").retry_after,
+            Some(7)
+        );
+    }
+
+    #[test]
+    fn every_explanation_has_a_next_step_and_keeps_the_attempt() {
+        let mut e = ProviderError::from_response(ProviderKind::Anthropic, 429, Some("12"), "{}");
+        let (what, next) = e.explain(&settings(ProviderKind::Anthropic), "https://me.github.io");
+        assert_eq!(what, "Anthropic is rate-limiting this key (429).");
+        assert!(
+            next.starts_with("Try again in 12 seconds.") && next.ends_with("nothing was lost.")
+        );
+        e.kind = ErrorKind::Network;
+        let (_, ollama) = e.explain(&settings(ProviderKind::Ollama), "https://me.github.io");
+        assert!(
+            ollama.contains("OLLAMA_ORIGINS=https://me.github.io"),
+            "{ollama}"
+        );
+        assert!(ollama.contains("local network"));
+        let (_, lms) = e.explain(
+            &settings(ProviderKind::OpenAiCompatible),
+            "https://me.github.io",
+        );
+        assert!(
+            lms.contains("Enable CORS")
+                && lms.contains("llama-server --cors-origins https://me.github.io")
+        );
+    }
+}
