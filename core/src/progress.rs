@@ -269,6 +269,7 @@ pub(crate) mod tests {
                 carry_forward: "c".into(),
                 updated_at: at,
             }),
+            feedback: Vec::new(),
         }
     }
 

@@ -18,9 +18,19 @@ pub enum Decoded<T> {
 }
 
 /// One step that turns an entry of version `n` into version `n + 1`. `MIGRATIONS[i]` upgrades
-/// version `i + 1`; version 1 is the first, so there is nothing to upgrade yet.
+/// version `i + 1`.
 type Step = fn(Value) -> Result<Value, String>;
-const MIGRATIONS: &[Step] = &[];
+const MIGRATIONS: &[Step] = &[v1_to_v2];
+
+/// Version 2 gave attempts the evaluator's feedback: version 1 attempts have none yet.
+fn v1_to_v2(mut v: Value) -> Result<Value, String> {
+    let obj = v.as_object_mut().ok_or("it is not a JSON object")?;
+    if obj.contains_key("outcome") {
+        obj.entry("feedback")
+            .or_insert_with(|| Value::Array(vec![]));
+    }
+    Ok(v)
+}
 
 /// Reads a stored entry as `T`, migrating older versions.
 pub fn decode<T: DeserializeOwned>(raw: &str) -> Decoded<T> {
@@ -63,7 +73,7 @@ mod tests {
 
     #[test]
     fn reads_current_and_rejects_the_rest() {
-        let good = r#"{"v":1,"id":"a","scenario":{"title":"t","track":"backend","level":null,"competencies":[]},"answer":{"reasoning":"r","uncertainty":"","commitment":"","confidence":null},"started_at":1,"updated_at":2,"rev":3,"writer":"w"}"#;
+        let good = r#"{"v":2,"id":"a","scenario":{"title":"t","track":"backend","level":null,"competencies":[]},"answer":{"reasoning":"r","uncertainty":"","commitment":"","confidence":null},"started_at":1,"updated_at":2,"rev":3,"writer":"w"}"#;
         assert!(matches!(decode::<Draft>(good), Decoded::Current(d) if d.rev == 3));
         assert!(
             matches!(decode::<Draft>("{not json"), Decoded::Unreadable(r) if r.starts_with("not valid JSON"))

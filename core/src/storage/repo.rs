@@ -29,7 +29,7 @@ pub enum Notice {
 }
 
 /// Everything stored for one scenario.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ScenarioState {
     /// The open draft, if any.
     pub draft: Option<Draft>,
@@ -38,7 +38,7 @@ pub struct ScenarioState {
 }
 
 /// The result of saving a draft.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Saved {
     /// Written, as this revision.
     Saved(u64),
@@ -232,6 +232,7 @@ impl<S: KeyValue> Repo<S> {
             finished_at: now,
             rubric: None,
             review: None,
+            feedback: Vec::new(),
         };
         self.save_attempt(pack, scenario, &attempt)?;
         self.discard_draft(pack, scenario)?;

@@ -1,12 +1,18 @@
-//! What is stored, version 1. Every entry carries its schema version `v`, so an entry written by
+//! What is stored, version 2. Every entry carries its schema version `v`, so an entry written by
 //! another version of the site is recognised rather than misread.
+//!
+//! History: version 1 (practice loop); version 2 adds the AI evaluator's feedback to attempts.
 
+use crate::grading::provider::ProviderKind;
+use crate::grading::reply::Grade;
+use crate::grading::usage::Usage;
+use crate::score::{score, Score, Weighted};
 use crate::taxonomy::{Competency, Level, Tier, Track, Verdict};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The schema version this build writes.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// The three parts of an analysis and the confidence stated with it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,7 +108,7 @@ pub struct SelfReview {
 }
 
 /// A finished attempt: frozen text, and what came after.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Attempt {
     /// Schema version.
     pub v: u32,
@@ -124,6 +130,62 @@ pub struct Attempt {
     pub rubric: Option<Vec<CriterionRef>>,
     /// The learner's self-review.
     pub review: Option<SelfReview>,
+    /// Feedback from AI evaluators, oldest first (one per grading, with its follow-up thread).
+    pub feedback: Vec<Feedback>,
+}
+
+/// One grading of an attempt by an AI evaluator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Feedback {
+    /// Unique id.
+    pub id: String,
+    /// Which provider graded.
+    pub provider: ProviderKind,
+    /// Which model.
+    pub model: String,
+    /// When.
+    pub at: u64,
+    /// The validated result.
+    pub grade: Grade,
+    /// The reply as received (needed to continue the conversation in follow-ups).
+    pub reply: String,
+    /// Tokens used, if reported.
+    pub usage: Option<Usage>,
+    /// False when the reply was cancelled or cut off and only part of it arrived.
+    pub complete: bool,
+    /// Follow-up questions about this feedback and their answers.
+    pub thread: Vec<FollowUp>,
+}
+
+/// A learner's question about feedback, and the answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FollowUp {
+    /// The question.
+    pub question: String,
+    /// The answer (Markdown from the model, rendered safely).
+    pub answer: String,
+    /// When it was asked.
+    pub at: u64,
+    /// Tokens used.
+    pub usage: Option<Usage>,
+}
+
+impl Feedback {
+    /// The score of the model's verdicts, computed by our code from the attempt's criteria.
+    pub fn score(&self, criteria: &[CriterionRef]) -> Score {
+        score(criteria.iter().map(|c| {
+            Weighted {
+                tier: c.tier,
+                weight: c.weight,
+                verdict: self
+                    .grade
+                    .criteria
+                    .iter()
+                    .find(|g| g.id == c.id)
+                    .map(|g| g.verdict),
+            }
+        }))
+    }
 }
 
 impl Attempt {
