@@ -3,6 +3,8 @@
 
 pub mod baked;
 pub mod brag;
+#[cfg(feature = "cli")]
+pub mod calibrate;
 pub mod catalog;
 pub mod charts;
 pub mod grading;

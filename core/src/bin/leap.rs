@@ -1,8 +1,10 @@
 //! `leap`: the pack author's and the build's command. `cargo leap --help` lists what it does.
 
 use clap::{Parser, Subcommand};
+use leap_core::calibrate::{calibrate, Http};
 use leap_core::compiler::scaffold::{scaffold, NewScenario};
 use leap_core::compiler::{self, diagnostics::Diagnostics};
+use leap_core::grading::provider::{ProviderKind, Settings};
 use leap_core::taxonomy::{Kind, Track};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,6 +43,28 @@ enum Command {
         #[arg(long, env = "LEAP_CONTENT", default_value = "content")]
         content: PathBuf,
     },
+    /// Grades every sample answer with a model and reports agreement with the expected verdicts.
+    Calibrate {
+        /// anthropic, open-ai, open-router, ollama or open-ai-compatible.
+        #[arg(long)]
+        provider: String,
+        /// The model (default: the provider's default).
+        #[arg(long)]
+        model: Option<String>,
+        /// The API base URL (default: the provider's).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// The environment variable holding the API key (default: ANTHROPIC_API_KEY,
+        /// OPENAI_API_KEY or OPENROUTER_API_KEY; none for local servers).
+        #[arg(long)]
+        key_env: Option<String>,
+        /// Only scenarios whose folder name contains this.
+        #[arg(long)]
+        scenario: Option<String>,
+        /// The content folder.
+        #[arg(long, env = "LEAP_CONTENT", default_value = "content")]
+        content: PathBuf,
+    },
     /// Compiles the content and writes every page and data file into a folder Trunk built.
     Build {
         /// The content folder.
@@ -68,6 +92,59 @@ fn main() -> ExitCode {
             }
             Err(diags) => report(&content, &diags),
         },
+        Command::Calibrate {
+            provider,
+            model,
+            base_url,
+            key_env,
+            scenario,
+            content,
+        } => {
+            let Some(kind) = ProviderKind::from_slug(&provider) else {
+                eprintln!(
+                    "error: unknown provider `{provider}` — use one of: {}",
+                    ProviderKind::ALL.map(|p| p.slug()).join(", ")
+                );
+                return ExitCode::FAILURE;
+            };
+            let site = match compiler::compile(&content) {
+                Ok(site) => site,
+                Err(diags) => return report(&content, &diags),
+            };
+            let mut settings = Settings::defaults(kind);
+            if let Some(m) = model {
+                settings.model = m;
+            }
+            if let Some(b) = base_url {
+                settings.base_url = b;
+            }
+            let var = key_env.or_else(|| match kind {
+                ProviderKind::Anthropic => Some("ANTHROPIC_API_KEY".into()),
+                ProviderKind::OpenAi => Some("OPENAI_API_KEY".into()),
+                ProviderKind::OpenRouter => Some("OPENROUTER_API_KEY".into()),
+                _ => None,
+            });
+            if let Some(var) = var {
+                settings.key = std::env::var(&var).unwrap_or_default();
+            }
+            if let Err(e) = settings.check(false) {
+                eprintln!("error: {e} (the calibration command reads the key from an environment variable; see --key-env)");
+                return ExitCode::FAILURE;
+            }
+            let result = calibrate(
+                &site,
+                &settings,
+                scenario.as_deref(),
+                &Http::new(),
+                |name| eprintln!("grading {name}…"),
+            );
+            println!("{result}");
+            if result.failures() > 0 {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
         Command::New {
             pack,
             slug,

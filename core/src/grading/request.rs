@@ -54,6 +54,39 @@ pub fn follow_up(
     body(settings, &prompt.system, &turns, None, stream)
 }
 
+/// The message that asks once more after an unusable reply.
+pub fn repair_message(reason: &str) -> String {
+    format!("Your previous reply could not be read: {reason}. Reply again with only the grading result, in exactly the structure requested, grading every criterion by its id.")
+}
+
+/// The body of the one retry after an unusable reply: the grading, the bad reply, and a request
+/// to answer again in the structure asked for.
+pub fn repair(
+    settings: &Settings,
+    prompt: &Prompt,
+    bad_reply: &str,
+    reason: &str,
+    stream: bool,
+) -> Value {
+    let bad = if bad_reply.trim().is_empty() {
+        "(empty)"
+    } else {
+        bad_reply
+    };
+    let turns = [
+        (Role::User, prompt.user.clone()),
+        (Role::Assistant, bad.to_string()),
+        (Role::User, repair_message(reason)),
+    ];
+    body(
+        settings,
+        &prompt.system,
+        &turns,
+        Some(&prompt.schema),
+        stream,
+    )
+}
+
 fn body(
     settings: &Settings,
     system: &str,
