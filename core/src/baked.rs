@@ -15,6 +15,36 @@ pub struct SiteIndex {
     pub build: String,
     /// Every scenario of every built pack, in catalog order.
     pub scenarios: Vec<ScenarioSummary>,
+    /// Evaluator settings suggested by packs (`[evaluator]` in `pack.toml`), in pack order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evaluators: Vec<EvaluatorDefaults>,
+}
+
+impl SiteIndex {
+    /// The evaluator a pack suggests; for a page that is not a pack's, the first pack's suggestion.
+    pub fn evaluator_for(&self, pack: Option<&str>) -> Option<&EvaluatorDefaults> {
+        match pack {
+            Some(p) => self.evaluators.iter().find(|e| e.pack == p),
+            None => self.evaluators.first(),
+        }
+    }
+}
+
+/// A pack's suggested evaluator: a company pack points it at the company's own gateway.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvaluatorDefaults {
+    /// The pack that suggests it.
+    pub pack: String,
+    /// That pack's display name.
+    pub pack_title: String,
+    /// The provider.
+    pub provider: crate::grading::provider::ProviderKind,
+    /// The model, if the pack names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// The base URL, if not the provider's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
 }
 
 /// A pack as the catalog shows it.

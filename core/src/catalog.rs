@@ -232,6 +232,7 @@ mod tests {
                 summary("B", Track::Backend, &[]),
                 summary("C", Track::Frontend, &[]),
             ],
+            evaluators: vec![],
         };
         let o = filter_options(&index);
         assert_eq!(o.tracks, [(Track::Frontend, 1), (Track::Backend, 2)]);

@@ -23,13 +23,14 @@ pub fn shell(route: &Route, site_title: &str, main: &str) -> String {
     format!(
         "<a class=\"skip-link\" href=\"{skip}#main\">Skip to content</a>\
          <header class=\"site-header\"><a class=\"brand\" href=\"./\">{title}</a>\
-         <nav aria-label=\"Site\">{catalog}{progress}{how}</nav></header>\
+         <nav aria-label=\"Site\">{catalog}{progress}{settings}{how}</nav></header>\
          <main id=\"main\" tabindex=\"-1\">{main}</main>\
          <footer class=\"site-footer\"><p>{footer}</p></footer>",
         skip = skip_href(route),
         title = escape(site_title),
         catalog = nav(Route::Catalog, "Scenarios"),
         progress = nav(Route::Progress, "Progress"),
+        settings = nav(Route::Settings, "Settings"),
         how = nav(Route::HowItWorks, "How it works"),
         footer = FOOTER,
     )
@@ -236,6 +237,11 @@ pub fn how_it_works(prose: &Prose) -> String {
 /// What the "how it works" `<article>` holds.
 pub fn how_it_works_inner(prose: &Prose) -> String {
     format!("<h1>How it works</h1>{}", prose.html)
+}
+
+/// The settings page before the app has read the learner's settings (they live only in the browser).
+pub fn settings_placeholder() -> String {
+    "<article class=\"page settings\"><h1>Evaluator settings</h1><p class=\"loading\" role=\"status\">Reading your settings from this browser…</p></article>".to_string()
 }
 
 /// The progress page before the app has read the learner's data (it lives only in the browser).

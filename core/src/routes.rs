@@ -17,6 +17,8 @@ pub enum Route {
     HowItWorks,
     /// The learner's progress and their data (export, import, brag document).
     Progress,
+    /// The AI evaluator's settings: provider, model, base URL, key.
+    Settings,
     /// Anything else.
     NotFound,
 }
@@ -30,6 +32,7 @@ impl Route {
             Route::Scenario { pack, slug } => format!("scenarios/{pack}/{slug}/"),
             Route::HowItWorks => "how-it-works/".to_string(),
             Route::Progress => "progress/".to_string(),
+            Route::Settings => "settings/".to_string(),
             Route::NotFound => "404.html".to_string(),
         }
     }
@@ -50,6 +53,7 @@ impl Route {
             [] => Route::Catalog,
             ["how-it-works"] => Route::HowItWorks,
             ["progress"] => Route::Progress,
+            ["settings"] => Route::Settings,
             ["scenarios", pack, slug] if is_slug(pack) && is_slug(slug) => Route::Scenario {
                 pack: (*pack).to_string(),
                 slug: (*slug).to_string(),
@@ -98,7 +102,7 @@ impl Route {
     /// The bundle that serves this page.
     pub fn bundle(&self) -> Bundle {
         match self {
-            Route::Scenario { .. } | Route::Progress => Bundle::Practice,
+            Route::Scenario { .. } | Route::Progress | Route::Settings => Bundle::Practice,
             Route::Catalog | Route::HowItWorks | Route::NotFound => Bundle::Browse,
         }
     }

@@ -15,12 +15,14 @@ pub mod site_config;
 pub mod source;
 
 use crate::baked::{
-    PackInfo, Prose, Rubric, SampleAnswer, ScenarioBody, ScenarioSummary, SiteIndex,
+    EvaluatorDefaults, PackInfo, Prose, Rubric, SampleAnswer, ScenarioBody, ScenarioSummary,
+    SiteIndex,
 };
+use crate::grading::provider::{is_loopback, origin_of, ProviderKind};
 use crate::routes::{is_slug, Route};
 use checks::Checker;
 use diagnostics::{Diagnostic, Diagnostics};
-use schema::PackFile;
+use schema::{EvaluatorFile, PackFile};
 use source::SourceFile;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -66,12 +68,14 @@ pub fn compile(content: &Path) -> Result<CompiledSite, Diagnostics> {
         return Err(diags.sorted());
     };
     let mut packs = Vec::new();
+    let mut evaluators = Vec::new();
     let mut scenarios = Vec::new();
     for (pack_id, named_in, at) in &config.packs {
         match compile_pack(content, pack_id) {
-            Ok((info, mut list, errs)) => {
+            Ok((info, evaluator, mut list, errs)) => {
                 diags.extend(errs);
                 packs.push(info);
+                evaluators.extend(evaluator);
                 scenarios.append(&mut list);
             }
             Err(problem) => diags.push(named_in.error_at(
@@ -97,6 +101,7 @@ pub fn compile(content: &Path) -> Result<CompiledSite, Diagnostics> {
             .iter()
             .map(|s: &CompiledScenario| s.summary.clone())
             .collect(),
+        evaluators,
     };
     let mut site = CompiledSite {
         index,
@@ -108,11 +113,76 @@ pub fn compile(content: &Path) -> Result<CompiledSite, Diagnostics> {
     Ok(site)
 }
 
+/// Checks a pack's `[evaluator]`: a known provider and, if given, a usable base URL.
+fn evaluator_defaults(
+    c: &mut Checker,
+    e: &EvaluatorFile,
+    pack: &PackInfo,
+) -> Option<EvaluatorDefaults> {
+    let choices = ProviderKind::ALL.map(ProviderKind::slug).join(", ");
+    let provider = match &e.provider {
+        Some(p) => c.lookup(p, "evaluator.provider", ProviderKind::from_slug, &choices),
+        None => {
+            c.error_at(
+                0,
+                "`[evaluator]` has no `provider`",
+                format!(
+                    "add `provider = \"open-ai-compatible\"` (one of: {choices}) under [evaluator]"
+                ),
+            );
+            None
+        }
+    };
+    // Checked even when the provider is wrong, so the author sees every problem at once.
+    let base_url = match &e.base_url {
+        Some(url) => {
+            let text = url.get_ref().trim();
+            match origin_of(text) {
+                Some(origin) if origin.starts_with("https://") || is_loopback(&origin) => {
+                    Some(Some(text.to_string()))
+                }
+                Some(_) => {
+                    c.error(url, format!("base_url `{text}` is plain HTTP"), "use an https:// address: browsers block plain HTTP from a site served over HTTPS (only localhost is exempt)");
+                    None
+                }
+                None => {
+                    c.error(
+                        url,
+                        format!("base_url `{text}` is not a web address"),
+                        "write the API's address, e.g. \"https://llm-gateway.example.com/v1\"",
+                    );
+                    None
+                }
+            }
+        }
+        None => Some(None),
+    };
+    let (provider, base_url) = (provider?, base_url?);
+    let model = e
+        .model
+        .as_ref()
+        .map(|m| m.get_ref().trim().to_string())
+        .filter(|m| !m.is_empty());
+    Some(EvaluatorDefaults {
+        pack: pack.id.clone(),
+        pack_title: pack.title.clone(),
+        provider,
+        model,
+        base_url,
+    })
+}
+
+/// One pack's compilation: what the catalog shows, its evaluator suggestion, its scenarios and
+/// the problems found.
+type CompiledPack = (
+    PackInfo,
+    Option<EvaluatorDefaults>,
+    Vec<CompiledScenario>,
+    Vec<Diagnostic>,
+);
+
 /// Compiles one pack; `Err` when its `pack.toml` is missing.
-fn compile_pack(
-    content: &Path,
-    pack_id: &str,
-) -> Result<(PackInfo, Vec<CompiledScenario>, Vec<Diagnostic>), String> {
+fn compile_pack(content: &Path, pack_id: &str) -> Result<CompiledPack, String> {
     let dir = content.join("packs").join(pack_id);
     let rel = format!("packs/{pack_id}");
     let text = std::fs::read_to_string(dir.join("pack.toml"))
@@ -125,6 +195,7 @@ fn compile_pack(
         title: String::new(),
         description: String::new(),
     };
+    let mut evaluator = None;
     let mut c = Checker::after(&file, 0, &mut parsed);
     if let Some(fm) = parsed.value {
         info.title = c
@@ -138,6 +209,10 @@ fn compile_pack(
                 0,
             )
             .unwrap_or_default();
+        evaluator = fm
+            .evaluator
+            .as_ref()
+            .and_then(|e| evaluator_defaults(&mut c, e, &info));
     }
     diags.extend(c.diags);
 
@@ -218,7 +293,7 @@ fn compile_pack(
             &b.summary.title,
         ))
     });
-    Ok((info, scenarios, diags))
+    Ok((info, evaluator, scenarios, diags))
 }
 
 fn compile_how_it_works(content: &Path) -> Result<Prose, Vec<Diagnostic>> {

@@ -28,6 +28,20 @@ pub struct PackFile {
     pub title: Option<Text>,
     /// One paragraph about the pack.
     pub description: Option<Text>,
+    /// The evaluator this pack suggests to learners who have not chosen one.
+    pub evaluator: Option<EvaluatorFile>,
+}
+
+/// `[evaluator]` in `pack.toml`: a company pack points learners at its own gateway.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluatorFile {
+    /// anthropic, open-ai, open-router, ollama or open-ai-compatible.
+    pub provider: Option<Text>,
+    /// The model to suggest.
+    pub model: Option<Text>,
+    /// The API's base URL, e.g. the company's gateway.
+    pub base_url: Option<Text>,
 }
 
 /// Front matter of `scenario.md`.

@@ -30,6 +30,8 @@ pub enum ErrorKind {
     Timeout,
     /// The learner cancelled.
     Cancelled,
+    /// The reply could not be read as a grading, even after asking again.
+    Malformed,
 }
 
 /// A failed request, as reported by the provider or the browser.
@@ -124,8 +126,14 @@ impl ProviderError {
         }
     }
 
-    /// What happened and what to do next, for the learner.
+    /// What happened and what to do next, for the learner. The key never appears in either, even
+    /// when a server echoes it back in its error message.
     pub fn explain(&self, settings: &Settings, site_origin: &str) -> (String, String) {
+        let (what, next) = self.explain_raw(settings, site_origin);
+        (redact(&what, &settings.key), redact(&next, &settings.key))
+    }
+
+    fn explain_raw(&self, settings: &Settings, site_origin: &str) -> (String, String) {
         let p = settings.provider.label();
         let status = self.status.map(|s| format!(" ({s})")).unwrap_or_default();
         let said = if self.message.is_empty() {
@@ -169,9 +177,42 @@ impl ProviderError {
             ),
             ErrorKind::Timeout => ("No reply came in time.".into(), format!("The model may be slow or stuck. Try again, or choose a faster model in Settings. {saved}")),
             ErrorKind::Cancelled => ("You cancelled the request.".into(), saved.into()),
+            ErrorKind::Malformed => (
+                format!("{p}'s reply could not be read as a grading, even after asking again: {}.", self.message),
+                format!("Try again; if it keeps happening, choose a model that supports structured output (for a local server, a recent instruction-tuned model). {saved}"),
+            ),
             ErrorKind::Network => network_help(settings, site_origin),
         }
     }
+}
+
+/// Replaces the key, and any long piece of it a server quoted, with a placeholder.
+pub fn redact(text: &str, key: &str) -> String {
+    let key = key.trim();
+    if key.len() < 6 {
+        return text.to_string();
+    }
+    let text = text.replace(key, "[your key]");
+    // Servers often quote a key partly masked (`sk-abc…xyz`, `sk-abc***`): hide every word that
+    // shares eight or more characters with it.
+    text.split_inclusive(char::is_whitespace)
+        .map(|word| {
+            let core = word
+                .trim_end()
+                .trim_matches(|c: char| "\"'“”‘’`.,;:()[]<>".contains(c));
+            let shares = core.len() >= 8
+                && (0..=core.len() - 8).any(|i| {
+                    core.is_char_boundary(i)
+                        && core.is_char_boundary(i + 8)
+                        && key.contains(&core[i..i + 8])
+                });
+            if shares {
+                word.replacen(core, "[your key]", 1)
+            } else {
+                word.to_string()
+            }
+        })
+        .collect()
 }
 
 /// The browser reports offline, refused, wrong address and CORS the same way: say all that applies.
@@ -206,6 +247,29 @@ fn network_help(settings: &Settings, site_origin: &str) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_key_never_appears_in_an_explanation() {
+        let mut settings = Settings::defaults(ProviderKind::OpenAiCompatible);
+        settings.key = "sk-live-0123456789abcdef".into();
+        let e = ProviderError::from_response(
+            ProviderKind::OpenAiCompatible,
+            400,
+            None,
+            r#"{"error":{"message":"Invalid proxy token. Received API Key = sk-live-0123456789abcdef, prefix sk-live-0123***"}}"#,
+        );
+        let (what, next) = e.explain(&settings, "http://localhost:8080");
+        assert!(
+            !what.contains("0123456789abcdef") && !what.contains("sk-live-0123"),
+            "{what}"
+        );
+        assert!(what.contains("[your key]"), "{what}");
+        assert!(!next.contains("sk-live"));
+        assert_eq!(
+            redact("nothing to hide here", "sk-live-0123456789abcdef"),
+            "nothing to hide here"
+        );
+    }
 
     fn settings(p: ProviderKind) -> Settings {
         Settings::defaults(p)

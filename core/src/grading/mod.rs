@@ -4,7 +4,10 @@
 //! quotes checked (`reply`, `quotes`), what failures mean to the learner (`errors`), and what a
 //! grading cost (`usage`). The browser and the calibration command only move bytes.
 
+pub mod call;
+pub mod config;
 pub mod errors;
+pub mod probe;
 pub mod prompt;
 pub mod provider;
 pub mod quotes;

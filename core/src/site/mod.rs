@@ -45,6 +45,12 @@ pub fn write_site(
             description: "Your attempts by track and competency, your scores over time, and how your confidence compares with your results.".to_string(),
             main: markup::progress_placeholder(),
         },
+        PageSpec {
+            route: Route::Settings,
+            title: crate::site_text::title(&index.title, Some("Evaluator settings")),
+            description: "Choose the AI evaluator that reads your analysis: Anthropic, OpenAI, OpenRouter or a model on your own machine, with your own key.".to_string(),
+            main: markup::settings_placeholder(),
+        },
         PageSpec { route: Route::NotFound, title: crate::site_text::title(&index.title, Some("Page not found")), description: index.tagline.clone(), main: markup::not_found() },
     ];
     for s in &site.scenarios {

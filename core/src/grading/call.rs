@@ -1,0 +1,302 @@
+//! One request to the evaluator, as the page lives through it: bytes arrive, the reply text and
+//! token counts grow, a partial grading can be shown while the model is still writing, and when
+//! the stream ends (finished, cut off, cancelled, failed) [`Call::conclude`] decides what the
+//! learner gets: the grading, a partial one marked incomplete, one repair request, or an error.
+
+use super::errors::{ErrorKind, ProviderError};
+use super::provider::ProviderKind;
+use super::reply::{validate, Grade};
+use super::stream::{Decoder, Delta};
+use super::usage::Usage;
+
+/// A streamed reply in progress.
+#[derive(Debug, Clone)]
+pub struct Call {
+    decoder: Decoder,
+    /// The reply text so far.
+    pub text: String,
+    /// Token counts so far.
+    pub usage: Option<Usage>,
+    /// An error the provider reported in the middle of the stream.
+    pub error: Option<ProviderError>,
+    /// Whether the provider said the reply is complete.
+    pub done: bool,
+    /// Bytes received, keep-alives included: proof the provider is still there.
+    pub bytes: usize,
+}
+
+/// How a call ended, from the page's side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// The response body ended.
+    Finished,
+    /// The learner pressed cancel.
+    Cancelled,
+    /// Nothing arrived for too long.
+    TimedOut,
+    /// The connection broke.
+    Dropped,
+}
+
+/// What the learner gets from a grading call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// A grading to save; `complete` is false when only part of the reply arrived. `error`
+    /// explains why it stopped early, if it did.
+    Graded {
+        /// The validated grading.
+        grade: Grade,
+        /// Whether the whole reply arrived.
+        complete: bool,
+        /// Why it stopped early, if it did.
+        error: Option<ProviderError>,
+    },
+    /// The reply was unusable: ask once more, saying why.
+    Repair(String),
+    /// Nothing usable: tell the learner why.
+    Failed(ProviderError),
+}
+
+impl Call {
+    /// A call whose reply will come in `provider`'s stream format.
+    pub fn new(provider: ProviderKind) -> Self {
+        Call {
+            decoder: Decoder::new(provider),
+            text: String::new(),
+            usage: None,
+            error: None,
+            done: false,
+            bytes: 0,
+        }
+    }
+
+    /// Takes a decoded chunk of the body; true when the reply text grew.
+    pub fn feed(&mut self, chunk: &str) -> bool {
+        self.bytes += chunk.len();
+        let deltas = self.decoder.feed(chunk);
+        self.apply(deltas)
+    }
+
+    /// The body ended: decodes whatever was left in the buffer.
+    pub fn finish(&mut self) -> bool {
+        let deltas = self.decoder.finish();
+        self.apply(deltas)
+    }
+
+    fn apply(&mut self, deltas: Vec<Delta>) -> bool {
+        let mut grew = false;
+        for d in deltas {
+            match d {
+                Delta::Text(t) => {
+                    grew |= !t.is_empty();
+                    self.text.push_str(&t);
+                }
+                Delta::Usage(u) => self.usage.get_or_insert_with(Usage::default).merge(u),
+                Delta::Error(e) => self.error = Some(e),
+                Delta::Alive => {}
+                Delta::Done => self.done = true,
+            }
+        }
+        grew
+    }
+
+    /// The grading as far as it has arrived (cut-off JSON is completed), for live display.
+    pub fn partial(&self, criterion_ids: &[String], answer_text: &str) -> Option<Grade> {
+        validate(&self.text, criterion_ids, answer_text)
+            .ok()
+            .filter(|g| !g.criteria.is_empty())
+    }
+
+    /// Decides what the learner gets once the stream has ended. `may_repair` is true for the
+    /// first request of a grading: an unusable reply then earns one more request.
+    pub fn conclude(
+        &self,
+        ending: Ending,
+        criterion_ids: &[String],
+        answer_text: &str,
+        may_repair: bool,
+    ) -> Verdict {
+        let stopped = match (ending, &self.error) {
+            (_, Some(e)) => Some(e.clone()),
+            (Ending::Cancelled, _) => Some(ProviderError::new(ErrorKind::Cancelled)),
+            (Ending::TimedOut, _) => Some(ProviderError::new(ErrorKind::Timeout)),
+            (Ending::Dropped, _) => Some(ProviderError::new(ErrorKind::Network)),
+            (Ending::Finished, None) => None,
+        };
+        let result = validate(&self.text, criterion_ids, answer_text);
+        match (result, stopped) {
+            (Ok(grade), None) => Verdict::Graded {
+                complete: self.done || grade.problems.is_empty(),
+                grade,
+                error: None,
+            },
+            (Ok(grade), Some(e)) => Verdict::Graded {
+                grade,
+                complete: false,
+                error: Some(e),
+            },
+            // Cancelled, timed out or failed before any verdict: there is nothing to keep, and a
+            // repair request would not help.
+            (Err(_), Some(e)) => Verdict::Failed(e),
+            (Err(reason), None) if may_repair => Verdict::Repair(reason.to_string()),
+            (Err(reason), None) => Verdict::Failed(ProviderError {
+                kind: ErrorKind::Malformed,
+                status: None,
+                message: reason.to_string(),
+                retry_after: None,
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::taxonomy::Verdict as V;
+
+    fn ids() -> Vec<String> {
+        vec!["a".into(), "b".into()]
+    }
+
+    fn openai_stream(json: &str, done: bool) -> String {
+        let mut s = String::new();
+        for piece in json.as_bytes().chunks(7) {
+            let piece = std::str::from_utf8(piece).unwrap();
+            s.push_str(&format!(
+                "data: {}\n\n",
+                serde_json::json!({"choices":[{"index":0,"delta":{"content":piece}}]})
+            ));
+        }
+        if done {
+            s.push_str("data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":100,\"completion_tokens\":20}}\n\ndata: [DONE]\n\n");
+        }
+        s
+    }
+
+    const FULL: &str = r#"{"criteria":[{"id":"a","verdict":"caught","evidence":["fix the cache"],"why":"w"},{"id":"b","verdict":"missed","evidence":[],"why":"w2"}],"uncertainties":[],"missed_failure_mode":"m","focus_next":"f","overall":"o"}"#;
+
+    #[test]
+    fn a_finished_stream_is_graded_and_counts_tokens() {
+        let mut call = Call::new(ProviderKind::OpenAi);
+        let stream = openai_stream(FULL, true);
+        // Chunk boundaries fall anywhere, even inside an event.
+        for piece in stream.as_bytes().chunks(13) {
+            call.feed(std::str::from_utf8(piece).unwrap());
+        }
+        call.finish();
+        assert!(call.done);
+        assert_eq!(call.usage.unwrap().input_tokens, 100);
+        match call.conclude(Ending::Finished, &ids(), "we should fix the cache", true) {
+            Verdict::Graded {
+                grade,
+                complete,
+                error,
+            } => {
+                assert!(complete);
+                assert!(error.is_none());
+                assert_eq!(grade.criteria[0].verdict, V::Caught);
+                assert!(grade.criteria[0].evidence[0].verified);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn partial_gradings_show_while_the_model_writes() {
+        let mut call = Call::new(ProviderKind::OpenAi);
+        let cut = &FULL[..FULL.find("{\"id\":\"b\"").unwrap() + 20];
+        call.feed(&openai_stream(cut, false));
+        let partial = call.partial(&ids(), "").expect("one criterion so far");
+        assert_eq!(partial.criteria.len(), 1);
+        assert_eq!(partial.ungraded, vec!["b".to_string()]);
+    }
+
+    #[test]
+    fn cancelling_keeps_what_arrived_marked_incomplete() {
+        let mut call = Call::new(ProviderKind::OpenAi);
+        let cut = &FULL[..FULL.find("{\"id\":\"b\"").unwrap()];
+        call.feed(&openai_stream(cut, false));
+        match call.conclude(Ending::Cancelled, &ids(), "", true) {
+            Verdict::Graded {
+                grade,
+                complete,
+                error,
+            } => {
+                assert!(!complete);
+                assert_eq!(error.unwrap().kind, ErrorKind::Cancelled);
+                assert_eq!(grade.criteria.len(), 1);
+                assert_eq!(grade.ungraded, vec!["b".to_string()]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn cancelling_before_any_verdict_keeps_nothing_and_does_not_retry() {
+        let mut call = Call::new(ProviderKind::OpenAi);
+        call.feed(&openai_stream("{\"crit", false));
+        assert_eq!(
+            call.conclude(Ending::Cancelled, &ids(), "", true),
+            Verdict::Failed(ProviderError::new(ErrorKind::Cancelled))
+        );
+        assert_eq!(
+            call.conclude(Ending::TimedOut, &ids(), "", true),
+            Verdict::Failed(ProviderError::new(ErrorKind::Timeout))
+        );
+    }
+
+    #[test]
+    fn prose_instead_of_json_is_repaired_once_then_fails() {
+        let mut call = Call::new(ProviderKind::OpenAi);
+        call.feed(&openai_stream("I think this answer is quite good.", true));
+        assert!(matches!(
+            call.conclude(Ending::Finished, &ids(), "", true),
+            Verdict::Repair(reason) if reason.contains("not the structured result")
+        ));
+        match call.conclude(Ending::Finished, &ids(), "", false) {
+            Verdict::Failed(e) => assert_eq!(e.kind, ErrorKind::Malformed),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_error_event_mid_stream_keeps_the_verdicts_so_far() {
+        let mut call = Call::new(ProviderKind::Anthropic);
+        let events = [
+            "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":50,\"output_tokens\":1}}}\n\n",
+            "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"t\",\"name\":\"record_grade\",\"input\":{}}}\n\n",
+            "event: ping\ndata: {\"type\": \"ping\"}\n\n",
+        ];
+        for e in events {
+            call.feed(e);
+        }
+        let cut = &FULL[..FULL.find("{\"id\":\"b\"").unwrap()];
+        call.feed(&format!(
+            "event: content_block_delta\ndata: {}\n\n",
+            serde_json::json!({"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":cut}})
+        ));
+        call.feed("event: error\ndata: {\"type\": \"error\", \"error\": {\"type\": \"overloaded_error\", \"message\": \"Overloaded\"}}\n\n");
+        call.finish();
+        match call.conclude(Ending::Finished, &ids(), "", true) {
+            Verdict::Graded {
+                complete, error, ..
+            } => {
+                assert!(!complete);
+                assert_eq!(error.unwrap().kind, ErrorKind::Overloaded);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_stream_cut_off_without_an_error_is_a_partial_result() {
+        let mut call = Call::new(ProviderKind::OpenAi);
+        let cut = &FULL[..FULL.find("{\"id\":\"b\"").unwrap() + 5];
+        call.feed(&openai_stream(cut, false));
+        call.finish();
+        match call.conclude(Ending::Finished, &ids(), "", true) {
+            Verdict::Graded { complete, .. } => assert!(!complete),
+            other => panic!("{other:?}"),
+        }
+    }
+}
