@@ -4,10 +4,12 @@
 //! Two bundles share this library (`src/bin/`): `browse` (catalog, how it works, 404) keeps the
 //! catalog's first load small; `practice` serves scenario pages and the practice loop.
 //! Module map: `boot` (start-up and takeover), `site` (base path, data loading), `shell` (router
-//! and layout), `pages/` (one module per page).
+//! and layout), `pages/` (one module per page), `practice/` (the practice loop on a scenario page),
+//! `evaluator/` (the AI evaluator's settings, network and grading runs), `storage` (browser storage).
 
 pub mod boot;
 pub mod clock;
+pub mod evaluator;
 pub mod files;
 pub mod pages;
 pub mod practice;

@@ -65,6 +65,7 @@ fn Shell(routes: RouteTable) -> impl IntoView {
             <nav aria-label="Site">
                 <a href="./" aria-current=current(SiteRoute::Catalog)>"Scenarios"</a>
                 <a href="progress/" aria-current=current(SiteRoute::Progress)>"Progress"</a>
+                <a href="settings/" aria-current=current(SiteRoute::Settings)>"Settings"</a>
                 <a href="how-it-works/" aria-current=current(SiteRoute::HowItWorks)>"How it works"</a>
             </nav>
         </header>

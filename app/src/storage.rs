@@ -9,7 +9,7 @@ use wasm_bindgen::JsValue;
 
 /// Where the learner's data lives in this session.
 pub enum Backend {
-    /// The browser's `localStorage`: survives reloads and closed tabs.
+    /// The browser's `localStorage` (survives reloads and closed tabs) or `sessionStorage`.
     Local(web_sys::Storage),
     /// Memory only, because the browser refused storage: lost when the tab closes.
     Memory(MemoryStore),
@@ -18,11 +18,19 @@ pub enum Backend {
 impl Backend {
     /// `localStorage` if the browser lets us write to it, memory otherwise.
     pub fn open() -> Backend {
+        Self::open_with(|w| w.local_storage())
+    }
+
+    /// `sessionStorage` (cleared when the browser session ends), memory otherwise.
+    pub fn open_session() -> Backend {
+        Self::open_with(|w| w.session_storage())
+    }
+
+    fn open_with(
+        which: fn(&web_sys::Window) -> Result<Option<web_sys::Storage>, JsValue>,
+    ) -> Backend {
         let probe = || -> Result<web_sys::Storage, JsValue> {
-            let storage = web_sys::window()
-                .ok_or(JsValue::NULL)?
-                .local_storage()?
-                .ok_or(JsValue::NULL)?;
+            let storage = which(&web_sys::window().ok_or(JsValue::NULL)?)?.ok_or(JsValue::NULL)?;
             storage.set_item("leap:probe", "1")?;
             storage.remove_item("leap:probe")?;
             Ok(storage)

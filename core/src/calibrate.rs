@@ -6,7 +6,7 @@
 use crate::baked::SampleAnswer;
 use crate::compiler::{CompiledScenario, CompiledSite};
 use crate::grading::errors::ProviderError;
-use crate::grading::prompt::{build, Prompt};
+use crate::grading::prompt::{answer_text, build, Prompt};
 use crate::grading::provider::Settings;
 use crate::grading::reply::{validate, Grade};
 use crate::grading::request;
@@ -306,15 +306,7 @@ pub fn calibrate(
                     )
                     .map_err(|_| "could not fence the answer".to_string())
                     .and_then(|prompt| {
-                        grade_answer(
-                            transport,
-                            settings,
-                            &prompt,
-                            &format!(
-                                "{}\n{}\n{}",
-                                answer.reasoning, answer.uncertainty, answer.commitment
-                            ),
-                        )
+                        grade_answer(transport, settings, &prompt, &answer_text(&answer))
                     });
                     match result {
                         Ok(grade) => {

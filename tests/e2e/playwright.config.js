@@ -32,6 +32,12 @@ export default defineConfig({
   },
   webServer: [
     {
+      // The evaluator's tests talk to this stand-in for every provider.
+      command: "python3 ../mock_provider/server.py --port 4180",
+      url: "http://127.0.0.1:4180/api/tags",
+      reuseExistingServer: false,
+    },
+    {
       command: `node pages-server.mjs --dir ${DIST} --prefix ${SUB_PATH} --port ${SUB_PORT}`,
       url: `http://127.0.0.1:${SUB_PORT}${SUB_PATH}`,
       reuseExistingServer: false,

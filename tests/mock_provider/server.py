@@ -19,6 +19,7 @@ How a test makes it fail: the API key (or, for keyless local servers, the model 
   malformed         the first reply is not JSON (a repair retry then succeeds)
   malformed-always  every reply is not JSON
   unknown-criteria  the reply grades a criterion the rubric does not have and gives a bad verdict
+  html-reply        the reply's text fields carry raw HTML, a script and a javascript: link
   nocors            responses carry no CORS headers (the browser then blocks them); also any path
                     under /nocors/, since a CORS preflight carries no key to choose by
   slow              streams slowly (to cancel in the middle)
@@ -43,7 +44,7 @@ CACHED_PREFIXES = set()
 
 BEHAVIOURS = {
     "fail-401", "fail-403", "fail-403-browser", "fail-404", "fail-429", "fail-529", "fail-500",
-    "midstream-error", "truncated", "malformed", "malformed-always", "unknown-criteria",
+    "midstream-error", "truncated", "malformed", "malformed-always", "unknown-criteria", "html-reply",
     "nocors", "slow", "hang",
 }
 
@@ -116,6 +117,10 @@ def reply_for(messages, schema, b):
     if b == "malformed-always" or (b == "malformed" and not repairing):
         return "I think this answer is quite good overall."
     result = grade(criterion_ids(schema), answer)
+    if b == "html-reply":
+        payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> [click me](javascript:window.__pwned=3) **bold**'
+        result["overall"] = payload
+        result["criteria"][0]["why"] = payload
     if b == "unknown-criteria":
         result["criteria"].append({"id": "made-up-criterion", "verdict": "caught", "evidence": [], "why": ""})
         if len(result["criteria"]) > 1:
@@ -283,6 +288,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(status, {"error": f"model '{b}' not found" if status == 404 else "mock failure"}, b, extra)
         elif provider == "openrouter":
             self.send_json(status, {"error": {"code": status, "message": {401: "No auth credentials found", 403: "Key is disabled", 404: "Model not found", 429: "Rate limit exceeded", 529: "Overloaded", 500: "Internal Server Error"}[status]}}, b, extra)
+        elif provider == "compat" and status == 401:
+            # Some gateways (LiteLLM's proxy, for one) quote the key they were given back in the error.
+            self.send_json(401, {"error": {"message": f"Authentication Error, Invalid proxy server token passed. Received API Key = {self.key()}", "type": "auth_error", "param": "None", "code": "401"}}, b, extra)
         else:
             code = {401: "invalid_api_key", 403: None, 404: "model_not_found", 429: "rate_limit_exceeded", 529: None, 500: None}[status]
             message = {401: "Incorrect API key provided: fail-***", 403: "You are not allowed to sample from this model", 404: "The model `not-a-model` does not exist", 429: "Rate limit reached for requests", 529: "The engine is currently overloaded, please try again later", 500: "The server had an error while processing your request."}[status]
@@ -398,12 +406,22 @@ class Handler(BaseHTTPRequestHandler):
         self.emit(json.dumps(done) + "\n", b)
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A client that cancels or times out closes the connection mid-stream: expected, not news.
+        import sys
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=4180)
     args = parser.parse_args()
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
-    server.daemon_threads = True
+    server = Server(("127.0.0.1", args.port), Handler)
     print(f"mock provider on http://127.0.0.1:{args.port}", flush=True)
     server.serve_forever()
 

@@ -1,10 +1,12 @@
-//! The practice bundle: scenario pages and the practice loop.
+//! The practice bundle: scenario pages, the practice loop, progress and the evaluator's settings.
 
 use leap_core::routes::{Bundle, Route};
 use leptos::prelude::*;
 use leptos_router::components::{Route as Page, Routes};
 use leptos_router::path;
-use senior_leap::pages::{not_found::NotFound, progress::Progress, scenario::ScenarioPage};
+use senior_leap::pages::{
+    not_found::NotFound, progress::Progress, scenario::ScenarioPage, settings::SettingsPage,
+};
 
 fn main() {
     senior_leap::boot::run(
@@ -14,6 +16,7 @@ fn main() {
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Page path=path!("/scenarios/:pack/:slug") view=ScenarioPage/>
                     <Page path=path!("/progress") view=Progress/>
+                    <Page path=path!("/settings") view=SettingsPage/>
                 </Routes>
             }
             .into_any()

@@ -5,3 +5,4 @@ pub mod how_it_works;
 pub mod not_found;
 pub mod progress;
 pub mod scenario;
+pub mod settings;

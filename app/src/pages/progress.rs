@@ -81,7 +81,11 @@ pub fn Progress() -> impl IntoView {
         });
     };
     let delete_all = move |_| {
-        let result = repo.with_value(|r| r.borrow_mut().clear());
+        let result = repo.with_value(|r| r.borrow_mut().clear()).and_then(|()| {
+            // The evaluator's settings and keys go too: "everything" means everything.
+            let mut stores = crate::evaluator::prefs::Stores::open();
+            leap_core::grading::config::forget_all(&mut stores.local, &mut stores.session, false)
+        });
         confirm_delete.set(false);
         message.set(Some(match result {
             Ok(()) => (
@@ -134,7 +138,7 @@ pub fn Progress() -> impl IntoView {
                 </div>
                 {move || confirm_delete.get().then(|| view! {
                     <div class="confirm" role="group" aria-label="Delete everything?">
-                        <p>"This deletes every draft and attempt this site stored in this browser. Export first if you may want them back."</p>
+                        <p>"This deletes every draft, attempt and evaluator setting (keys included) this site stored in this browser. Export first if you may want your attempts back."</p>
                         <button type="button" class="danger" on:click=delete_all>"Delete everything"</button>
                         <button type="button" class="secondary" on:click=move |_| confirm_delete.set(false)>"Cancel"</button>
                     </div>

@@ -3,6 +3,8 @@
 //! are its views.
 
 pub mod editor;
+pub mod evaluation;
+pub mod feedback;
 pub mod history;
 pub mod notices;
 pub mod review;
@@ -21,6 +23,7 @@ use workspace::{View, Workspace};
 pub fn Practice(summary: ScenarioSummary) -> impl IntoView {
     let ws = Workspace::open(&summary);
     provide_context(ws);
+    provide_context(evaluation::Evaluations::new());
     view! {
         <section id="practice" class="practice" aria-labelledby="practice-title">
             <h2 id="practice-title">"Your analysis"</h2>

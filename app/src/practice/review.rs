@@ -1,6 +1,7 @@
 //! A finished attempt next to the rubric: the frozen answer, the senior's rubric (fetched only
 //! now), the learner's verdict per criterion with the score our code computes, and reflections.
 
+use super::feedback::FeedbackPanel;
 use super::workspace::Workspace;
 use crate::clock::offset_minutes;
 use crate::site::{Load, Store};
@@ -58,6 +59,7 @@ pub fn Review(id: String) -> impl IntoView {
                     }
                     .into_any(),
                 }}
+                {(a.outcome == Outcome::Committed && matches!(rubric(), Load::Ready(_))).then(|| view! { <FeedbackPanel attempt=attempt attempt_id=a.id.clone()/> })}
                 <div class="actions">
                     <button type="button" class="primary" on:click=move |_| ws.try_again()>"Try again"</button>
                 </div>
@@ -117,7 +119,7 @@ fn FrozenAnswer(attempt: Attempt) -> impl IntoView {
 }
 
 /// Criterion insight HTML without its paragraph, to sit in a legend.
-fn inline(html: &str) -> String {
+pub(crate) fn inline(html: &str) -> String {
     let t = html.trim();
     match t.strip_prefix("<p>").and_then(|r| r.strip_suffix("</p>")) {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),

@@ -134,7 +134,7 @@ impl ProviderError {
     }
 
     fn explain_raw(&self, settings: &Settings, site_origin: &str) -> (String, String) {
-        let p = settings.provider.label();
+        let p = settings.provider.name();
         let status = self.status.map(|s| format!(" ({s})")).unwrap_or_default();
         let said = if self.message.is_empty() {
             String::new()
@@ -144,8 +144,12 @@ impl ProviderError {
         let saved = "Your attempt is saved; nothing was lost.";
         match self.kind {
             ErrorKind::Unauthorized => (
-                format!("{p} refused the API key{status}."),
-                format!("Check the key in Settings: copy it again from your {p} account (keys are easy to truncate), and make sure it is for {p}. {saved}"),
+                format!("{p} refused the API key{status}.{said}"),
+                if settings.provider.is_local() {
+                    format!("Check the key in Settings: it must be the one the server expects (for a company gateway, the token it issued you). {saved}")
+                } else {
+                    format!("Check the key in Settings: copy it again from your {p} account (keys are easy to truncate), and make sure it is for {p}. {saved}")
+                },
             ),
             ErrorKind::BrowserAccessDisabled => (
                 format!("Your Anthropic organization does not allow API calls from a browser{status}.{said}"),
@@ -173,7 +177,11 @@ impl ProviderError {
             ErrorKind::Overloaded => (format!("{p} is overloaded right now{status}."), format!("Try again in a minute, or choose another model in Settings. {saved}")),
             ErrorKind::Server => (
                 format!("{p} had a server error{status}.{said}"),
-                format!("Try again; if it keeps failing, check {p}'s status page or choose another provider. {saved}"),
+                if settings.provider.is_local() {
+                    format!("Try again; if it keeps failing, look at the server's own log (it may have run out of memory loading the model). {saved}")
+                } else {
+                    format!("Try again; if it keeps failing, check {p}'s status page or choose another provider. {saved}")
+                },
             ),
             ErrorKind::Timeout => ("No reply came in time.".into(), format!("The model may be slow or stuck. Try again, or choose a faster model in Settings. {saved}")),
             ErrorKind::Cancelled => ("You cancelled the request.".into(), saved.into()),
@@ -215,6 +223,20 @@ pub fn redact(text: &str, key: &str) -> String {
         .collect()
 }
 
+/// What a model server on the learner's machine needs before a web page may call it (CORS), or
+/// `None` for a hosted provider. Shown on the settings page and after a failed request.
+pub fn local_setup(settings: &Settings, site_origin: &str) -> Option<String> {
+    match settings.provider {
+        ProviderKind::Ollama => Some(format!(
+            "Ollama only answers web pages it is told to trust: quit Ollama, set OLLAMA_ORIGINS={site_origin} (for example `OLLAMA_ORIGINS={site_origin} ollama serve`, or `launchctl setenv OLLAMA_ORIGINS \"{site_origin}\"` on macOS, or the service's Environment= line on Linux), and start it again."
+        )),
+        ProviderKind::OpenAiCompatible => Some(format!(
+            "The server must allow requests from {site_origin} (CORS): in LM Studio, turn on \u{201c}Enable CORS\u{201d} in the server settings (or run `lms server start --cors`); for llama.cpp, start `llama-server --cors-origins {site_origin}` (builds before July 2026 allow every origin already)."
+        )),
+        _ => None,
+    }
+}
+
 /// The browser reports offline, refused, wrong address and CORS the same way: say all that applies.
 fn network_help(settings: &Settings, site_origin: &str) -> (String, String) {
     let base = settings.base();
@@ -225,14 +247,7 @@ fn network_help(settings: &Settings, site_origin: &str) -> (String, String) {
             "Check your internet connection and the base URL in Settings, then try again. Your attempt is saved; nothing was lost.".into(),
         );
     }
-    let fix = match settings.provider {
-        ProviderKind::Ollama => format!(
-            "Ollama only answers web pages it is told to trust: quit Ollama, set OLLAMA_ORIGINS={site_origin} (for example `OLLAMA_ORIGINS={site_origin} ollama serve`, or `launchctl setenv OLLAMA_ORIGINS \"{site_origin}\"` on macOS, or the service's Environment= line on Linux), and start it again."
-        ),
-        _ => format!(
-            "The server must allow requests from {site_origin} (CORS): in LM Studio, turn on \u{201c}Enable CORS\u{201d} in the server settings (or run `lms server start --cors`); for llama.cpp, start `llama-server --cors-origins {site_origin}`."
-        ),
-    };
+    let fix = local_setup(settings, site_origin).unwrap_or_default();
     let local = if is_loopback(&origin) {
         " If your browser asks whether this site may access devices on your local network, allow it (Chrome asks since version 142). Safari blocks http://localhost from HTTPS pages: use another browser, or run this site locally with ./site serve."
     } else {

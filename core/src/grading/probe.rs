@@ -31,7 +31,7 @@ pub fn interpret(
         ));
     }
     let value: Value = serde_json::from_str(body).unwrap_or(Value::Null);
-    let p = settings.provider.label();
+    let p = settings.provider.name();
     let base = settings.base();
     let models: Vec<String> = match settings.provider {
         ProviderKind::Ollama => list(&value, "models", "name"),

@@ -63,10 +63,7 @@ pub fn build(
     answer: &Answer,
     boundary: &str,
 ) -> Result<Prompt, BoundaryInText> {
-    let all = format!(
-        "{}\n{}\n{}",
-        answer.reasoning, answer.uncertainty, answer.commitment
-    );
+    let all = answer_text(answer);
     if boundary.len() < 12 || all.contains(boundary) {
         return Err(BoundaryInText);
     }
@@ -112,6 +109,14 @@ pub fn build(
         schema: result_schema(&criterion_ids),
         criterion_ids,
     })
+}
+
+/// The learner's text that quotes are checked against: the three parts, in order.
+pub fn answer_text(answer: &Answer) -> String {
+    format!(
+        "{}\n{}\n{}",
+        answer.reasoning, answer.uncertainty, answer.commitment
+    )
 }
 
 /// The learner's three parts and confidence, as they go inside the fence.

@@ -39,6 +39,17 @@ impl ProviderKind {
         }
     }
 
+    /// The provider's name inside a sentence ("Ollama refused the key").
+    pub fn name(self) -> &'static str {
+        match self {
+            ProviderKind::Anthropic => "Anthropic",
+            ProviderKind::OpenAi => "OpenAI",
+            ProviderKind::OpenRouter => "OpenRouter",
+            ProviderKind::Ollama => "Ollama",
+            ProviderKind::OpenAiCompatible => "OpenAI-compatible server",
+        }
+    }
+
     /// The stable id used in settings and saved feedback.
     pub fn slug(self) -> &'static str {
         match self {
@@ -190,7 +201,7 @@ impl Settings {
         if self.provider.needs_key() && self.key.trim().is_empty() {
             return Err(format!(
                 "Enter your {} API key in Settings.",
-                self.provider.label()
+                self.provider.name()
             ));
         }
         let base = self.base();

@@ -35,6 +35,20 @@ impl Usage {
         }
     }
 
+    /// The counts of two requests together (a grading and its repair).
+    pub fn plus(self, other: Usage) -> Usage {
+        Usage {
+            input_tokens: self.input_tokens + other.input_tokens,
+            output_tokens: self.output_tokens + other.output_tokens,
+            cache_read_tokens: self.cache_read_tokens + other.cache_read_tokens,
+            cache_write_tokens: self.cache_write_tokens + other.cache_write_tokens,
+            reported_cost: match (self.reported_cost, other.reported_cost) {
+                (None, None) => None,
+                (a, b) => Some(a.unwrap_or(0.0) + b.unwrap_or(0.0)),
+            },
+        }
+    }
+
     /// Every token counted.
     pub fn total(&self) -> u64 {
         self.input_tokens + self.output_tokens + self.cache_read_tokens + self.cache_write_tokens
@@ -77,6 +91,34 @@ impl Cost {
     }
 }
 
+/// "2,600 tokens in (2,048 from cache), 314 out · about $0.0008 (estimated from list prices)".
+pub fn describe(provider: ProviderKind, model: &str, usage: &Usage) -> String {
+    let cached = if usage.cache_read_tokens > 0 {
+        format!(" ({} from cache)", thousands(usage.cache_read_tokens))
+    } else {
+        String::new()
+    };
+    format!(
+        "{} tokens in{cached}, {} out · {}",
+        thousands(usage.input_tokens + usage.cache_read_tokens + usage.cache_write_tokens),
+        thousands(usage.output_tokens),
+        cost(provider, model, usage).describe()
+    )
+}
+
+/// 1234567 → "1,234,567".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The cost of a grading.
 pub fn cost(provider: ProviderKind, model: &str, usage: &Usage) -> Cost {
     if let Some(c) = usage.reported_cost {
@@ -108,6 +150,23 @@ pub fn cost(provider: ProviderKind, model: &str, usage: &Usage) -> Cost {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn usage_reads_as_a_sentence() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        let u = Usage {
+            input_tokens: 180,
+            output_tokens: 314,
+            cache_read_tokens: 2400,
+            ..Usage::default()
+        };
+        assert_eq!(
+            describe(ProviderKind::Ollama, "qwen3:8b", &u),
+            "2,580 tokens in (2,400 from cache), 314 out · free (runs on your machine)"
+        );
+    }
 
     #[test]
     fn costs() {

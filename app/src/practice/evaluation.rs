@@ -1,0 +1,400 @@
+//! The evaluator's work on one scenario page: gradings and follow-up questions in flight, per
+//! attempt, and what they end in. It lives as long as the page (switching between review and
+//! compare does not cancel a grading); leaving the page cancels what is still running. Results
+//! are saved into the attempt the moment they exist; a failure never touches the attempt.
+
+use super::workspace::Workspace;
+use crate::clock::{now, random_id};
+use crate::evaluator::grader::{self, boundary_for, Graded, Job, Live};
+use crate::evaluator::http::Cancel;
+use crate::evaluator::prefs::{page_is_https, site_origin, Stores};
+use crate::site::{Load, Store};
+use leap_core::grading::errors::{ErrorKind, ProviderError};
+use leap_core::grading::prompt::{answer_text, build};
+use leap_core::grading::provider::Settings;
+use leap_core::storage::schema::{Feedback, FollowUp};
+use leptos::prelude::*;
+use std::collections::HashMap;
+
+/// What is happening for one attempt.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Activity {
+    /// A grading is running.
+    Grading {
+        /// "Anthropic · claude-sonnet-5".
+        evaluator: String,
+        /// Its progress.
+        live: Live,
+    },
+    /// A follow-up question is being answered.
+    Asking {
+        /// The feedback it is about.
+        feedback: String,
+        /// The question.
+        question: String,
+        /// The answer so far.
+        so_far: String,
+    },
+}
+
+/// Something to tell the learner after a run ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// True for a failure (an alert), false for information (a status).
+    pub failed: bool,
+    /// What happened.
+    pub what: String,
+    /// What to do next.
+    pub next: String,
+    /// Whether the fix is in Settings.
+    pub settings: bool,
+    /// The feedback it concerns (follow-ups), if any.
+    pub feedback: Option<String>,
+}
+
+/// The evaluator's state for a scenario page, shared by its views.
+#[derive(Clone, Copy)]
+pub struct Evaluations {
+    running: RwSignal<HashMap<String, Activity>>,
+    outcomes: RwSignal<HashMap<String, Outcome>>,
+    cancels: StoredValue<HashMap<String, Cancel>, LocalStorage>,
+}
+
+impl Evaluations {
+    /// Starts empty; cancels whatever is running when the page goes away.
+    pub fn new() -> Self {
+        let e = Evaluations {
+            running: RwSignal::new(HashMap::new()),
+            outcomes: RwSignal::new(HashMap::new()),
+            cancels: StoredValue::new_local(HashMap::new()),
+        };
+        on_cleanup(move || {
+            e.cancels
+                .try_with_value(|c| c.values().for_each(Cancel::cancel));
+        });
+        e
+    }
+
+    /// What is running for an attempt.
+    pub fn activity(&self, attempt: &str) -> Option<Activity> {
+        self.running.with(|r| r.get(attempt).cloned())
+    }
+
+    /// How the last run for an attempt ended, if it needs saying.
+    pub fn outcome(&self, attempt: &str) -> Option<Outcome> {
+        self.outcomes.with(|o| o.get(attempt).cloned())
+    }
+
+    /// Stops what is running for an attempt, keeping what arrived.
+    pub fn cancel(&self, attempt: &str) {
+        self.cancels.with_value(|c| {
+            if let Some(c) = c.get(attempt) {
+                c.cancel();
+            }
+        });
+    }
+
+    fn set_running(&self, attempt: &str, activity: Option<Activity>) {
+        let _ = self.running.try_update(|r| match activity {
+            Some(a) => {
+                r.insert(attempt.to_string(), a);
+            }
+            None => {
+                r.remove(attempt);
+            }
+        });
+    }
+
+    fn set_outcome(&self, attempt: &str, outcome: Option<Outcome>) {
+        let _ = self.outcomes.try_update(|o| match outcome {
+            Some(x) => {
+                o.insert(attempt.to_string(), x);
+            }
+            None => {
+                o.remove(attempt);
+            }
+        });
+    }
+
+    fn explain(
+        &self,
+        attempt: &str,
+        e: &ProviderError,
+        settings: &Settings,
+        feedback: Option<String>,
+    ) {
+        let (what, next) = e.explain(settings, &site_origin());
+        let in_settings = matches!(
+            e.kind,
+            ErrorKind::Unauthorized
+                | ErrorKind::Forbidden
+                | ErrorKind::NotFound
+                | ErrorKind::BadRequest
+                | ErrorKind::Network
+        );
+        self.set_outcome(
+            attempt,
+            Some(Outcome {
+                failed: e.kind != ErrorKind::Cancelled,
+                what,
+                next,
+                settings: in_settings,
+                feedback,
+            }),
+        );
+    }
+
+    /// A job for an attempt with the current settings, or the reason there can be none.
+    fn job(
+        &self,
+        ws: &Workspace,
+        store: &Store,
+        attempt: &str,
+        model: Option<String>,
+    ) -> Result<(Job, Settings), Outcome> {
+        let (pack, (_, slug)) = (ws.pack.get_value(), ws.scenario.get_value());
+        let stores = Stores::open();
+        let prefs = stores.preferences(store, Some(&pack));
+        let mut settings = prefs.settings(&stores.local, &stores.session);
+        if let Some(m) = model.filter(|m| !m.trim().is_empty()) {
+            settings.model = m.trim().to_string();
+        }
+        let problem = |what: String, settings: bool| Outcome {
+            failed: true,
+            what,
+            next: String::new(),
+            settings,
+            feedback: None,
+        };
+        settings
+            .check(page_is_https())
+            .map_err(|e| problem(e, true))?;
+        let (Load::Ready(body), Load::Ready(rubric)) =
+            (store.body(&pack, &slug), store.rubric(&pack, &slug))
+        else {
+            return Err(problem(
+                "The scenario and its rubric must be loaded first; reload the page if they do not appear.".into(),
+                false,
+            ));
+        };
+        let answer = ws
+            .attempts
+            .with_untracked(|l| l.iter().find(|a| a.id == attempt).map(|a| a.answer.clone()))
+            .ok_or_else(|| {
+                problem(
+                    "This attempt is no longer stored in this browser.".into(),
+                    false,
+                )
+            })?;
+        let title = store.index.with_value(|i| {
+            i.scenarios
+                .iter()
+                .find(|s| s.pack == pack && s.slug == slug)
+                .map(|s| s.title.clone())
+                .unwrap_or_default()
+        });
+        let text = answer_text(&answer);
+        let prompt = build(&title, &body, &rubric, &answer, &boundary_for(&text, &[]))
+            .map_err(|_| problem("Could not fence the answer; try again.".into(), false))?;
+        Ok((
+            Job {
+                settings: settings.clone(),
+                idle_ms: prefs.timeout_secs.clamp(5, 3600) * 1000,
+                prompt,
+                answer_text: text,
+            },
+            settings,
+        ))
+    }
+
+    fn start(&self, attempt: &str) -> Option<Cancel> {
+        let cancel = Cancel::new()?;
+        let c = cancel.clone();
+        self.cancels.update_value(|m| {
+            m.insert(attempt.to_string(), c);
+        });
+        self.set_outcome(attempt, None);
+        Some(cancel)
+    }
+
+    fn end(&self, attempt: &str) {
+        self.set_running(attempt, None);
+        let _ = self.cancels.try_update_value(|m| {
+            m.remove(attempt);
+        });
+    }
+
+    /// Grades an attempt with the current settings (or another model) and saves the feedback.
+    pub fn grade(&self, ws: Workspace, store: Store, attempt: String, model: Option<String>) {
+        if self.activity(&attempt).is_some() {
+            return;
+        }
+        let (job, settings) = match self.job(&ws, &store, &attempt, model) {
+            Ok(j) => j,
+            Err(o) => return self.set_outcome(&attempt, Some(o)),
+        };
+        let Some(cancel) = self.start(&attempt) else {
+            return;
+        };
+        let evaluator = format!("{} · {}", settings.provider.name(), settings.model);
+        let this = *self;
+        this.set_running(
+            &attempt,
+            Some(Activity::Grading {
+                evaluator: evaluator.clone(),
+                live: Live::Waiting,
+            }),
+        );
+        leptos::task::spawn_local(async move {
+            let result = grader::grade(&job, &cancel, |live| {
+                this.set_running(
+                    &attempt,
+                    Some(Activity::Grading {
+                        evaluator: evaluator.clone(),
+                        live,
+                    }),
+                )
+            })
+            .await;
+            // Leaving the page cancels the run; there is no page left to show or save it in.
+            if this.running.is_disposed() {
+                return;
+            }
+            this.end(&attempt);
+            match result {
+                Ok(graded) => {
+                    let stopped = graded.stopped.clone();
+                    save_feedback(&ws, &attempt, &settings, graded);
+                    if let Some(e) = stopped {
+                        this.explain(&attempt, &e, &settings, None);
+                    }
+                }
+                Err(e) => this.explain(&attempt, &e, &settings, None),
+            }
+        });
+    }
+
+    /// Asks a follow-up question about one feedback of an attempt and saves the answer.
+    pub fn ask(
+        &self,
+        ws: Workspace,
+        store: Store,
+        attempt: String,
+        feedback: String,
+        question: String,
+    ) {
+        if self.activity(&attempt).is_some() || question.trim().is_empty() {
+            return;
+        }
+        let Some(fb) = ws.attempts.with_untracked(|l| {
+            l.iter()
+                .find(|a| a.id == attempt)
+                .and_then(|a| a.feedback.iter().find(|f| f.id == feedback).cloned())
+        }) else {
+            return;
+        };
+        // The follow-up goes to the model that graded.
+        let (mut job, mut settings) = match self.job(&ws, &store, &attempt, Some(fb.model.clone()))
+        {
+            Ok(j) => j,
+            Err(o) => {
+                return self.set_outcome(
+                    &attempt,
+                    Some(Outcome {
+                        feedback: Some(feedback),
+                        ..o
+                    }),
+                )
+            }
+        };
+        if settings.provider != fb.provider {
+            let stores = Stores::open();
+            let mut prefs = stores.preferences(&store, Some(&ws.pack.get_value()));
+            prefs.provider = fb.provider;
+            settings = prefs.settings(&stores.local, &stores.session);
+            settings.model = fb.model.clone();
+            if let Err(e) = settings.check(page_is_https()) {
+                return self.set_outcome(
+                    &attempt,
+                    Some(Outcome {
+                        failed: true,
+                        what: format!("This feedback came from {}. {e}", fb.provider.name()),
+                        next: String::new(),
+                        settings: true,
+                        feedback: Some(feedback),
+                    }),
+                );
+            }
+            job.settings = settings.clone();
+        }
+        let Some(cancel) = self.start(&attempt) else {
+            return;
+        };
+        let this = *self;
+        let question = question.trim().to_string();
+        let asking = {
+            let (feedback, question) = (feedback.clone(), question.clone());
+            move |so_far: String| Activity::Asking {
+                feedback: feedback.clone(),
+                question: question.clone(),
+                so_far,
+            }
+        };
+        this.set_running(&attempt, Some(asking(String::new())));
+        let earlier: Vec<(String, String)> = fb
+            .thread
+            .iter()
+            .map(|f| (f.question.clone(), f.answer.clone()))
+            .collect();
+        leptos::task::spawn_local(async move {
+            let result = grader::ask(&job, &fb.reply, &earlier, &question, &cancel, |text| {
+                this.set_running(&attempt, Some(asking(text.to_string())))
+            })
+            .await;
+            if this.running.is_disposed() {
+                return;
+            }
+            this.end(&attempt);
+            match result {
+                Ok(answered) => {
+                    let stopped = answered.stopped.clone();
+                    ws.change_attempt(&attempt, |a| {
+                        if let Some(f) = a.feedback.iter_mut().find(|f| f.id == feedback) {
+                            f.thread.push(FollowUp {
+                                question,
+                                answer: answered.text,
+                                at: now(),
+                                usage: answered.usage,
+                            });
+                        }
+                    });
+                    if let Some(e) = stopped {
+                        this.explain(&attempt, &e, &settings, Some(feedback));
+                    }
+                }
+                Err(e) => this.explain(&attempt, &e, &settings, Some(feedback)),
+            }
+        });
+    }
+}
+
+impl Default for Evaluations {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn save_feedback(ws: &Workspace, attempt: &str, settings: &Settings, graded: Graded) {
+    let feedback = Feedback {
+        id: random_id(),
+        provider: settings.provider,
+        model: settings.model.clone(),
+        at: now(),
+        grade: graded.grade,
+        reply: graded.reply,
+        usage: graded.usage,
+        complete: graded.complete,
+        thread: Vec::new(),
+    };
+    ws.change_attempt(attempt, |a| a.feedback.push(feedback));
+}
