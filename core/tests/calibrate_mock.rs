@@ -75,6 +75,23 @@ fn settings(mock: &Mock, provider: ProviderKind, key: &str, model: &str) -> Sett
     }
 }
 
+/// Calibrates the fixture pack's scenarios matching `filter` against the mock.
+fn run(
+    mock: &Mock,
+    provider: ProviderKind,
+    key: &str,
+    model: &str,
+    filter: Option<&str>,
+) -> Report {
+    calibrate(
+        &fixture_site(),
+        &settings(mock, provider, key, model),
+        filter,
+        &Http::new(),
+        |_| {},
+    )
+}
+
 fn answers(report: &Report) -> usize {
     report.scenarios.iter().map(|s| s.answers.len()).sum()
 }
@@ -136,13 +153,12 @@ fn every_provider_grades_every_sample_answer() {
 #[test]
 fn a_malformed_reply_is_repaired_once() {
     let mock = start_mock();
-    let site = fixture_site();
-    let report = calibrate(
-        &site,
-        &settings(&mock, ProviderKind::OpenAi, "sk-malformed", "gpt-5-mini"),
+    let report = run(
+        &mock,
+        ProviderKind::OpenAi,
+        "sk-malformed",
+        "gpt-5-mini",
         Some("cache-stampede"),
-        &Http::new(),
-        |_| {},
     );
     assert_eq!(report.failures(), 0, "{report}");
     let log = requests(&mock);
@@ -161,13 +177,12 @@ fn a_malformed_reply_is_repaired_once() {
 #[test]
 fn a_reply_that_never_parses_fails_that_answer_and_says_so() {
     let mock = start_mock();
-    let site = fixture_site();
-    let report = calibrate(
-        &site,
-        &settings(&mock, ProviderKind::Ollama, "", "malformed-always"),
+    let report = run(
+        &mock,
+        ProviderKind::Ollama,
+        "",
+        "malformed-always",
         Some("cache-stampede"),
-        &Http::new(),
-        |_| {},
     );
     assert_eq!(report.failures(), 2);
     assert_eq!(requests(&mock).len(), 4, "one repair per answer, no more");

@@ -6,6 +6,8 @@
 #    the data it fetches, and the same for a scenario page.
 # 2. Pack compile time for the bundled pack and for a generated 1,000-scenario pack (median of
 #    five runs of `leap check`, and of `leap build` writing every page).
+# 3. Keystroke-to-paint latency in a 5,000-word answer (tests/bench/keystroke.mjs).
+# 4. The evaluator client's overhead: provider bytes to visible feedback (tests/bench/evaluator.mjs).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -92,6 +94,8 @@ echo
 need_chromium_note="(needs Chromium and the test packages: ./site test installs them)"
 if command -v chromium >/dev/null 2>&1 && [ -d tests/e2e/node_modules/@playwright/test ]; then
   node tests/bench/keystroke.mjs "$D"
+  echo
+  node tests/bench/evaluator.mjs "$D"
 else
-  echo "== keystroke latency skipped $need_chromium_note"
+  echo "== keystroke latency and evaluator overhead skipped $need_chromium_note"
 fi

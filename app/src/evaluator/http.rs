@@ -130,13 +130,12 @@ async fn send(
     }
 }
 
-/// The body of an error response, as text (bounded by the same idle timeout).
-async fn error_of(
-    settings: &Settings,
+/// A whole (small) response as (status, retry-after, body text), bounded by the idle timeout.
+async fn whole(
     response: &Response,
     idle_ms: u32,
     cancel: &Cancel,
-) -> ProviderError {
+) -> (u16, Option<String>, String) {
     let retry = response.headers().get("retry-after").ok().flatten();
     let text = match response.text() {
         Ok(p) => within(p, idle_ms, cancel)
@@ -147,12 +146,7 @@ async fn error_of(
             .unwrap_or_default(),
         Err(_) => String::new(),
     };
-    ProviderError::from_response(
-        settings.provider,
-        response.status(),
-        retry.as_deref(),
-        &text,
-    )
+    (response.status(), retry, text)
 }
 
 /// POSTs `body` and hands each decoded piece of the streamed response to `on_chunk`. Returns how
@@ -167,7 +161,13 @@ pub async fn stream(
     let init = init("POST", settings, Some(body), cancel).map_err(|_| failure(cancel))?;
     let response = send(&settings.endpoint(), &init, idle_ms, cancel).await?;
     if !response.ok() {
-        return Err(error_of(settings, &response, idle_ms, cancel).await);
+        let (status, retry, text) = whole(&response, idle_ms, cancel).await;
+        return Err(ProviderError::from_response(
+            settings.provider,
+            status,
+            retry.as_deref(),
+            &text,
+        ));
     }
     let Some(body) = response.body() else {
         return Ok(Ending::Finished);
@@ -214,15 +214,5 @@ pub async fn get(
 ) -> Result<(u16, Option<String>, String), ProviderError> {
     let init = init("GET", settings, None, cancel).map_err(|_| failure(cancel))?;
     let response = send(url, &init, idle_ms, cancel).await?;
-    let retry = response.headers().get("retry-after").ok().flatten();
-    let text = match response.text() {
-        Ok(p) => within(p, idle_ms, cancel)
-            .await
-            .ok()
-            .flatten()
-            .and_then(|t| t.as_string())
-            .unwrap_or_default(),
-        Err(_) => String::new(),
-    };
-    Ok((response.status(), retry, text))
+    Ok(whole(&response, idle_ms, cancel).await)
 }

@@ -126,9 +126,13 @@ fn main() -> ExitCode {
             });
             if let Some(var) = var {
                 settings.key = std::env::var(&var).unwrap_or_default();
+                if settings.key.trim().is_empty() && kind.needs_key() {
+                    eprintln!("error: {var} is not set — export your {} API key in it, or name another variable with --key-env", kind.name());
+                    return ExitCode::FAILURE;
+                }
             }
             if let Err(e) = settings.check(false) {
-                eprintln!("error: {e} (the calibration command reads the key from an environment variable; see --key-env)");
+                eprintln!("error: {e}");
                 return ExitCode::FAILURE;
             }
             let result = calibrate(
