@@ -20,6 +20,7 @@ How a test makes it fail: the API key (or, for keyless local servers, the model 
   malformed-always  every reply is not JSON
   unknown-criteria  the reply grades a criterion the rubric does not have and gives a bad verdict
   html-reply        the reply's text fields carry raw HTML, a script and a javascript: link
+  nostream          (OpenAI-style routes) answers with one JSON document even when asked to stream
   nocors            responses carry no CORS headers (the browser then blocks them); also any path
                     under /nocors/, since a CORS preflight carries no key to choose by
   slow              streams slowly (to cancel in the middle)
@@ -44,7 +45,7 @@ CACHED_PREFIXES = set()
 
 BEHAVIOURS = {
     "fail-401", "fail-403", "fail-403-browser", "fail-404", "fail-429", "fail-529", "fail-500",
-    "midstream-error", "truncated", "malformed", "malformed-always", "unknown-criteria", "html-reply",
+    "midstream-error", "truncated", "malformed", "malformed-always", "unknown-criteria", "html-reply", "nostream",
     "nocors", "slow", "hang",
 }
 
@@ -359,7 +360,7 @@ class Handler(BaseHTTPRequestHandler):
             usage["cost"] = 0.00123
         created = int(time.time())
         rid = "chatcmpl-mock"
-        if not body.get("stream"):
+        if not body.get("stream") or b == "nostream":
             return self.send_json(200, {"id": rid, "object": "chat.completion", "created": created, "model": body.get("model"), "choices": [{"index": 0, "message": {"role": "assistant", "content": text, "refusal": None}, "logprobs": None, "finish_reason": "stop"}], "usage": usage}, b)
         self.start_stream("text/event-stream", b)
 

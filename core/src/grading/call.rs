@@ -6,12 +6,14 @@
 use super::errors::{ErrorKind, ProviderError};
 use super::provider::ProviderKind;
 use super::reply::{validate, Grade};
-use super::stream::{Decoder, Delta};
+use super::stream::{complete_reply, Decoder, Delta};
 use super::usage::Usage;
+use serde_json::Value;
 
 /// A streamed reply in progress.
 #[derive(Debug, Clone)]
 pub struct Call {
+    provider: ProviderKind,
     decoder: Decoder,
     /// The reply text so far.
     pub text: String,
@@ -23,7 +25,13 @@ pub struct Call {
     pub done: bool,
     /// Bytes received, keep-alives included: proof the provider is still there.
     pub bytes: usize,
+    /// The body while nothing in it decoded as a stream, in case the server ignored `stream: true`
+    /// and sent one JSON document (some gateways and local servers do).
+    unstreamed: String,
 }
+
+/// How much of a body that did not decode as a stream is kept to try as one JSON document.
+const UNSTREAMED_LIMIT: usize = 1 << 20;
 
 /// How a call ended, from the page's side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,26 +69,50 @@ impl Call {
     /// A call whose reply will come in `provider`'s stream format.
     pub fn new(provider: ProviderKind) -> Self {
         Call {
+            provider,
             decoder: Decoder::new(provider),
             text: String::new(),
             usage: None,
             error: None,
             done: false,
             bytes: 0,
+            unstreamed: String::new(),
         }
     }
 
     /// Takes a decoded chunk of the body; true when the reply text grew.
     pub fn feed(&mut self, chunk: &str) -> bool {
         self.bytes += chunk.len();
+        if self.text.is_empty() && self.unstreamed.len() < UNSTREAMED_LIMIT {
+            self.unstreamed.push_str(chunk);
+        }
         let deltas = self.decoder.feed(chunk);
         self.apply(deltas)
     }
 
-    /// The body ended: decodes whatever was left in the buffer.
+    /// The body ended: decodes whatever was left in the buffer, or, if nothing in it was a
+    /// stream, reads it as the provider's complete (non-streamed) reply or error.
     pub fn finish(&mut self) -> bool {
         let deltas = self.decoder.finish();
-        self.apply(deltas)
+        let grew = self.apply(deltas);
+        if !self.text.is_empty() || self.done || self.error.is_some() {
+            return grew;
+        }
+        let Ok(value) = serde_json::from_str::<Value>(self.unstreamed.trim()) else {
+            return grew;
+        };
+        if value.get("error").is_some_and(|e| !e.is_null()) {
+            self.error = Some(ProviderError::from_body(self.provider, None, &value));
+            return grew;
+        }
+        let (text, usage) = complete_reply(self.provider, &value);
+        if text.is_empty() {
+            return grew;
+        }
+        self.text = text;
+        self.usage = Some(usage);
+        self.done = true;
+        true
     }
 
     fn apply(&mut self, deltas: Vec<Delta>) -> bool {
@@ -286,6 +318,31 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_server_that_ignores_stream_true_still_gets_graded() {
+        let body = serde_json::json!({
+            "id": "chatcmpl-1", "object": "chat.completion",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": FULL}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 10, "completion_tokens": 5}
+        })
+        .to_string();
+        let mut call = Call::new(ProviderKind::OpenAiCompatible);
+        let (a, b) = body.split_at(body.len() / 2);
+        call.feed(a);
+        call.feed(b);
+        assert!(call.finish());
+        assert!(matches!(
+            call.conclude(Ending::Finished, &ids(), "", true),
+            Verdict::Graded { complete: true, .. }
+        ));
+        assert_eq!(call.usage.unwrap().output_tokens, 5);
+
+        let mut call = Call::new(ProviderKind::Ollama);
+        call.feed(r#"{"error":"model 'x' not found"}"#);
+        call.finish();
+        assert!(call.error.is_some());
     }
 
     #[test]

@@ -301,6 +301,14 @@ test("a malformed first reply is repaired with exactly one more request", async 
   expect(posts[1].body).toContain("could not be read");
 });
 
+test("a server that ignores stream: true and sends one JSON reply still gets graded", async ({ page }) => {
+  await use(page, "open-ai-compatible", "nostream");
+  await commitAnswer(page);
+  await getFeedback(page);
+  const card = await expectGraded(page);
+  await expect(card.locator(":scope > summary")).not.toContainText("incomplete");
+});
+
 test("unknown criteria and invalid verdicts are dropped and reported, never invented", async ({ page }) => {
   await use(page, "open-ai", "unknown-criteria");
   await commitAnswer(page);
