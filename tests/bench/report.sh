@@ -83,7 +83,7 @@ build_into() {
 }
 
 for pack in content "$GEN"; do
-  n=$(ls -d "$pack"/packs/*/scenarios/*/ | wc -l)
+  n=$(ls -d "$pack"/packs/core/scenarios/*/ | wc -l)
   check=$(median "$LEAP" check --content "$pack")
   printf '  %5d scenarios: check %6d ms' "$n" "$check"
   build=$(median build_into "$pack")
