@@ -18,10 +18,11 @@ pub fn render_untrusted(md: &str) -> String {
             title,
             id,
         }) => {
-            let safe = ["https://", "http://", "mailto:"]
-                .iter()
-                .any(|p| dest_url.starts_with(p));
-            let dest_url = if safe { dest_url } else { "".into() };
+            let dest_url = if is_web_link(&dest_url) {
+                dest_url
+            } else {
+                "".into()
+            };
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -38,6 +39,13 @@ pub fn render_untrusted(md: &str) -> String {
         "<a href=\"",
         "<a rel=\"noopener noreferrer nofollow\" target=\"_blank\" href=\"",
     )
+}
+
+/// Whether a link goes to a web page or an email address (not `javascript:`, `data:`, a file…).
+pub fn is_web_link(url: &str) -> bool {
+    ["https://", "http://", "mailto:"]
+        .iter()
+        .any(|p| url.starts_with(p))
 }
 
 /// How many words a text has.

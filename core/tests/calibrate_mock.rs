@@ -6,7 +6,7 @@
 use leap_core::calibrate::{calibrate, Http, Report};
 use leap_core::compiler::{self, CompiledSite};
 use leap_core::grading::provider::{ProviderKind, Settings};
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -96,37 +96,28 @@ fn answers(report: &Report) -> usize {
     report.scenarios.iter().map(|s| s.answers.len()).sum()
 }
 
+/// The POST requests the mock has received (its `/__log`).
 fn requests(mock: &Mock) -> Vec<serde_json::Value> {
-    let mut body = String::new();
-    let mut stream = std::net::TcpStream::connect(mock.base.trim_start_matches("http://")).unwrap();
-    use std::io::Write;
-    write!(stream, "GET /__log HTTP/1.0\r\nHost: mock\r\n\r\n").unwrap();
-    stream.read_to_string(&mut body).unwrap();
-    let json = body.split_once("\r\n\r\n").unwrap().1;
-    serde_json::from_str::<Vec<serde_json::Value>>(json)
+    let log: Vec<serde_json::Value> = ureq::get(format!("{}/__log", mock.base))
+        .call()
         .unwrap()
-        .into_iter()
-        .filter(|r| r["method"] == "POST")
-        .collect()
+        .body_mut()
+        .read_to_string()
+        .map(|text| serde_json::from_str(&text).unwrap())
+        .unwrap();
+    log.into_iter().filter(|r| r["method"] == "POST").collect()
 }
 
 #[test]
 fn every_provider_grades_every_sample_answer() {
     let mock = start_mock();
-    let site = fixture_site();
     for provider in ProviderKind::ALL {
         let key = if provider.needs_key() {
             "sk-test-good"
         } else {
             ""
         };
-        let report = calibrate(
-            &site,
-            &settings(&mock, provider, key, "some-model"),
-            None,
-            &Http::new(),
-            |_| {},
-        );
+        let report = run(&mock, provider, key, "some-model", None);
         assert_eq!(report.failures(), 0, "{provider:?}:\n{report}");
         assert_eq!(
             answers(&report),
@@ -194,18 +185,12 @@ fn a_reply_that_never_parses_fails_that_answer_and_says_so() {
 #[test]
 fn a_rejected_key_explains_the_fix() {
     let mock = start_mock();
-    let site = fixture_site();
-    let report = calibrate(
-        &site,
-        &settings(
-            &mock,
-            ProviderKind::Anthropic,
-            "sk-fail-401",
-            "claude-sonnet-5",
-        ),
+    let report = run(
+        &mock,
+        ProviderKind::Anthropic,
+        "sk-fail-401",
+        "claude-sonnet-5",
         Some("flag-cleanup"),
-        &Http::new(),
-        |_| {},
     );
     assert_eq!(report.failures(), answers(&report));
     let error = report.scenarios[0].answers[0].error.as_deref().unwrap();
@@ -215,18 +200,12 @@ fn a_rejected_key_explains_the_fix() {
 #[test]
 fn unknown_criteria_and_bad_verdicts_are_dropped_not_trusted() {
     let mock = start_mock();
-    let site = fixture_site();
-    let report = calibrate(
-        &site,
-        &settings(
-            &mock,
-            ProviderKind::OpenRouter,
-            "sk-unknown-criteria",
-            "anthropic/claude-sonnet-5",
-        ),
+    let report = run(
+        &mock,
+        ProviderKind::OpenRouter,
+        "sk-unknown-criteria",
+        "anthropic/claude-sonnet-5",
         Some("flag-cleanup"),
-        &Http::new(),
-        |_| {},
     );
     assert_eq!(report.failures(), 0, "{report}");
     for a in &report.scenarios[0].answers {

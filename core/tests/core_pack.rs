@@ -2,6 +2,9 @@
 //! competency, rich artifacts, honest sample answers whose verdicts separate a strong answer
 //! from weak and plausible-but-wrong ones, and situations that never name the company.
 
+mod common;
+
+use common::copy_dir;
 use leap_core::compiler::{compile, CompiledScenario, CompiledSite};
 use leap_core::score::{caught_every_critical, score, Weighted};
 use leap_core::taxonomy::{Competency, Kind, Quality, Track};
@@ -236,17 +239,4 @@ fn the_example_company_pack_builds_when_a_fork_turns_it_on() {
             .collect::<Vec<_>>(),
         ["acme-example"]
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
 }

@@ -5,6 +5,9 @@
 //! After an intended change, regenerate with `LEAP_BLESS=1 cargo test -p leap-core --test fixtures`
 //! and review the diff like code.
 
+mod common;
+
+use common::copy_dir;
 use leap_core::compiler::compile;
 use leap_core::site::write_site;
 use std::collections::BTreeMap;
@@ -183,19 +186,6 @@ fn a_fork_toml_takes_over_without_editing_site_toml() {
         "fork.toml:1:19: pack `nope` cannot be read: packs/nope/pack.toml: No such file or directory (os error 2) — create content/packs/nope/pack.toml, or remove `nope` from `packs`\n\
          fork.toml:2:1: unknown field `banner` — remove it or use one of: title, tagline, packs\n"
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -5,6 +5,7 @@
 
 use super::diagnostics::Diagnostic;
 use super::source::SourceFile;
+use crate::md::is_web_link;
 use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
@@ -399,10 +400,6 @@ fn alt_text(md: &str, range: std::ops::Range<usize>) -> &str {
         .map_or("", |(alt, _)| alt)
 }
 
-fn is_external(url: &str) -> bool {
-    url.starts_with("https://") || url.starts_with("http://") || url.starts_with("mailto:")
-}
-
 /// Checks a link and returns the URL to write (site-root-relative for internal links).
 fn check_link(
     file: &SourceFile,
@@ -411,7 +408,7 @@ fn check_link(
     t: &LinkTargets<'_>,
     out: &mut Rendered,
 ) -> String {
-    if is_external(url) {
+    if is_web_link(url) {
         return url.to_string();
     }
     if let Some(rest) = url.strip_prefix("@/") {
@@ -472,7 +469,7 @@ fn check_image(
     t: &LinkTargets<'_>,
     out: &mut Rendered,
 ) -> String {
-    if is_external(url) || url.starts_with("//") {
+    if is_web_link(url) || url.starts_with("//") {
         out.diagnostics.push(file.error_at(
             at,
             format!("image `{url}` is loaded from another site"),

@@ -18,7 +18,7 @@ use crate::baked::{
     EvaluatorDefaults, PackInfo, Prose, Rubric, SampleAnswer, ScenarioBody, ScenarioSummary,
     SiteIndex,
 };
-use crate::grading::provider::{is_loopback, origin_of, ProviderKind};
+use crate::grading::provider::{callable_from_https, origin_of, ProviderKind};
 use crate::routes::{is_slug, Route};
 use checks::Checker;
 use diagnostics::{Diagnostic, Diagnostics};
@@ -138,9 +138,7 @@ fn evaluator_defaults(
         Some(url) => {
             let text = url.get_ref().trim();
             match origin_of(text) {
-                Some(origin) if origin.starts_with("https://") || is_loopback(&origin) => {
-                    Some(Some(text.to_string()))
-                }
+                Some(origin) if callable_from_https(&origin) => Some(Some(text.to_string())),
                 Some(_) => {
                     c.error(url, format!("base_url `{text}` is plain HTTP"), "use an https:// address: browsers block plain HTTP from a site served over HTTPS (only localhost is exempt)");
                     None

@@ -208,7 +208,7 @@ impl Settings {
         let Some(origin) = origin_of(base) else {
             return Err(format!("The base URL \u{201c}{base}\u{201d} is not a web address. Use one starting with https:// or http://."));
         };
-        if page_is_https && origin.starts_with("http://") && !is_loopback(&origin) {
+        if page_is_https && !callable_from_https(&origin) {
             return Err(format!(
                 "This page is served over HTTPS, so the browser blocks requests to {origin} (plain HTTP). Serve the model over HTTPS, or run this site locally with ./site serve."
             ));
@@ -226,6 +226,12 @@ pub fn origin_of(url: &str) -> Option<String> {
     }
     let host = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
     (!host.is_empty() && !host.contains('@')).then(|| format!("{scheme}://{host}"))
+}
+
+/// Whether a page served over HTTPS may call this origin: browsers block plain HTTP (mixed
+/// content) except to this machine.
+pub fn callable_from_https(origin: &str) -> bool {
+    origin.starts_with("https://") || is_loopback(origin)
 }
 
 /// Whether an origin is this machine (`localhost`, `127.0.0.1`, `[::1]`), which browsers treat as
