@@ -231,7 +231,9 @@ fn send(
         transport.post(&settings.endpoint(), &settings.headers(), &body.to_string())?;
     if !(200..300).contains(&status) {
         let e = ProviderError::from_response(settings.provider, status, retry.as_deref(), &text);
-        let (what, next) = e.explain(settings, "(the calibration command)");
+        // Only HTTP statuses get here (the transport reports network failures itself), so the
+        // browser-only advice that needs the site's origin never applies.
+        let (what, next) = e.diagnose(settings, "");
         return Err(format!("{what} {next}"));
     }
     let value: serde_json::Value =

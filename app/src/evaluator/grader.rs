@@ -4,7 +4,7 @@
 
 use super::http::{self, Cancel};
 use leap_core::grading::call::{Call, Ending, Verdict};
-use leap_core::grading::errors::ProviderError;
+use leap_core::grading::errors::{ErrorKind, ProviderError};
 use leap_core::grading::prompt::{self, Prompt};
 use leap_core::grading::provider::Settings;
 use leap_core::grading::reply::Grade;
@@ -152,7 +152,7 @@ pub async fn ask(
 ) -> Result<Answered, ProviderError> {
     let boundary = boundary_for(question, earlier);
     let fenced = prompt::follow_up(question, &boundary)
-        .map_err(|_| ProviderError::new(leap_core::grading::errors::ErrorKind::Malformed))?;
+        .map_err(|_| ProviderError::new(ErrorKind::Malformed))?;
     let body = request::follow_up(
         &job.settings,
         &job.prompt,
@@ -163,15 +163,7 @@ pub async fn ask(
     )
     .to_string();
     let (call, ending) = run(job, body, cancel, |call| live(&call.text)).await?;
-    let stopped = match (call.error.clone(), ending) {
-        (Some(e), _) => Some(e),
-        (None, Ending::Finished) => None,
-        (None, other) => Some(ProviderError::new(match other {
-            Ending::Cancelled => leap_core::grading::errors::ErrorKind::Cancelled,
-            Ending::TimedOut => leap_core::grading::errors::ErrorKind::Timeout,
-            _ => leap_core::grading::errors::ErrorKind::Network,
-        })),
-    };
+    let stopped = call.stopped(ending);
     if call.text.trim().is_empty() {
         if let Some(e) = stopped {
             return Err(e);

@@ -79,12 +79,13 @@ async fn within(
     Ok(Some(raced))
 }
 
+/// The failure a request that got no usable response amounts to: cancelled, timed out, or (the
+/// browser does not say which) offline, refused or blocked by CORS.
 fn failure(cancel: &Cancel) -> ProviderError {
-    ProviderError::new(match cancel.reason() {
-        Some(Ending::Cancelled) => ErrorKind::Cancelled,
-        Some(Ending::TimedOut) => ErrorKind::Timeout,
-        _ => ErrorKind::Network,
-    })
+    cancel
+        .reason()
+        .and_then(Ending::error)
+        .unwrap_or_else(|| ProviderError::new(ErrorKind::Network))
 }
 
 fn init(

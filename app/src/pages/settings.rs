@@ -6,7 +6,7 @@ use crate::evaluator::http::{self, Cancel};
 use crate::evaluator::prefs::{page_is_https, site_origin, Stores};
 use crate::shell::set_title;
 use crate::site::Store;
-use leap_core::grading::config::{self, Preferences, Profile};
+use leap_core::grading::config::{self, Preferences, Profile, TIMEOUT_RANGE};
 use leap_core::grading::errors::local_setup;
 use leap_core::grading::probe::interpret;
 use leap_core::grading::provider::{ProviderKind, Settings};
@@ -32,15 +32,9 @@ pub fn SettingsPage() -> impl IntoView {
     let probing = RwSignal::new(false);
     let listed = RwSignal::new(Vec::<String>::new());
 
-    let current = move || {
-        let p = prefs.get();
-        let profile = p.profile(p.provider);
-        Settings {
-            provider: p.provider,
-            model: profile.model,
-            base_url: profile.base_url,
-            key: key.get(),
-        }
+    let current = move || Settings {
+        key: key.get(),
+        ..prefs.with(Preferences::chosen)
     };
     let save = move || {
         let p = prefs.get_untracked();
@@ -112,12 +106,14 @@ pub fn SettingsPage() -> impl IntoView {
         let remember = event_target_checked(&e);
         prefs.update(|p| p.remember_key = remember);
         let mut stores = Stores::open();
-        let _ = config::move_keys(&mut stores.local, &mut stores.session, remember);
-        save();
+        match config::move_keys(&mut stores.local, &mut stores.session, remember) {
+            Ok(()) => save(),
+            Err(e) => saved.set(Some(Err(format!("Could not move the key: {e}.")))),
+        }
     };
     let on_timeout = move |e: leptos::ev::Event| {
         if let Ok(secs) = event_target_value(&e).trim().parse::<u32>() {
-            prefs.update(|p| p.timeout_secs = secs.clamp(5, 3600));
+            prefs.update(|p| p.set_timeout(secs));
             save();
         }
     };
@@ -165,11 +161,7 @@ pub fn SettingsPage() -> impl IntoView {
                     probe.set(Some((true, found.message)));
                 }
                 Err(e) => {
-                    let (what, next) = e.explain(&settings, &site_origin());
-                    // The attempt line does not apply to a connection test.
-                    let next = next
-                        .replace(" Your attempt is saved; nothing was lost.", "")
-                        .replace("Your attempt is saved; nothing was lost.", "");
+                    let (what, next) = e.diagnose(&settings, &site_origin());
                     probe.set(Some((false, format!("{what} {next}"))));
                 }
             }
@@ -250,7 +242,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <p class="hint">"Unticked, the key is forgotten when you close the browser. Ticked, it stays in this browser's storage, readable by anyone who uses this browser profile."</p>
                 <div class="field">
                     <label for="timeout">"Stop waiting after (seconds without a reply)"</label>
-                    <input id="timeout" type="number" min="5" max="3600" inputmode="numeric"
+                    <input id="timeout" type="number" min=*TIMEOUT_RANGE.start() max=*TIMEOUT_RANGE.end() inputmode="numeric"
                         prop:value=move || prefs.with(|p| p.timeout_secs.to_string()) on:change=on_timeout/>
                     <p class="hint">"A model on a laptop can take a minute before its first word; raise this if gradings time out."</p>
                 </div>

@@ -11,7 +11,7 @@ use crate::evaluator::prefs::{page_is_https, site_origin, Stores};
 use crate::site::{Load, Store};
 use leap_core::grading::errors::{ErrorKind, ProviderError};
 use leap_core::grading::prompt::{answer_text, build};
-use leap_core::grading::provider::Settings;
+use leap_core::grading::provider::{ProviderKind, Settings};
 use leap_core::storage::schema::{Feedback, FollowUp};
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -144,17 +144,22 @@ impl Evaluations {
         );
     }
 
-    /// A job for an attempt with the current settings, or the reason there can be none.
+    /// A job for an attempt with the current settings (or another provider or model), or the
+    /// reason there can be none.
     fn job(
         &self,
         ws: &Workspace,
         store: &Store,
         attempt: &str,
+        provider: Option<ProviderKind>,
         model: Option<String>,
-    ) -> Result<(Job, Settings), Outcome> {
+    ) -> Result<Job, Outcome> {
         let (pack, (_, slug)) = (ws.pack.get_value(), ws.scenario.get_value());
         let stores = Stores::open();
-        let prefs = stores.preferences(store, Some(&pack));
+        let mut prefs = stores.preferences(store, Some(&pack));
+        if let Some(p) = provider {
+            prefs.provider = p;
+        }
         let mut settings = prefs.settings(&stores.local, &stores.session);
         if let Some(m) = model.filter(|m| !m.trim().is_empty()) {
             settings.model = m.trim().to_string();
@@ -196,15 +201,12 @@ impl Evaluations {
         let text = answer_text(&answer);
         let prompt = build(&title, &body, &rubric, &answer, &boundary_for(&text, &[]))
             .map_err(|_| problem("Could not fence the answer; try again.".into(), false))?;
-        Ok((
-            Job {
-                settings: settings.clone(),
-                idle_ms: prefs.timeout_secs.clamp(5, 3600) * 1000,
-                prompt,
-                answer_text: text,
-            },
+        Ok(Job {
             settings,
-        ))
+            idle_ms: prefs.idle_ms(),
+            prompt,
+            answer_text: text,
+        })
     }
 
     fn start(&self, attempt: &str) -> Option<Cancel> {
@@ -229,10 +231,11 @@ impl Evaluations {
         if self.activity(&attempt).is_some() {
             return;
         }
-        let (job, settings) = match self.job(&ws, &store, &attempt, model) {
+        let job = match self.job(&ws, &store, &attempt, None, model) {
             Ok(j) => j,
             Err(o) => return self.set_outcome(&attempt, Some(o)),
         };
+        let settings = job.settings.clone();
         let Some(cancel) = self.start(&attempt) else {
             return;
         };
@@ -293,9 +296,14 @@ impl Evaluations {
         }) else {
             return;
         };
-        // The follow-up goes to the model that graded.
-        let (mut job, mut settings) = match self.job(&ws, &store, &attempt, Some(fb.model.clone()))
-        {
+        // The follow-up goes to the provider and model that graded.
+        let job = match self.job(
+            &ws,
+            &store,
+            &attempt,
+            Some(fb.provider),
+            Some(fb.model.clone()),
+        ) {
             Ok(j) => j,
             Err(o) => {
                 return self.set_outcome(
@@ -307,26 +315,7 @@ impl Evaluations {
                 )
             }
         };
-        if settings.provider != fb.provider {
-            let stores = Stores::open();
-            let mut prefs = stores.preferences(&store, Some(&ws.pack.get_value()));
-            prefs.provider = fb.provider;
-            settings = prefs.settings(&stores.local, &stores.session);
-            settings.model = fb.model.clone();
-            if let Err(e) = settings.check(page_is_https()) {
-                return self.set_outcome(
-                    &attempt,
-                    Some(Outcome {
-                        failed: true,
-                        what: format!("This feedback came from {}. {e}", fb.provider.name()),
-                        next: String::new(),
-                        settings: true,
-                        feedback: Some(feedback),
-                    }),
-                );
-            }
-            job.settings = settings.clone();
-        }
+        let settings = job.settings.clone();
         let Some(cancel) = self.start(&attempt) else {
             return;
         };

@@ -14,7 +14,7 @@ use crate::site::Store;
 use leap_core::grading::reply::{CriterionGrade, Grade};
 use leap_core::grading::usage::describe;
 use leap_core::md::render_untrusted;
-use leap_core::storage::schema::{Attempt, CriterionRef, Feedback};
+use leap_core::storage::schema::{disagree, Attempt, CriterionRef, Feedback};
 use leap_core::taxonomy::Verdict;
 use leap_core::time::format_datetime;
 use leptos::prelude::*;
@@ -225,27 +225,16 @@ fn FeedbackCard(feedback: Feedback, attempt: Memo<Option<Attempt>>, open: bool) 
         })
     };
     let own_line = {
-        let (criteria, grade) = (criteria.clone(), grade.clone());
+        let (criteria, feedback) = (criteria.clone(), feedback.clone());
         move || {
             let (mine, self_score) = own();
             let Some(self_score) = self_score.filter(|s| s.complete()) else {
                 return "Mark every criterion in the rubric above to compare your verdicts with the evaluator's.".to_string();
             };
-            let disagreements = criteria
-                .iter()
-                .filter(|c| {
-                    let theirs = grade
-                        .criteria
-                        .iter()
-                        .find(|g| g.id == c.id)
-                        .map(|g| g.verdict);
-                    theirs.is_some() && mine.get(&c.id).copied() != theirs
-                })
-                .count();
             format!(
                 "Your self-review: {} %. {}",
                 self_score.percent(),
-                match disagreements {
+                match feedback.disagreements(&criteria, &mine) {
                     0 => "You and the evaluator agree on every criterion it graded.".to_string(),
                     1 => "You disagree on 1 criterion (marked below).".to_string(),
                     n => format!("You disagree on {n} criteria (marked below)."),
@@ -270,7 +259,7 @@ fn FeedbackCard(feedback: Feedback, attempt: Memo<Option<Attempt>>, open: bool) 
     let incomplete = (!feedback.complete).then(|| {
         let missing: Vec<String> = criteria
             .iter()
-            .filter(|c| grade.criteria.iter().all(|g| g.id != c.id))
+            .filter(|c| grade.ungraded.contains(&c.id))
             .map(|c| plain(&c.insight))
             .collect();
         view! {
@@ -329,7 +318,7 @@ fn CriterionRow(
     theirs: Option<CriterionGrade>,
 ) -> impl IntoView {
     let verdict = theirs.as_ref().map(|t| t.verdict);
-    let disagree = mine.is_some() && verdict.is_some() && mine != verdict;
+    let disagree = disagree(mine, verdict);
     let class = if disagree {
         "fb-criterion disagree"
     } else {

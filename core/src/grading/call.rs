@@ -46,6 +46,19 @@ pub enum Ending {
     Dropped,
 }
 
+impl Ending {
+    /// The failure this ending amounts to, if it is one.
+    pub fn error(self) -> Option<ProviderError> {
+        let kind = match self {
+            Ending::Finished => return None,
+            Ending::Cancelled => ErrorKind::Cancelled,
+            Ending::TimedOut => ErrorKind::Timeout,
+            Ending::Dropped => ErrorKind::Network,
+        };
+        Some(ProviderError::new(kind))
+    }
+}
+
 /// What the learner gets from a grading call.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
@@ -139,6 +152,12 @@ impl Call {
             .filter(|g| !g.criteria.is_empty())
     }
 
+    /// Why the reply stopped before it was complete, if it did: the provider's own error, else
+    /// how the page ended the stream.
+    pub fn stopped(&self, ending: Ending) -> Option<ProviderError> {
+        self.error.clone().or_else(|| ending.error())
+    }
+
     /// Decides what the learner gets once the stream has ended. `may_repair` is true for the
     /// first request of a grading: an unusable reply then earns one more request.
     pub fn conclude(
@@ -148,13 +167,7 @@ impl Call {
         answer_text: &str,
         may_repair: bool,
     ) -> Verdict {
-        let stopped = match (ending, &self.error) {
-            (_, Some(e)) => Some(e.clone()),
-            (Ending::Cancelled, _) => Some(ProviderError::new(ErrorKind::Cancelled)),
-            (Ending::TimedOut, _) => Some(ProviderError::new(ErrorKind::Timeout)),
-            (Ending::Dropped, _) => Some(ProviderError::new(ErrorKind::Network)),
-            (Ending::Finished, None) => None,
-        };
+        let stopped = self.stopped(ending);
         let result = validate(&self.text, criterion_ids, answer_text);
         match (result, stopped) {
             (Ok(grade), None) => Verdict::Graded {

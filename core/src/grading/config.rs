@@ -18,6 +18,8 @@ pub const PREFIX: &str = "leapcfg:";
 
 /// How long a grading may go without receiving a byte, unless the learner changes it.
 pub const DEFAULT_TIMEOUT_SECS: u32 = 90;
+/// The timeouts a learner may choose, in seconds.
+pub const TIMEOUT_RANGE: std::ops::RangeInclusive<u32> = 5..=3600;
 
 /// A provider's model and base URL, as the learner last set them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,15 +101,32 @@ impl Preferences {
             })
     }
 
-    /// The settings a grading uses, with the key stored for the base URL's origin.
-    pub fn settings(&self, local: &dyn KeyValue, session: &dyn KeyValue) -> Settings {
+    /// Sets the timeout, kept within [`TIMEOUT_RANGE`].
+    pub fn set_timeout(&mut self, secs: u32) {
+        self.timeout_secs = secs.clamp(*TIMEOUT_RANGE.start(), *TIMEOUT_RANGE.end());
+    }
+
+    /// Milliseconds without a byte before a request gives up (stored values are clamped too).
+    pub fn idle_ms(&self) -> u32 {
+        self.timeout_secs
+            .clamp(*TIMEOUT_RANGE.start(), *TIMEOUT_RANGE.end())
+            * 1000
+    }
+
+    /// The chosen provider, model and base URL, without a key.
+    pub fn chosen(&self) -> Settings {
         let profile = self.profile(self.provider);
-        let mut settings = Settings {
+        Settings {
             provider: self.provider,
             model: profile.model,
             base_url: profile.base_url,
             key: String::new(),
-        };
+        }
+    }
+
+    /// The settings a grading uses, with the key stored for the base URL's origin.
+    pub fn settings(&self, local: &dyn KeyValue, session: &dyn KeyValue) -> Settings {
+        let mut settings = self.chosen();
         if let Some(origin) = settings.origin() {
             settings.key = load_key(local, session, &origin);
         }
@@ -319,6 +338,18 @@ mod tests {
         assert!(!text.contains("key\":\"sk"));
         assert!(!PREFIX.starts_with(crate::storage::keys::PREFIX));
         assert_eq!(Preferences::load(&local), Some(prefs));
+    }
+
+    #[test]
+    fn the_timeout_stays_within_its_range() {
+        let mut prefs = Preferences::initial(None);
+        assert_eq!(prefs.idle_ms(), 90_000);
+        prefs.set_timeout(1);
+        assert_eq!(prefs.idle_ms(), 5_000);
+        prefs.set_timeout(99_999);
+        assert_eq!(prefs.timeout_secs, 3600);
+        prefs.timeout_secs = 0; // as an older or hand-edited entry might hold
+        assert_eq!(prefs.idle_ms(), 5_000);
     }
 
     #[test]

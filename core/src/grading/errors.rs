@@ -126,14 +126,26 @@ impl ProviderError {
         }
     }
 
-    /// What happened and what to do next, for the learner. The key never appears in either, even
-    /// when a server echoes it back in its error message.
+    /// What happened and what to do next, after a failed grading: the diagnosis, and the
+    /// reassurance that the attempt is untouched.
     pub fn explain(&self, settings: &Settings, site_origin: &str) -> (String, String) {
-        let (what, next) = self.explain_raw(settings, site_origin);
+        let (what, next) = self.diagnose(settings, site_origin);
+        let next = if next.is_empty() {
+            SAVED.to_string()
+        } else {
+            format!("{next} {SAVED}")
+        };
+        (what, next)
+    }
+
+    /// What happened and what to do next, in any context (a connection test, the calibration
+    /// command). The key never appears in either, even when a server echoes it back.
+    pub fn diagnose(&self, settings: &Settings, site_origin: &str) -> (String, String) {
+        let (what, next) = self.diagnose_raw(settings, site_origin);
         (redact(&what, &settings.key), redact(&next, &settings.key))
     }
 
-    fn explain_raw(&self, settings: &Settings, site_origin: &str) -> (String, String) {
+    fn diagnose_raw(&self, settings: &Settings, site_origin: &str) -> (String, String) {
         let p = settings.provider.name();
         let status = self.status.map(|s| format!(" ({s})")).unwrap_or_default();
         let said = if self.message.is_empty() {
@@ -141,58 +153,60 @@ impl ProviderError {
         } else {
             format!(" It said: \u{201c}{}\u{201d}", self.message)
         };
-        let saved = "Your attempt is saved; nothing was lost.";
         match self.kind {
             ErrorKind::Unauthorized => (
                 format!("{p} refused the API key{status}.{said}"),
                 if settings.provider.is_local() {
-                    format!("Check the key in Settings: it must be the one the server expects (for a company gateway, the token it issued you). {saved}")
+                    "Check the key in Settings: it must be the one the server expects (for a company gateway, the token it issued you).".to_string()
                 } else {
-                    format!("Check the key in Settings: copy it again from your {p} account (keys are easy to truncate), and make sure it is for {p}. {saved}")
+                    format!("Check the key in Settings: copy it again from your {p} account (keys are easy to truncate), and make sure it is for {p}.")
                 },
             ),
             ErrorKind::BrowserAccessDisabled => (
                 format!("Your Anthropic organization does not allow API calls from a browser{status}.{said}"),
-                format!("An admin of the organization can allow browser access in the Anthropic Console. Until then, use OpenRouter or a model on your machine. {saved}"),
+                "An admin of the organization can allow browser access in the Anthropic Console. Until then, use OpenRouter or a model on your machine.".to_string(),
             ),
             ErrorKind::Forbidden => (
                 format!("{p} does not allow this key to make this request{status}.{said}"),
-                format!("Check that the key's account has access to the model \u{201c}{}\u{201d} and has credit left. {saved}", settings.model),
+                format!("Check that the key's account has access to the model \u{201c}{}\u{201d} and has credit left.", settings.model),
             ),
             ErrorKind::NotFound => (
                 format!("{p} does not know the model \u{201c}{}\u{201d}{status}.{said}", settings.model),
-                format!("Check the model name in Settings (for a local server, the name of a model you have pulled or loaded). {saved}"),
+                "Check the model name in Settings (for a local server, the name of a model you have pulled or loaded).".to_string(),
             ),
             ErrorKind::BadRequest => (
                 format!("{p} rejected the request{status}.{said}"),
-                format!("Check the model name in Settings. Some models cannot return structured output; choose one that can. {saved}"),
+                "Check the model name in Settings. Some models cannot return structured output; choose one that can.".to_string(),
             ),
             ErrorKind::RateLimited => (
                 format!("{p} is rate-limiting this key{status}."),
                 match self.retry_after {
-                    Some(s) => format!("Try again in {s} seconds. {saved}"),
-                    None => format!("Wait a minute and try again. {saved}"),
+                    Some(s) => format!("Try again in {s} seconds."),
+                    None => "Wait a minute and try again.".to_string(),
                 },
             ),
-            ErrorKind::Overloaded => (format!("{p} is overloaded right now{status}."), format!("Try again in a minute, or choose another model in Settings. {saved}")),
+            ErrorKind::Overloaded => (format!("{p} is overloaded right now{status}."), "Try again in a minute, or choose another model in Settings.".to_string()),
             ErrorKind::Server => (
                 format!("{p} had a server error{status}.{said}"),
                 if settings.provider.is_local() {
-                    format!("Try again; if it keeps failing, look at the server's own log (it may have run out of memory loading the model). {saved}")
+                    "Try again; if it keeps failing, look at the server's own log (it may have run out of memory loading the model).".to_string()
                 } else {
-                    format!("Try again; if it keeps failing, check {p}'s status page or choose another provider. {saved}")
+                    format!("Try again; if it keeps failing, check {p}'s status page or choose another provider.")
                 },
             ),
-            ErrorKind::Timeout => ("No reply came in time.".into(), format!("The model may be slow or stuck. Try again, or choose a faster model in Settings. {saved}")),
-            ErrorKind::Cancelled => ("You cancelled the request.".into(), saved.into()),
+            ErrorKind::Timeout => ("No reply came in time.".into(), "The model may be slow or stuck. Try again, or choose a faster model in Settings.".to_string()),
+            ErrorKind::Cancelled => ("You cancelled the request.".into(), String::new()),
             ErrorKind::Malformed => (
                 format!("{p}'s reply could not be read as a grading, even after asking again: {}.", self.message),
-                format!("Try again; if it keeps happening, choose a model that supports structured output (for a local server, a recent instruction-tuned model). {saved}"),
+                "Try again; if it keeps happening, choose a model that supports structured output (for a local server, a recent instruction-tuned model).".to_string(),
             ),
             ErrorKind::Network => network_help(settings, site_origin),
         }
     }
 }
+
+/// Every failed grading ends with this: the attempt was saved before the request went out.
+const SAVED: &str = "Your attempt is saved; nothing was lost.";
 
 /// Replaces the key, and any long piece of it a server quoted, with a placeholder.
 pub fn redact(text: &str, key: &str) -> String {
@@ -244,7 +258,7 @@ fn network_help(settings: &Settings, site_origin: &str) -> (String, String) {
     if !settings.provider.is_local() {
         return (
             format!("The request to {origin} did not get through."),
-            "Check your internet connection and the base URL in Settings, then try again. Your attempt is saved; nothing was lost.".into(),
+            "Check your internet connection and the base URL in Settings, then try again.".into(),
         );
     }
     let fix = local_setup(settings, site_origin).unwrap_or_default();
@@ -255,7 +269,9 @@ fn network_help(settings: &Settings, site_origin: &str) -> (String, String) {
     };
     (
         format!("Could not reach the model server at {base}."),
-        format!("Check that it is running and that the base URL in Settings is right. {fix}{local} Your attempt is saved; nothing was lost."),
+        format!(
+            "Check that it is running and that the base URL in Settings is right. {fix}{local}"
+        ),
     )
 }
 

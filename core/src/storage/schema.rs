@@ -170,21 +170,40 @@ pub struct FollowUp {
     pub usage: Option<Usage>,
 }
 
+/// Whether the learner and the evaluator gave a criterion different verdicts (both gave one).
+pub fn disagree(mine: Option<Verdict>, theirs: Option<Verdict>) -> bool {
+    matches!((mine, theirs), (Some(a), Some(b)) if a != b)
+}
+
 impl Feedback {
+    /// The evaluator's verdict on a criterion, if it gave a valid one.
+    pub fn verdict(&self, criterion: &str) -> Option<Verdict> {
+        self.grade
+            .criteria
+            .iter()
+            .find(|g| g.id == criterion)
+            .map(|g| g.verdict)
+    }
+
     /// The score of the model's verdicts, computed by our code from the attempt's criteria.
     pub fn score(&self, criteria: &[CriterionRef]) -> Score {
-        score(criteria.iter().map(|c| {
-            Weighted {
-                tier: c.tier,
-                weight: c.weight,
-                verdict: self
-                    .grade
-                    .criteria
-                    .iter()
-                    .find(|g| g.id == c.id)
-                    .map(|g| g.verdict),
-            }
+        score(criteria.iter().map(|c| Weighted {
+            tier: c.tier,
+            weight: c.weight,
+            verdict: self.verdict(&c.id),
         }))
+    }
+
+    /// How many criteria the learner's self-review and the evaluator judged differently.
+    pub fn disagreements(
+        &self,
+        criteria: &[CriterionRef],
+        mine: &BTreeMap<String, Verdict>,
+    ) -> usize {
+        criteria
+            .iter()
+            .filter(|c| disagree(mine.get(&c.id).copied(), self.verdict(&c.id)))
+            .count()
     }
 }
 
@@ -211,5 +230,78 @@ impl Attempt {
             && s.complete()
             && s.total > 0.0)
             .then_some(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grading::reply::CriterionGrade;
+
+    fn criterion(id: &str, tier: Tier, weight: u32) -> CriterionRef {
+        CriterionRef {
+            id: id.into(),
+            tier,
+            weight,
+            insight: String::new(),
+        }
+    }
+
+    fn feedback(verdicts: &[(&str, Verdict)]) -> Feedback {
+        Feedback {
+            id: "f".into(),
+            provider: ProviderKind::Ollama,
+            model: "m".into(),
+            at: 0,
+            grade: Grade {
+                criteria: verdicts
+                    .iter()
+                    .map(|(id, v)| CriterionGrade {
+                        id: (*id).into(),
+                        verdict: *v,
+                        evidence: vec![],
+                        why: String::new(),
+                    })
+                    .collect(),
+                ungraded: vec![],
+                uncertainties: vec![],
+                missed_failure_mode: String::new(),
+                focus_next: String::new(),
+                overall: String::new(),
+                problems: vec![],
+            },
+            reply: String::new(),
+            usage: None,
+            complete: true,
+            thread: vec![],
+        }
+    }
+
+    #[test]
+    fn disagreement_needs_two_verdicts_that_differ() {
+        assert!(disagree(Some(Verdict::Caught), Some(Verdict::Missed)));
+        assert!(!disagree(Some(Verdict::Caught), Some(Verdict::Caught)));
+        assert!(!disagree(None, Some(Verdict::Missed)));
+        assert!(!disagree(Some(Verdict::Partial), None));
+    }
+
+    #[test]
+    fn feedback_is_scored_and_compared_by_our_code() {
+        let criteria = [
+            criterion("a", Tier::Critical, 3),
+            criterion("b", Tier::Important, 2),
+            criterion("c", Tier::Bonus, 1),
+        ];
+        let f = feedback(&[("a", Verdict::Caught), ("b", Verdict::Missed)]);
+        let s = f.score(&criteria);
+        assert_eq!((s.earned, s.total, s.unjudged), (3.0, 6.0, 1));
+        let mine: BTreeMap<String, Verdict> = [
+            ("a".to_string(), Verdict::Caught),
+            ("b".to_string(), Verdict::Caught),
+            ("c".to_string(), Verdict::Missed),
+        ]
+        .into();
+        // `c` was not graded by the evaluator: not a disagreement.
+        assert_eq!(f.disagreements(&criteria, &mine), 1);
     }
 }
