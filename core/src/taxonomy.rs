@@ -135,6 +135,7 @@ vocabulary! {
     /// The known quality of a sample answer, used to calibrate rubrics and evaluators.
     Quality {
         Strong => "strong", "Strong";
+        Mixed => "mixed", "Mixed";
         Weak => "weak", "Weak";
         PlausibleWrong => "plausible-wrong", "Plausible but wrong";
     }

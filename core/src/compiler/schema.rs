@@ -115,7 +115,7 @@ pub struct ReferenceEntry {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnswerFile {
-    /// strong, weak or plausible-wrong.
+    /// strong, mixed, weak or plausible-wrong.
     pub quality: Option<Text>,
     /// The confidence the answer states, 0 to 100.
     pub confidence: Option<Spanned<i64>>,
