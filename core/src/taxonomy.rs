@@ -86,6 +86,7 @@ vocabulary! {
         Junior => "junior", "Junior";
         MidLevel => "mid-level", "Mid-level";
         Senior => "senior", "Senior";
+        Staff => "staff", "Staff";
         Expert => "expert", "Expert";
     }
 }
@@ -97,6 +98,7 @@ vocabulary! {
         PostmortemReview => "postmortem-review", "Post-mortem review";
         ArchitectureTradeoff => "architecture-tradeoff", "Architecture trade-off";
         CodeReview => "code-review", "Code review";
+        DesignReview => "design-review", "Design review (RFC/ADR)";
         Migration => "migration", "Migration";
         PushBack => "push-back", "Decision to push back on";
     }
