@@ -366,6 +366,12 @@ pub fn render(
         check_orphan_footnotes(file, &text_run, text_run_at, &mut out.diagnostics);
     }
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    // An outside page gets no handle on this one (`window.opener`) and no referrer. Only links
+    // write `<a href="http`: raw HTML is text here, and internal hrefs are relative.
+    out.html = out.html.replace(
+        "<a href=\"http",
+        "<a rel=\"noopener noreferrer\" href=\"http",
+    );
     out
 }
 
@@ -604,7 +610,10 @@ mod tests {
         assert!(r.html.contains("href=\"scenarios/core/other/\""));
         assert!(r.html.contains("href=\"scenarios/core/x/#timeline\""));
         assert!(r.html.contains("href=\"scenarios/core/x/trace.txt\""));
-        assert!(r.html.contains("href=\"https://example.com\""));
+        assert!(r
+            .html
+            .contains("<a rel=\"noopener noreferrer\" href=\"https://example.com\">d</a>"));
+        assert_eq!(r.html.matches("noopener").count(), 1, "{}", r.html);
         let p = problems(&r);
         assert_eq!(p.len(), 6, "{p:#?}");
         assert!(p[0].contains("scenario `missing`, which is not in pack `core`"));
