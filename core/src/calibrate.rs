@@ -5,29 +5,18 @@
 
 use crate::baked::SampleAnswer;
 use crate::compiler::{CompiledScenario, CompiledSite};
-use crate::grading::errors::ProviderError;
+use crate::grading::call::Ending;
+use crate::grading::engine::{self, block_on, fresh_boundary, Flow, Outgoing, Transport};
+use crate::grading::errors::{ErrorKind, ProviderError};
 use crate::grading::prompt::{answer_text, build, Prompt};
 use crate::grading::provider::Settings;
-use crate::grading::reply::{validate, Grade};
-use crate::grading::request;
-use crate::grading::stream::complete_reply;
+use crate::grading::reply::Grade;
 use crate::score::{score, Weighted};
 use crate::storage::schema::Answer;
 use crate::taxonomy::Verdict;
 use std::fmt::Write;
 
-/// Sends a JSON request and returns (status, retry-after, body).
-pub trait Transport {
-    /// POSTs `body` to `url` with `headers`.
-    fn post(
-        &self,
-        url: &str,
-        headers: &[(&'static str, String)],
-        body: &str,
-    ) -> Result<(u16, Option<String>, String), String>;
-}
-
-/// The real network, through `ureq`.
+/// The real network, through `ureq`: blocking, so the engine runs under [`block_on`].
 pub struct Http(ureq::Agent);
 
 impl Http {
@@ -49,28 +38,46 @@ impl Default for Http {
 }
 
 impl Transport for Http {
-    fn post(
+    async fn send(
         &self,
-        url: &str,
-        headers: &[(&'static str, String)],
-        body: &str,
-    ) -> Result<(u16, Option<String>, String), String> {
-        let mut req = self.0.post(url);
-        for (k, v) in headers {
+        request: &Outgoing,
+        on_chunk: &mut dyn FnMut(&str) -> Flow,
+    ) -> Result<Ending, ProviderError> {
+        let network = |e: &dyn std::fmt::Display| ProviderError {
+            kind: ErrorKind::Network,
+            status: None,
+            message: e.to_string(),
+            retry_after: None,
+        };
+        let mut req = self.0.post(&request.url);
+        for (k, v) in &request.headers {
             req = req.header(*k, v.as_str());
         }
-        let mut resp = req.send(body).map_err(|e| e.to_string())?;
+        let mut resp = req.send(request.body.as_str()).map_err(|e| network(&e))?;
         let status = resp.status().as_u16();
         let retry = resp
             .headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
+        // Read at most what the engine would keep, plus one byte to know it was more.
+        let limit = crate::grading::call::MAX_BODY_BYTES as u64 + 1;
         let text = resp
             .body_mut()
+            .with_config()
+            .limit(limit)
             .read_to_string()
-            .map_err(|e| e.to_string())?;
-        Ok((status, retry, text))
+            .map_err(|e| network(&e))?;
+        if !(200..300).contains(&status) {
+            return Err(ProviderError::from_response(
+                request.provider,
+                status,
+                retry.as_deref(),
+                &text,
+            ));
+        }
+        let _ = on_chunk(&text);
+        Ok(Ending::Finished)
     }
 }
 
@@ -208,61 +215,38 @@ fn answer_of(s: &SampleAnswer) -> Answer {
     }
 }
 
-/// A boundary token no sample answer can contain by chance.
-pub fn fresh_boundary(counter: u64) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in format!("{nanos}-{counter}-{}", std::process::id()).bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("leap-{h:016x}")
-}
-
-/// Sends one request and returns the reply text, or a message saying why not.
-fn send(
-    transport: &dyn Transport,
-    settings: &Settings,
-    body: &serde_json::Value,
-) -> Result<String, String> {
-    let (status, retry, text) =
-        transport.post(&settings.endpoint(), &settings.headers(), &body.to_string())?;
-    if !(200..300).contains(&status) {
-        let e = ProviderError::from_response(settings.provider, status, retry.as_deref(), &text);
-        // Only HTTP statuses get here (the transport reports network failures itself), so the
-        // browser-only advice that needs the site's origin never applies.
-        let (what, next) = e.diagnose(settings, "");
-        return Err(format!("{what} {next}"));
-    }
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("the response is not JSON ({e})"))?;
-    Ok(complete_reply(settings.provider, &value).0)
-}
-
-/// Grades one answer, with one retry if the first reply is unusable.
+/// Grades one answer through the one engine, as the browser does (without streaming).
 pub fn grade_answer(
-    transport: &dyn Transport,
+    transport: &impl Transport,
     settings: &Settings,
     prompt: &Prompt,
     answer_text: &str,
 ) -> Result<Grade, String> {
-    let first = send(
+    block_on(engine::grade(
         transport,
         settings,
-        &request::grading(settings, prompt, false),
-    )?;
-    match validate(&first, &prompt.criterion_ids, answer_text) {
-        Ok(g) => Ok(g),
-        Err(reason) => {
-            let second = send(
-                transport,
-                settings,
-                &request::repair(settings, prompt, &first, &reason.to_string(), false),
-            )?;
-            validate(&second, &prompt.criterion_ids, answer_text).map_err(|e| format!("{e}, twice"))
-        }
+        prompt,
+        answer_text,
+        false,
+        &mut |_| {},
+    ))
+    .map(|g| g.grade)
+    .map_err(|e| {
+        // The browser-only advice that needs the site's origin never applies here.
+        let (what, next) = e.diagnose(settings, "");
+        format!("{what} {next}").trim().to_string()
+    })
+}
+
+/// 128 bits for a fence boundary, from the operating system's secure random source.
+fn os_random(bytes: &mut [u8; 16]) {
+    if getrandom::fill(bytes).is_err() {
+        // No OS randomness: the sample answers are the author's, not an adversary's, so a
+        // clock-derived token is enough to keep them from colliding with it.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        bytes.copy_from_slice(&nanos.to_le_bytes());
     }
 }
 
@@ -271,10 +255,9 @@ pub fn calibrate(
     site: &CompiledSite,
     settings: &Settings,
     filter: Option<&str>,
-    transport: &dyn Transport,
+    transport: &impl Transport,
     mut progress: impl FnMut(&str),
 ) -> Report {
-    let mut counter = 0;
     let scenarios = site
         .scenarios
         .iter()
@@ -285,7 +268,6 @@ pub fn calibrate(
                 .answers
                 .iter()
                 .map(|sample| {
-                    counter += 1;
                     let answer = answer_of(sample);
                     let expected =
                         |id: &str| sample.verdicts.get(id).copied().unwrap_or(Verdict::Missed);
@@ -299,17 +281,11 @@ pub fn calibrate(
                             * 100.0
                     };
                     let expected_score = weights(&|id| Some(expected(id)));
-                    let result = build(
-                        &s.summary.title,
-                        &s.body,
-                        &s.rubric,
-                        &answer,
-                        &fresh_boundary(counter),
-                    )
-                    .map_err(|_| "could not fence the answer".to_string())
-                    .and_then(|prompt| {
-                        grade_answer(transport, settings, &prompt, &answer_text(&answer))
-                    });
+                    let text = answer_text(&answer);
+                    let boundary = fresh_boundary(&mut os_random, &[&text]);
+                    let result = build(&s.summary.title, &s.body, &s.rubric, &answer, &boundary)
+                        .map_err(|_| "could not fence the answer".to_string())
+                        .and_then(|prompt| grade_answer(transport, settings, &prompt, &text));
                     match result {
                         Ok(grade) => {
                             let got = |id: &str| {

@@ -5,6 +5,7 @@
 
 use js_sys::{Promise, Reflect, Uint8Array};
 use leap_core::grading::call::Ending;
+use leap_core::grading::engine::{Flow, Outgoing};
 use leap_core::grading::errors::{ErrorKind, ProviderError};
 use leap_core::grading::provider::Settings;
 use std::cell::Cell;
@@ -90,16 +91,16 @@ fn failure(cancel: &Cancel) -> ProviderError {
 
 fn init(
     method: &str,
-    settings: &Settings,
+    request_headers: &[(&'static str, String)],
     body: Option<&str>,
     cancel: &Cancel,
 ) -> Result<RequestInit, JsValue> {
     let headers = Headers::new()?;
-    for (name, value) in settings.headers() {
-        if body.is_none() && name == "content-type" {
+    for (name, value) in request_headers {
+        if body.is_none() && *name == "content-type" {
             continue;
         }
-        headers.set(name, &value)?;
+        headers.set(name, value)?;
     }
     let init = RequestInit::new();
     init.set_method(method);
@@ -150,21 +151,22 @@ async fn whole(
     (response.status(), retry, text)
 }
 
-/// POSTs `body` and hands each decoded piece of the streamed response to `on_chunk`. Returns how
-/// the stream ended, or the provider's error if the response was one.
+/// POSTs the request and hands each decoded piece of the streamed response to `on_chunk`, until
+/// the body ends or `on_chunk` says stop (then the connection is closed). Returns how the stream
+/// ended, or the provider's error if the response was one.
 pub async fn stream(
-    settings: &Settings,
-    body: &str,
+    request: &Outgoing,
     idle_ms: u32,
     cancel: &Cancel,
-    mut on_chunk: impl FnMut(&str),
+    on_chunk: &mut dyn FnMut(&str) -> Flow,
 ) -> Result<Ending, ProviderError> {
-    let init = init("POST", settings, Some(body), cancel).map_err(|_| failure(cancel))?;
-    let response = send(&settings.endpoint(), &init, idle_ms, cancel).await?;
+    let init =
+        init("POST", &request.headers, Some(&request.body), cancel).map_err(|_| failure(cancel))?;
+    let response = send(&request.url, &init, idle_ms, cancel).await?;
     if !response.ok() {
         let (status, retry, text) = whole(&response, idle_ms, cancel).await;
         return Err(ProviderError::from_response(
-            settings.provider,
+            request.provider,
             status,
             retry.as_deref(),
             &text,
@@ -190,7 +192,7 @@ pub async fn stream(
         {
             let rest = decoder.decode().unwrap_or_default();
             if !rest.is_empty() {
-                on_chunk(&rest);
+                let _ = on_chunk(&rest);
             }
             return Ok(Ending::Finished);
         }
@@ -200,8 +202,11 @@ pub async fn stream(
         let text = decoder
             .decode_with_js_u8_array_and_options(&value, &options)
             .unwrap_or_default();
-        if !text.is_empty() {
-            on_chunk(&text);
+        if !text.is_empty() && on_chunk(&text) == Flow::Stop {
+            // Too large to be a grading: stop the download; the engine keeps what arrived.
+            let _ = reader.cancel();
+            cancel.controller.abort();
+            return Ok(Ending::Finished);
         }
     }
 }
@@ -213,7 +218,7 @@ pub async fn get(
     idle_ms: u32,
     cancel: &Cancel,
 ) -> Result<(u16, Option<String>, String), ProviderError> {
-    let init = init("GET", settings, None, cancel).map_err(|_| failure(cancel))?;
+    let init = init("GET", &settings.headers(), None, cancel).map_err(|_| failure(cancel))?;
     let response = send(url, &init, idle_ms, cancel).await?;
     Ok(whole(&response, idle_ms, cancel).await)
 }

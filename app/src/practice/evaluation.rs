@@ -5,10 +5,11 @@
 
 use super::workspace::Workspace;
 use crate::clock::{now, random_id};
-use crate::evaluator::grader::{self, boundary_for, Graded, Job, Live};
+use crate::evaluator::grader::{self, boundary_for, Job};
 use crate::evaluator::http::Cancel;
 use crate::evaluator::prefs::{page_is_https, site_origin, Stores};
 use crate::site::{Load, Store};
+use leap_core::grading::engine::{Graded, Live};
 use leap_core::grading::errors::{ErrorKind, ProviderError};
 use leap_core::grading::prompt::{answer_text, build};
 use leap_core::grading::provider::{ProviderKind, Settings};
@@ -199,7 +200,7 @@ impl Evaluations {
                 .unwrap_or_default()
         });
         let text = answer_text(&answer);
-        let prompt = build(&title, &body, &rubric, &answer, &boundary_for(&text, &[]))
+        let prompt = build(&title, &body, &rubric, &answer, &boundary_for(&[&text]))
             .map_err(|_| problem("Could not fence the answer; try again.".into(), false))?;
         Ok(Job {
             settings,
@@ -249,14 +250,18 @@ impl Evaluations {
             }),
         );
         leptos::task::spawn_local(async move {
-            let result = grader::grade(&job, &cancel, |live| {
-                this.set_running(
-                    &attempt,
-                    Some(Activity::Grading {
-                        evaluator: evaluator.clone(),
-                        live,
-                    }),
-                )
+            let showing = attempt.clone();
+            let result = grader::grade(&job, &cancel, move |live| {
+                // A frame may come after leaving the page: nothing is left to show it in.
+                if !this.running.is_disposed() {
+                    this.set_running(
+                        &showing,
+                        Some(Activity::Grading {
+                            evaluator: evaluator.clone(),
+                            live,
+                        }),
+                    )
+                }
             })
             .await;
             // Leaving the page cancels the run; there is no page left to show or save it in.
@@ -336,8 +341,11 @@ impl Evaluations {
             .map(|f| (f.question.clone(), f.answer.clone()))
             .collect();
         leptos::task::spawn_local(async move {
-            let result = grader::ask(&job, &fb.reply, &earlier, &question, &cancel, |text| {
-                this.set_running(&attempt, Some(asking(text.to_string())))
+            let showing = attempt.clone();
+            let result = grader::ask(&job, &fb.reply, &earlier, &question, &cancel, move |text| {
+                if !this.running.is_disposed() {
+                    this.set_running(&showing, Some(asking(text)))
+                }
             })
             .await;
             if this.running.is_disposed() {

@@ -8,7 +8,7 @@ use super::evaluation::{Activity, Evaluations, Outcome};
 use super::review::inline;
 use super::workspace::Workspace;
 use crate::clock::offset_minutes;
-use crate::evaluator::grader::Live;
+use leap_core::grading::engine::Live;
 use crate::evaluator::prefs::Stores;
 use crate::site::Store;
 use leap_core::grading::reply::{CriterionGrade, Grade};

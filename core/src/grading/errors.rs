@@ -32,6 +32,8 @@ pub enum ErrorKind {
     Cancelled,
     /// The reply could not be read as a grading, even after asking again.
     Malformed,
+    /// The reply went on past the size any grading needs; reading stopped there.
+    TooLarge,
 }
 
 /// A failed request, as reported by the provider or the browser.
@@ -199,6 +201,10 @@ impl ProviderError {
             ErrorKind::Malformed => (
                 format!("{p}'s reply could not be read as a grading, even after asking again: {}.", self.message),
                 "Try again; if it keeps happening, choose a model that supports structured output (for a local server, a recent instruction-tuned model).".to_string(),
+            ),
+            ErrorKind::TooLarge => (
+                format!("{p}'s reply went on past the {} a grading can take, so the page stopped reading it.", self.message),
+                "Whatever verdicts arrived before that are kept. Try again; if it happens again, choose another model in Settings (this one is not producing a grading).".to_string(),
             ),
             ErrorKind::Network => network_help(settings, site_origin),
         }

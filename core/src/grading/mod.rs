@@ -6,11 +6,13 @@
 
 pub mod call;
 pub mod config;
+pub mod engine;
 pub mod errors;
 pub mod probe;
 pub mod prompt;
 pub mod provider;
 pub mod quotes;
+pub mod reader;
 pub mod reply;
 pub mod request;
 pub mod sse;

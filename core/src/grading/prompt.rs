@@ -22,6 +22,8 @@ pub struct Prompt {
     pub schema: Value,
     /// The criterion ids the result must grade.
     pub criterion_ids: Vec<String>,
+    /// The random token of the fence's marker lines: a reply that repeats it is an echo.
+    pub boundary: String,
 }
 
 /// Why a prompt could not be built.
@@ -108,6 +110,7 @@ pub fn build(
         user,
         schema: result_schema(&criterion_ids),
         criterion_ids,
+        boundary: boundary.to_string(),
     })
 }
 

@@ -54,6 +54,9 @@ pub fn follow_up(
     body(settings, &prompt.system, &turns, None, stream)
 }
 
+/// Characters of an unusable reply quoted back in the repair request.
+const REPAIR_QUOTE_CHARS: usize = 4_000;
+
 /// The message that asks once more after an unusable reply.
 pub fn repair_message(reason: &str) -> String {
     format!("Your previous reply could not be read: {reason}. Reply again with only the grading result, in exactly the structure requested, grading every criterion by its id.")
@@ -68,14 +71,18 @@ pub fn repair(
     reason: &str,
     stream: bool,
 ) -> Value {
-    let bad = if bad_reply.trim().is_empty() {
-        "(empty)"
-    } else {
-        bad_reply
+    // Enough of the bad reply for the model to see what went wrong, never megabytes of it.
+    let bad = match bad_reply.char_indices().nth(REPAIR_QUOTE_CHARS) {
+        _ if bad_reply.trim().is_empty() => "(empty)".to_string(),
+        Some((i, _)) => format!(
+            "{}\n[… the rest of this reply is not repeated]",
+            &bad_reply[..i]
+        ),
+        None => bad_reply.to_string(),
     };
     let turns = [
         (Role::User, prompt.user.clone()),
-        (Role::Assistant, bad.to_string()),
+        (Role::Assistant, bad),
         (Role::User, repair_message(reason)),
     ];
     body(

@@ -31,12 +31,21 @@ impl SseParser {
 
     /// Feeds a chunk and returns the events it completed.
     pub fn feed(&mut self, chunk: &str) -> Vec<SseEvent> {
+        // Only the new bytes are searched for line ends, and the buffer is shifted once per
+        // chunk: many lines in one chunk, or one long line over many chunks, cost linear time.
+        let searched = self.pending.len();
         self.pending.push_str(chunk);
+        let pending = std::mem::take(&mut self.pending);
         let mut out = Vec::new();
-        while let Some(end) = self.pending.find('\n') {
-            let line: String = self.pending.drain(..=end).collect();
-            self.line(line.trim_end_matches(['\n', '\r']), &mut out);
+        let mut start = 0;
+        let mut from = searched;
+        while let Some(end) = pending[from..].find('\n').map(|e| from + e) {
+            self.line(pending[start..end].trim_end_matches('\r'), &mut out);
+            start = end + 1;
+            from = start;
         }
+        self.pending = pending;
+        self.pending.drain(..start);
         out
     }
 

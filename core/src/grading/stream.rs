@@ -11,8 +11,10 @@ use serde_json::Value;
 /// Something the stream told us.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Delta {
-    /// More of the reply's text (for a grading, a piece of its JSON).
+    /// More of the reply's text (for a grading without tools, a piece of its JSON).
     Text(String),
+    /// More of the input of the tool the model was made to call: the result, and nothing else.
+    ToolInput(String),
     /// Token counts so far.
     Usage(Usage),
     /// The provider reported an error in the middle of the stream.
@@ -44,12 +46,19 @@ impl Decoder {
     /// Feeds a chunk of the response body.
     pub fn feed(&mut self, chunk: &str) -> Vec<Delta> {
         if self.provider == ProviderKind::Ollama {
+            // Only the new bytes are searched, and the buffer is shifted once per chunk: a chunk
+            // of many lines, or one very long line over many chunks, costs time linear in size.
+            let searched = self.lines.len();
             self.lines.push_str(chunk);
             let mut out = Vec::new();
-            while let Some(end) = self.lines.find('\n') {
-                let line: String = self.lines.drain(..=end).collect();
-                out.extend(ollama_line(line.trim()));
+            let mut start = 0;
+            let mut from = searched;
+            while let Some(end) = self.lines[from..].find('\n').map(|e| from + e) {
+                out.extend(ollama_line(self.lines[start..end].trim()));
+                start = end + 1;
+                from = start;
             }
+            self.lines.drain(..start);
             return out;
         }
         let events = self.sse.feed(chunk);
@@ -111,7 +120,7 @@ fn anthropic(event: Option<&str>, data: &str) -> Vec<Delta> {
         "content_block_delta" => {
             let delta = &v["delta"];
             match delta.get("type").and_then(Value::as_str) {
-                Some("input_json_delta") => vec![Delta::Text(
+                Some("input_json_delta") => vec![Delta::ToolInput(
                     delta["partial_json"].as_str().unwrap_or_default().into(),
                 )],
                 Some("text_delta") => vec![Delta::Text(
@@ -202,11 +211,12 @@ fn ollama_line(line: &str) -> Vec<Delta> {
     out
 }
 
-/// The reply text and usage of a non-streamed response (used by the calibration command).
-pub fn complete_reply(provider: ProviderKind, body: &Value) -> (String, Usage) {
+/// What a non-streamed (complete) response says, as the deltas a stream would have carried:
+/// some servers ignore `stream: true`, and the calibration command asks for whole replies.
+pub fn complete_reply(provider: ProviderKind, body: &Value) -> Vec<Delta> {
+    let mut out = Vec::new();
     match provider {
         ProviderKind::Anthropic => {
-            let mut text = String::new();
             for block in body
                 .get("content")
                 .and_then(Value::as_array)
@@ -214,59 +224,35 @@ pub fn complete_reply(provider: ProviderKind, body: &Value) -> (String, Usage) {
                 .flatten()
             {
                 match block.get("type").and_then(Value::as_str) {
-                    Some("tool_use") => text.push_str(&block["input"].to_string()),
-                    Some("text") => text.push_str(block["text"].as_str().unwrap_or_default()),
+                    Some("tool_use") => out.push(Delta::ToolInput(block["input"].to_string())),
+                    Some("text") => out.push(Delta::Text(
+                        block["text"].as_str().unwrap_or_default().into(),
+                    )),
                     _ => {}
                 }
             }
-            let usage = anthropic(
+            out.extend(anthropic(
                 Some("message_delta"),
                 &serde_json::json!({ "usage": body.get("usage").cloned().unwrap_or_default() })
                     .to_string(),
-            );
-            (text, first_usage(usage))
+            ));
         }
-        ProviderKind::Ollama => {
-            let mut d = ollama_line(&body.to_string());
-            d.retain(|x| !matches!(x, Delta::Done));
-            let text = d
-                .iter()
-                .filter_map(|x| {
-                    if let Delta::Text(t) = x {
-                        Some(t.as_str())
-                    } else {
-                        None
-                    }
-                })
-                .collect();
-            (text, first_usage(d))
-        }
+        ProviderKind::Ollama => out.extend(ollama_line(&body.to_string())),
         _ => {
-            let text = body
+            if let Some(t) = body
                 .pointer("/choices/0/message/content")
                 .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
-            let usage = openai(
+            {
+                out.push(Delta::Text(t.into()));
+            }
+            out.extend(openai(
                 &serde_json::json!({ "usage": body.get("usage").cloned().unwrap_or_default() })
                     .to_string(),
-            );
-            (text, first_usage(usage))
+            ));
         }
     }
-}
-
-fn first_usage(deltas: Vec<Delta>) -> Usage {
-    deltas
-        .into_iter()
-        .find_map(|d| {
-            if let Delta::Usage(u) = d {
-                Some(u)
-            } else {
-                None
-            }
-        })
-        .unwrap_or_default()
+    out.retain(|d| !matches!(d, Delta::Done));
+    out
 }
 
 #[cfg(test)]
@@ -276,12 +262,9 @@ mod tests {
 
     fn text(ds: &[Delta]) -> String {
         ds.iter()
-            .filter_map(|d| {
-                if let Delta::Text(t) = d {
-                    Some(t.as_str())
-                } else {
-                    None
-                }
+            .filter_map(|d| match d {
+                Delta::Text(t) | Delta::ToolInput(t) => Some(t.as_str()),
+                _ => None,
             })
             .collect()
     }
@@ -373,20 +356,42 @@ data: [DONE]\n\n";
     }
 
     #[test]
+    fn an_ndjson_stream_of_many_lines_is_read_in_time_linear_in_its_size() {
+        // Every line in one chunk, then one long line over many chunks: both used to shift or
+        // search the whole buffer once per line.
+        let line = "{\"message\":{\"content\":\"x\"},\"done\":false}\n";
+        let mut d = Decoder::new(ProviderKind::Ollama);
+        let out = d.feed(&line.repeat(20_000));
+        assert_eq!(text(&out).len(), 20_000);
+        let long = format!(
+            "{{\"message\":{{\"content\":\"{}\"}},\"done\":true}}\n",
+            "y".repeat(200_000)
+        );
+        let mut all = Vec::new();
+        for piece in long.as_bytes().chunks(100) {
+            all.extend(d.feed(std::str::from_utf8(piece).unwrap()));
+        }
+        assert_eq!(text(&all).len(), 200_000);
+    }
+
+    #[test]
     fn complete_replies() {
         let a = serde_json::json!({"content":[{"type":"tool_use","id":"t","name":"record_grade","input":{"criteria":[]}}],"usage":{"input_tokens":5,"output_tokens":6}});
         assert_eq!(
             complete_reply(ProviderKind::Anthropic, &a),
-            (
-                "{\"criteria\":[]}".to_string(),
-                Usage {
+            [
+                Delta::ToolInput("{\"criteria\":[]}".to_string()),
+                Delta::Usage(Usage {
                     input_tokens: 5,
                     output_tokens: 6,
                     ..Usage::default()
-                }
-            )
+                })
+            ]
         );
         let o = serde_json::json!({"choices":[{"message":{"role":"assistant","content":"{}"}}],"usage":{"prompt_tokens":3,"completion_tokens":4}});
-        assert_eq!(complete_reply(ProviderKind::OpenAi, &o).0, "{}");
+        assert_eq!(
+            complete_reply(ProviderKind::OpenAi, &o)[0],
+            Delta::Text("{}".into())
+        );
     }
 }
