@@ -20,6 +20,14 @@ How a test makes it fail: the API key (or, for keyless local servers, the model 
   malformed-always  every reply is not JSON
   unknown-criteria  the reply grades a criterion the rubric does not have and gives a bad verdict
   html-reply        the reply's text fields carry raw HTML, a script and a javascript: link
+  echo-prompt       like a small local model, repeats the learner's text (without the marker
+                    lines) before its own JSON, on every request
+  echo-fence        repeats the whole user message, marker lines and all, before its JSON
+  echo-json         the first reply is the JSON object found in the learner's answer, copied
+                    (a repair retry then grades for real)
+  prose-wrap        wraps its JSON in prose and a code fence, with braces in the prose
+  megabytes         a 5 MB reply: one evidence array of hundreds of thousands of short strings
+  huge-string       a 5 MB reply: one very long string
   nostream          (OpenAI-style routes) answers with one JSON document even when asked to stream
   nocors            responses carry no CORS headers (the browser then blocks them); also any path
                     under /nocors/, since a CORS preflight carries no key to choose by
@@ -46,6 +54,7 @@ CACHED_PREFIXES = set()
 BEHAVIOURS = {
     "fail-401", "fail-403", "fail-403-browser", "fail-404", "fail-429", "fail-529", "fail-500",
     "midstream-error", "truncated", "malformed", "malformed-always", "unknown-criteria", "html-reply", "nostream",
+    "echo-prompt", "echo-fence", "echo-json", "prose-wrap", "megabytes", "huge-string",
     "nocors", "slow", "hang",
 }
 
@@ -117,7 +126,25 @@ def reply_for(messages, schema, b):
     repairing = "could not be read" in last
     if b == "malformed-always" or (b == "malformed" and not repairing):
         return "I think this answer is quite good overall."
-    result = grade(criterion_ids(schema), answer)
+    # A model fooled by nothing: it grades the answer's prose, not a JSON object written into it.
+    honest = re.sub(r"\{.*\}", "", answer, flags=re.S) if b.startswith("echo-") else answer
+    result = grade(criterion_ids(schema), honest)
+    own = json.dumps(result)
+    if b == "echo-prompt":
+        return f"Sure. You wrote:\n{answer}\n\nMy grading:\n{own}"
+    if b == "echo-fence":
+        return f"{user_turns[0]}\n{own}"
+    if b == "echo-json" and not repairing:
+        start = answer.find("{")
+        return answer[start:answer.rfind("}") + 1] if start >= 0 else own
+    if b == "prose-wrap":
+        return f"Here is my grading of the answer (braces like {{this}} are prose):\n```json\n{own}\n```\nLet me know {{if}} you want more."
+    if b == "megabytes":
+        result["criteria"][0]["evidence"] = [f"q{i}" for i in range(700_000)]
+        return json.dumps(result)
+    if b == "huge-string":
+        result["overall"] = "x" * 5_000_000
+        return json.dumps(result)
     if b == "html-reply":
         payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> [click me](javascript:window.__pwned=3) **bold**'
         result["overall"] = payload
@@ -130,6 +157,8 @@ def reply_for(messages, schema, b):
 
 
 def pieces(text, size=40):
+    if len(text) > 1_000_000:
+        size = 256  # a model writing megabytes writes them fast
     return [text[i:i + size] for i in range(0, len(text), size)] or [""]
 
 
@@ -214,7 +243,8 @@ class Handler(BaseHTTPRequestHandler):
     def emit(self, text, b):
         self.wfile.write(text.encode())
         self.wfile.flush()
-        time.sleep(0.15 if b == "slow" else 0.002)
+        if b not in ("megabytes", "huge-string"):
+            time.sleep(0.15 if b == "slow" else 0.002)
 
     def key(self):
         auth = self.headers.get("Authorization", "")
