@@ -8,6 +8,7 @@
 #    five runs of `leap check`, and of `leap build` writing every page).
 # 3. Keystroke-to-paint latency in a 5,000-word answer (tests/bench/keystroke.mjs).
 # 4. The evaluator client's overhead: provider bytes to visible feedback (tests/bench/evaluator.mjs).
+# 5. A 5 MB streamed reply: the longest main-thread task and the total time (tests/bench/bigreply.mjs).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -96,6 +97,8 @@ if command -v chromium >/dev/null 2>&1 && [ -d tests/e2e/node_modules/@playwrigh
   node tests/bench/keystroke.mjs "$D"
   echo
   node tests/bench/evaluator.mjs "$D"
+  echo
+  node tests/bench/bigreply.mjs "$D"
 else
   echo "== keystroke latency and evaluator overhead skipped $need_chromium_note"
 fi
