@@ -69,6 +69,34 @@ mod tests {
     }
 
     #[test]
+    fn untrusted_links_keep_only_web_addresses_however_written() {
+        for md in [
+            "[a](JaVaScRiPt:alert(1))",
+            "[a](java&#x09;script:alert(1))",
+            "[a](javascript&#58;alert(1))",
+            "[a]( javascript:alert(1))",
+            "<javascript:alert(1)>",
+            "[a][r]\n\n[r]: javascript:alert(1)",
+            "[a](data:text/html;base64,PHNjcmlwdD4=)",
+            "[a](vbscript:x)",
+            "[a](//evil.example/x)",
+        ] {
+            let html = render_untrusted(md);
+            assert!(html.contains("href=\"\""), "{md}: {html}");
+            assert_eq!(
+                html.matches("href=\"").count(),
+                html.matches("href=\"\"").count(),
+                "{md}: {html}"
+            );
+        }
+        let html = render_untrusted("<a href=\"javascript:x\" onclick=\"y\">z</a> <svg onload=x>");
+        assert!(
+            !html.contains("<a href") && !html.contains("<svg"),
+            "{html}"
+        );
+    }
+
+    #[test]
     fn counts_words() {
         assert_eq!(word_count("  one two\nthree  "), 3);
         assert_eq!(word_count(""), 0);

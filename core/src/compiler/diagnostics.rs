@@ -1,5 +1,6 @@
 //! Content errors: each names the file, line, column, what is wrong and how to fix it.
 
+use super::bidi::escape;
 use std::fmt;
 
 /// One problem in the content, located precisely.
@@ -18,11 +19,17 @@ pub struct Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
+    /// Bidirectional controls in a path or a quoted value are shown as `<U+202E>`: the message
+    /// about one must not itself be reordered on the author's terminal.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{}:{}:{}: {} — {}",
-            self.path, self.line, self.column, self.problem, self.fix
+            escape(&self.path),
+            self.line,
+            self.column,
+            escape(&self.problem),
+            escape(&self.fix)
         )
     }
 }
@@ -105,6 +112,16 @@ mod tests {
             "content/a/b.md:3:1: p — f"
         );
         assert_eq!(d("a/b.md", 3).display_under("."), "a/b.md:3:1: p — f");
+    }
+
+    #[test]
+    fn bidi_controls_in_a_message_are_shown_not_obeyed() {
+        let mut x = d("a/evil\u{202E}txt.svg", 1);
+        x.problem = "title `\u{2067}x`".into();
+        assert_eq!(
+            x.to_string(),
+            "a/evil<U+202E>txt.svg:1:1: title `<U+2067>x` — f"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! diagnostic. Serde stops at the first error, so after each one the offending entry is blanked out
 //! (replaced by spaces, keeping every offset) and the parse is retried: one run reports them all.
 
+use super::bidi;
 use super::diagnostics::Diagnostic;
 use super::source::{SourceFile, Split};
 use serde::de::DeserializeOwned;
@@ -36,7 +37,9 @@ pub fn parse_toml<T: DeserializeOwned>(
     toml_text: &str,
     base: usize,
 ) -> Parsed<T> {
-    let (_, syntax_errors) = DeTable::parse_recoverable(toml_text);
+    let (table, syntax_errors) = DeTable::parse_recoverable(toml_text);
+    let mut escaped_bidi = Vec::new();
+    escaped_bidi_controls(file, toml_text, base, table.get_ref(), &mut escaped_bidi);
     if !syntax_errors.is_empty() {
         let diags = syntax_errors
             .iter()
@@ -58,7 +61,7 @@ pub fn parse_toml<T: DeserializeOwned>(
 
     let mut removed = BTreeSet::new();
     let mut text = toml_text.to_string();
-    let mut diags = Vec::new();
+    let mut diags = escaped_bidi;
     while diags.len() < MAX_ERRORS_PER_FILE {
         let err = match toml::from_str::<T>(&text) {
             Ok(value) => {
@@ -93,6 +96,51 @@ pub fn parse_toml<T: DeserializeOwned>(
         value: None,
         diagnostics: diags,
         removed,
+    }
+}
+
+/// Reports each key or text value that holds a bidirectional control written as a TOML escape
+/// (`\u202E`): the whole-file scan only sees literal ones.
+fn escaped_bidi_controls(
+    file: &SourceFile,
+    toml_text: &str,
+    base: usize,
+    table: &DeTable<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut check = |span: Range<usize>, decoded: &str| {
+        if out.len() >= MAX_ERRORS_PER_FILE {
+            return;
+        }
+        let raw = toml_text.get(span.clone()).unwrap_or("");
+        out.extend(bidi::escaped(
+            file,
+            base + span.start,
+            raw,
+            decoded,
+            "a TOML escape",
+        ));
+    };
+    for (key, value) in table.iter() {
+        check(key.span(), key.get_ref());
+        escaped_in_value(value, &mut check);
+    }
+    fn escaped_in_value(value: &Spanned<DeValue<'_>>, check: &mut impl FnMut(Range<usize>, &str)) {
+        match value.get_ref() {
+            DeValue::String(s) => check(value.span(), s),
+            DeValue::Array(items) => {
+                for item in items.iter() {
+                    escaped_in_value(item, check);
+                }
+            }
+            DeValue::Table(t) => {
+                for (key, v) in t.iter() {
+                    check(key.span(), key.get_ref());
+                    escaped_in_value(v, check);
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -306,6 +354,24 @@ mod tests {
                 "f.md:7:1: unknown field `name` — remove it or use one of: id",
             ]
         );
+    }
+
+    #[test]
+    fn bidi_controls_written_as_toml_escapes_are_reported() {
+        let (doc, diags) = run(
+            "title = \"ok \\u202E gnp\"\n[[items]]\nid = \"\\U00002066x\"\n[[items]]\nid = '\\u202E is text in a literal string'\n",
+        );
+        assert!(doc.is_some());
+        assert_eq!(
+            diags,
+            [
+                "f.md:2:9: bidirectional control character U+202E (RIGHT-TO-LEFT OVERRIDE) written as a TOML escape — remove it: it makes the text display in a different order from how it is written",
+                "f.md:4:6: bidirectional control character U+2066 (LEFT-TO-RIGHT ISOLATE) written as a TOML escape — remove it: it makes the text display in a different order from how it is written",
+            ]
+        );
+        // Written literally, it is left to the whole-file scan (one report, exact column).
+        let (_, diags) = run("title = \"a\u{202E}b\"\n");
+        assert!(diags.is_empty(), "{diags:?}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! to a site-root-relative URL (pages set `<base href>` to the site root, so this works at any
 //! mount path); footnotes get ids unique on the page.
 
+use super::bidi;
 use super::diagnostics::Diagnostic;
 use super::source::SourceFile;
 use crate::md::is_web_link;
@@ -21,6 +22,9 @@ fn options() -> Options {
 
 /// Image files content may embed (served from the scenario's own folder).
 pub const IMAGE_EXTENSIONS: &[&str] = &["svg", "png", "jpg", "jpeg", "gif", "webp"];
+
+/// How many escaped bidirectional controls one rendering reports (locating each scans its line).
+const MAX_BIDI_REPORTS: usize = 50;
 
 /// A `##` (or deeper) section of a Markdown body.
 #[derive(Debug, Clone)]
@@ -208,6 +212,7 @@ pub fn render(
     let mut text_run = String::new();
     let mut text_run_at = 0;
     let mut in_code = false;
+    let mut bidi_reported = 0;
 
     let parser = Parser::new_ext(md, options()).into_offset_iter();
     for (event, range) in parser {
@@ -219,6 +224,12 @@ pub fn render(
         match event {
             Event::Html(raw) | Event::InlineHtml(raw) => events.push(Event::Text(raw)),
             Event::Text(t) => {
+                let raw = md.get(range.clone()).unwrap_or("");
+                if bidi_reported < MAX_BIDI_REPORTS {
+                    let d = bidi::escaped(file, at, raw, &t, "an HTML entity");
+                    bidi_reported += usize::from(d.is_some());
+                    out.diagnostics.extend(d);
+                }
                 if !in_code {
                     if text_run.is_empty() {
                         text_run_at = at;
@@ -304,6 +315,14 @@ pub fn render(
                 title,
                 id,
             }) => {
+                let raw = md.get(range.clone()).unwrap_or("");
+                for decoded in [&dest_url, &title] {
+                    if bidi_reported < MAX_BIDI_REPORTS {
+                        let d = bidi::escaped(file, at, raw, decoded, "an HTML entity");
+                        bidi_reported += usize::from(d.is_some());
+                        out.diagnostics.extend(d);
+                    }
+                }
                 let url = match link_type {
                     LinkType::Email => dest_url.to_string(),
                     _ => check_link(file, at, &dest_url, targets, &mut out),
@@ -454,7 +473,8 @@ fn check_link(
             format!("link `{url}` cannot be resolved on a static site under a sub-path"),
             "link to a scenario with `@/slug`, to a heading with `#anchor`, to a file in this folder by its name, or to a full https:// address",
         ));
-        return url.to_string();
+        // The build stops on the error; the address still never reaches HTML (`javascript:`…).
+        return String::new();
     }
     let name = url.split('#').next().unwrap_or(url);
     if !t.files.contains(name) {
@@ -574,6 +594,53 @@ mod tests {
         assert!(!r.html.contains("<script"), "{}", r.html);
         assert!(!r.html.contains("<b "), "{}", r.html);
         assert!(r.html.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn script_and_data_addresses_are_refused_however_written() {
+        let f = Fixture::new();
+        for md in [
+            "[a](javascript:alert(1))",
+            "[a](JaVaScRiPt:alert(1))",
+            "[a](java&#x09;script:alert(1))",
+            "[a](javascript&#58;alert(1))",
+            "[a](<javascript:alert(1)>)",
+            "<javascript:alert(1)>",
+            "[a][r]\n\n[r]: javascript:alert(1)",
+            "[a](data:text/html,<script>alert(1)</script>)",
+            "[a](vbscript:x)",
+            "![a](javascript:alert(1))",
+        ] {
+            let r = f.render(md);
+            assert_eq!(r.diagnostics.len(), 1, "{md}: {:?}", problems(&r));
+            let lower = r.html.to_ascii_lowercase();
+            assert!(
+                !lower.contains("href=\"javascript") && !lower.contains("src=\"javascript"),
+                "{md}: {}",
+                r.html
+            );
+        }
+    }
+
+    #[test]
+    fn bidi_controls_written_as_entities_are_refused() {
+        let r = Fixture::new()
+            .render("Approved by &#x202E;nimda and [x](https://a.example \"t&#8294;\")\n");
+        let p = problems(&r);
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(
+            p[0].starts_with("s.md:1:13: bidirectional control character U+202E"),
+            "{p:?}"
+        );
+        assert!(
+            p[1].contains("U+2066 (LEFT-TO-RIGHT ISOLATE) written as an HTML entity"),
+            "{p:?}"
+        );
+        // A literal one is the whole-file scan's to report, once; code shows entities as text.
+        assert!(Fixture::new()
+            .render("a \u{202E} b `&#x202E;`\n")
+            .diagnostics
+            .is_empty());
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! baked site. It reports every problem it finds, each located and with a fix.
 
 pub mod answers;
+pub mod assets;
+pub mod bidi;
 pub mod checks;
 pub mod diagnostics;
 pub mod front_matter;
@@ -13,6 +15,7 @@ pub mod scenario;
 pub mod schema;
 pub mod site_config;
 pub mod source;
+pub mod svg;
 
 use crate::baked::{
     EvaluatorDefaults, PackInfo, Prose, Rubric, SampleAnswer, ScenarioBody, ScenarioSummary,
@@ -186,7 +189,7 @@ fn compile_pack(content: &Path, pack_id: &str) -> Result<CompiledPack, String> {
     let text = std::fs::read_to_string(dir.join("pack.toml"))
         .map_err(|e| format!("pack `{pack_id}` cannot be read: {rel}/pack.toml: {e}"))?;
     let file = SourceFile::new(format!("{rel}/pack.toml"), text);
-    let mut diags = Vec::new();
+    let mut diags = bidi::literal(&file);
     let mut parsed = front_matter::parse_toml::<PackFile>(&file, &file.text, 0);
     let mut info = PackInfo {
         id: pack_id.to_string(),
@@ -322,6 +325,7 @@ fn compile_how_it_works(content: &Path) -> Result<Prose, Vec<Diagnostic>> {
     };
     let r = markdown::render(&file, &file.text, 0, &targets, &mut anchors, "page");
     let mut diags = r.diagnostics;
+    diags.extend(bidi::literal(&file));
     if markdown::is_blank(&file.text) {
         diags.push(file.error_at(0, "the page is empty", "explain the practice loop"));
     }

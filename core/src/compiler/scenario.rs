@@ -2,6 +2,8 @@
 //! files they embed. Validates each against the content format and renders the page's Markdown.
 
 use super::answers::compile_answer;
+use super::assets;
+use super::bidi;
 use super::checks::Checker;
 use super::diagnostics::Diagnostic;
 use super::front_matter;
@@ -48,6 +50,9 @@ pub struct ScenarioInput<'a> {
 
 /// Reads a file of the scenario folder, or reports why it cannot.
 pub fn read(dir: &Path, rel_dir: &str, name: &str) -> Result<SourceFile, Diagnostic> {
+    if let Some(d) = symlink(dir, rel_dir, name) {
+        return Err(d);
+    }
     let rel = format!("{rel_dir}/{name}");
     std::fs::read_to_string(dir.join(name))
         .map(|t| SourceFile::new(rel.clone(), t))
@@ -119,6 +124,7 @@ fn compile_folder(input: &ScenarioInput<'_>) -> Compiled {
         .flatten()
     {
         diags.extend(leftover_placeholders(file));
+        diags.extend(bidi::literal(file));
     }
 
     // Metadata and section layout.
@@ -282,6 +288,7 @@ fn compile_folder(input: &ScenarioInput<'_>) -> Compiled {
         ) {
             Ok(file) => {
                 diags.extend(leftover_placeholders(&file));
+                diags.extend(bidi::literal(&file));
                 let (answer, errs) = compile_answer(&file, name, criterion_ids.as_deref());
                 diags.extend(errs);
                 answers.extend(answer);
@@ -311,7 +318,11 @@ fn compile_folder(input: &ScenarioInput<'_>) -> Compiled {
     }
 
     // Files in the folder that nothing uses are probably a typo'd link.
-    for name in listing.files.difference(&rendered.files) {
+    for name in listing
+        .files
+        .difference(&rendered.files)
+        .filter(|n| !listing.refused.contains(*n))
+    {
         diags.push(Diagnostic {
             path: format!("{}/{name}", input.rel_dir),
             line: 1,
@@ -466,6 +477,8 @@ impl<'a> Page<'a> {
 /// What a scenario folder holds.
 struct Listing {
     files: BTreeSet<String>,
+    /// Files refused already: "not used" would only add noise about them.
+    refused: BTreeSet<String>,
     answers: Vec<String>,
     answers_readable: bool,
     has_primer: bool,
@@ -491,6 +504,7 @@ fn list_folder(input: &ScenarioInput<'_>) -> Result<Listing, Diagnostic> {
     })?;
     let mut listing = Listing {
         files: BTreeSet::new(),
+        refused: BTreeSet::new(),
         answers: Vec::new(),
         answers_readable: false,
         has_primer: false,
@@ -504,6 +518,14 @@ fn list_folder(input: &ScenarioInput<'_>) -> Result<Listing, Diagnostic> {
         if name.starts_with('.') {
             continue;
         }
+        if let Some(d) = symlink(input.dir, &input.rel_dir, &name) {
+            listing.problems.push(d);
+            if !name.ends_with(".md") && name != "answers" {
+                listing.refused.insert(name.clone());
+                listing.files.insert(name);
+            }
+            continue;
+        }
         if is_dir {
             if name != "answers" {
                 listing.problems.push(at(format!("{}/{name}", input.rel_dir), format!("unexpected folder `{name}/`"), "a scenario folder holds scenario.md, rubric.md, primer.md, answers/ and the files they embed; move it out".into()));
@@ -515,16 +537,30 @@ fn list_folder(input: &ScenarioInput<'_>) -> Result<Listing, Diagnostic> {
         } else if name.ends_with(".md") && !KNOWN_MARKDOWN.contains(&name.as_str()) {
             listing.problems.push(at(format!("{}/{name}", input.rel_dir), format!("unexpected Markdown file `{name}`"), "a scenario uses scenario.md, rubric.md and primer.md; sample answers go in answers/".into()));
         } else if !name.ends_with(".md") {
+            // Kept in the listing even when refused, so links to it do not add a second,
+            // misleading "no such file"; the refusal alone stops the build.
+            let problems = assets::check(input.dir, &input.rel_dir, &name);
+            if !problems.is_empty() {
+                listing.refused.insert(name.clone());
+            }
+            listing.problems.extend(problems);
             listing.files.insert(name);
         }
     }
     let answers_dir = input.dir.join("answers");
     let answers_rel = format!("{}/answers", input.rel_dir);
+    if symlink(input.dir, &input.rel_dir, "answers").is_some() {
+        return Ok(listing); // reported above
+    }
     match std::fs::read_dir(&answers_dir) {
         Ok(entries) => {
             listing.answers_readable = true;
             for entry in entries.filter_map(Result::ok) {
                 let name = entry.file_name().to_string_lossy().to_string();
+                if let Some(d) = symlink(&answers_dir, &answers_rel, &name) {
+                    listing.problems.push(d);
+                    continue;
+                }
                 match name.strip_suffix(".md") {
                     Some(stem) if is_slug(stem) => listing.answers.push(stem.to_string()),
                     _ if name.starts_with('.') => {}
@@ -540,6 +576,22 @@ fn list_folder(input: &ScenarioInput<'_>) -> Result<Listing, Diagnostic> {
         )),
     }
     Ok(listing)
+}
+
+/// A symbolic link in a scenario folder would let the build read, quote in its messages and copy
+/// into the site a file from anywhere on the machine that builds it (a CI secret, a home folder):
+/// refused, and never read.
+fn symlink(dir: &Path, rel_dir: &str, name: &str) -> Option<Diagnostic> {
+    std::fs::symlink_metadata(dir.join(name))
+        .is_ok_and(|m| m.file_type().is_symlink())
+        .then(|| Diagnostic {
+            path: format!("{rel_dir}/{name}"),
+            line: 1,
+            column: 1,
+            problem: format!("`{name}` is a symbolic link"),
+            fix: "put the file itself in the folder: a pack may not point at files outside it"
+                .into(),
+        })
 }
 
 fn check_metadata(

@@ -39,6 +39,7 @@ pub fn load(content: &Path) -> (Option<SiteConfig>, Vec<Diagnostic>) {
         match std::fs::read_to_string(&path) {
             Ok(text) => {
                 let file = SourceFile::new(name, text);
+                diags.extend(super::bidi::literal(&file));
                 let mut parsed = parse_toml::<SiteFile>(&file, &file.text.clone(), 0);
                 let removed = std::mem::take(&mut parsed.removed);
                 diags.extend(parsed.diagnostics);
