@@ -231,3 +231,26 @@ fn a_scaffolded_scenario_is_rejected_until_every_placeholder_is_filled() {
     let site = compile(dir.path()).unwrap_or_else(|d| panic!("{d}"));
     assert!(site.index.scenarios.iter().any(|s| s.slug == "fresh"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_in_a_scenario_folder_is_refused_and_never_read() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join("good"), dir.path());
+    // What a hostile pull request would point at: a file of the machine that builds the site.
+    let secret = dir.path().join("secret.toml");
+    std::fs::write(&secret, "+++\nTOKEN_abc123 = 1\n+++\n").unwrap();
+    let scenario = dir.path().join("packs/demo/scenarios/cache-stampede");
+    std::fs::remove_file(scenario.join("trace.txt")).unwrap();
+    std::os::unix::fs::symlink(&secret, scenario.join("trace.txt")).unwrap();
+    std::fs::remove_file(scenario.join("primer.md")).unwrap();
+    std::os::unix::fs::symlink(&secret, scenario.join("primer.md")).unwrap();
+
+    let problems = compile(dir.path()).unwrap_err().to_string();
+    assert_eq!(
+        problems,
+        "packs/demo/scenarios/cache-stampede/primer.md:1:1: `primer.md` is a symbolic link — put the file itself in the folder: a pack may not point at files outside it\n\
+         packs/demo/scenarios/cache-stampede/trace.txt:1:1: `trace.txt` is a symbolic link — put the file itself in the folder: a pack may not point at files outside it\n"
+    );
+    assert!(!problems.contains("TOKEN"));
+}
