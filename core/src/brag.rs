@@ -3,7 +3,7 @@
 
 use crate::progress::Progress;
 use crate::storage::repo::ScenarioState;
-use crate::storage::schema::Attempt;
+use crate::storage::schema::{Attempt, ScoreSource};
 use crate::time::format_date;
 use std::fmt::Write;
 
@@ -22,13 +22,26 @@ pub fn brag_document(
     let mut graded: Vec<&Attempt> = records
         .iter()
         .flat_map(|(_, _, s)| s.attempts.iter())
-        .filter(|a| a.self_review_score().is_some())
+        .filter(|a| a.result().is_some())
         .collect();
     graded.sort_by_key(|a| a.finished_at);
     md.push_str("## Summary\n\n");
     let _ = writeln!(md, "- Practised {} scenario{} from real production incidents; {} committed attempt{}, {} graded against a senior engineer's rubric.", progress.scenarios, plural(progress.scenarios), progress.committed, plural(progress.committed), graded.len());
     if let Some(avg) = progress.average() {
-        let _ = writeln!(md, "- Average self-review score: {avg:.0} %.");
+        let own = progress
+            .points
+            .iter()
+            .filter(|p| p.source == ScoreSource::SelfReview)
+            .count();
+        let basis = match own {
+            0 => "every attempt graded by the AI evaluator against the rubric".to_string(),
+            n if n == progress.points.len() => "my own self-review against the rubric; no evaluator grading yet".to_string(),
+            n => format!("the AI evaluator's grading, or my self-review for the {n} attempt{} it did not grade", plural(n)),
+        };
+        let _ = writeln!(md, "- Average score: {avg:.0} % ({basis}).");
+    }
+    for gap in progress.self_gap_readings() {
+        let _ = writeln!(md, "- {gap}");
     }
     let tracks: Vec<String> = progress
         .by_track
@@ -51,7 +64,7 @@ pub fn brag_document(
         let scores: Vec<(u32, f64)> = state
             .attempts
             .iter()
-            .filter_map(|a| a.self_review_score().map(|s| (a.number, s.ratio() * 100.0)))
+            .filter_map(|a| a.result().map(|r| (a.number, r.score)))
             .collect();
         if let (Some(first), Some(last)) = (scores.first(), scores.last()) {
             if scores.len() > 1 && last.1 > first.1 {
@@ -72,7 +85,7 @@ pub fn brag_document(
     }
     md.push_str("\n## Graded attempts\n");
     for a in graded {
-        let score = a.self_review_score().map_or(0.0, |s| s.ratio() * 100.0);
+        let result = a.result();
         let _ = write!(
             md,
             "\n### {} — attempt {} ({})\n\n",
@@ -90,7 +103,20 @@ pub fn brag_document(
                 .iter()
                 .map(|c| c.label().to_string()),
         );
-        facts.push(format!("score {score:.0} % (self-review)"));
+        if let Some(r) = result {
+            facts.push(match (r.source, r.self_review) {
+                (ScoreSource::Evaluator, Some(own)) => format!(
+                    "score {:.0} % (graded by the AI evaluator; my self-review said {own:.0} %)",
+                    r.score
+                ),
+                (ScoreSource::Evaluator, None) => {
+                    format!("score {:.0} % (graded by the AI evaluator)", r.score)
+                }
+                (ScoreSource::SelfReview, _) => {
+                    format!("score {:.0} % (self-review only)", r.score)
+                }
+            });
+        }
         if let Some(c) = a.answer.confidence {
             facts.push(format!("stated confidence {c} %"));
         }
@@ -125,16 +151,27 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// Text on one line, cut at a word boundary near `max` characters.
+/// The text on one line, cut after the last whole sentence that fits in `max` characters (the
+/// first sentence whole, however long): a call is never cut mid-thought.
 fn excerpt(text: &str, max: usize) -> String {
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if one_line.chars().count() <= max {
         return one_line;
     }
-    let cut: String = one_line.chars().take(max).collect();
-    format!(
-        "{}…",
-        cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head)
-    )
+    let mut end = None;
+    for (i, c) in one_line.char_indices() {
+        let next = one_line[i + c.len_utf8()..].chars().next();
+        if matches!(c, '.' | '!' | '?') && next.is_none_or(char::is_whitespace) {
+            if end.is_some() && one_line[..i].chars().count() >= max {
+                break;
+            }
+            end = Some(i + c.len_utf8());
+        }
+    }
+    match end {
+        Some(e) if e < one_line.len() => format!("{} …", &one_line[..e]),
+        _ => one_line,
+    }
 }
 
 #[cfg(test)]
@@ -174,8 +211,9 @@ mod tests {
         );
         assert!(md.contains("### Edge CPU — attempt 2 (18 May 2033)"));
         assert!(md.contains(
-            "DevOps/SRE · Mentoring · score 100 % (self-review) · stated confidence 80 %"
+            "DevOps/SRE · Mentoring · score 100 % (self-review only) · stated confidence 80 %"
         ));
+        assert!(md.contains("- Average score: 75 % (my own self-review against the rubric; no evaluator grading yet)."));
         assert!(md.contains("**My call:** Pull the WAF kill switch now. Then revert."));
         assert!(md.contains("**One thing to carry forward:** c"));
     }
@@ -184,6 +222,42 @@ mod tests {
     fn says_so_when_nothing_is_graded() {
         let md = brag_document("S", &[], &compute(&[]), 0, 0);
         assert!(md.contains("No graded attempts yet"));
-        assert_eq!(excerpt("one two three four", 9), "one two…");
+        // Whole sentences only: the first one whole however long, then as many as fit.
+        assert_eq!(excerpt("one two three four", 9), "one two three four");
+        assert_eq!(
+            excerpt(
+                "Roll back now. Then page the owner of the rule. Write it up.",
+                20
+            ),
+            "Roll back now. …"
+        );
+        assert_eq!(
+            excerpt("Roll back the 3.2 release now. Then page.", 10),
+            "Roll back the 3.2 release now. …"
+        );
+    }
+
+    #[test]
+    fn the_evaluators_grading_is_the_score_and_the_self_review_sits_beside_it() {
+        use crate::progress::tests::grading;
+        use crate::taxonomy::Verdict;
+        let mut a = graded("Edge CPU", Track::DevopsSre, 1_000_000_000_000, 90, 2);
+        a.feedback.push(grading(Verdict::Caught, Verdict::Missed));
+        let records = vec![(
+            "core".to_string(),
+            "edge".to_string(),
+            ScenarioState {
+                draft: None,
+                attempts: vec![a],
+            },
+        )];
+        let md = brag_document("S", &records, &compute(&records), 1_000_000_000_000, 0);
+        assert!(
+            md.contains("score 50 % (graded by the AI evaluator; my self-review said 100 %)"),
+            "{md}"
+        );
+        assert!(md.contains(
+            "- Average score: 50 % (every attempt graded by the AI evaluator against the rubric)."
+        ));
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::progress::{Band, Point};
 use crate::site_text::escape;
+use crate::storage::schema::ScoreSource;
 use crate::taxonomy::Track;
 use std::fmt::Write;
 
@@ -25,6 +26,23 @@ fn shape_name(track: Track) -> &'static str {
         Track::Backend => "square",
         Track::DataMl => "triangle",
         Track::DevopsSre => "diamond",
+    }
+}
+
+/// Points scored by self-review only are drawn hollow and say so: they are not a grader's.
+fn self_only_class(p: &Point) -> &'static str {
+    if p.source == ScoreSource::SelfReview {
+        " class=\"self-only\""
+    } else {
+        ""
+    }
+}
+
+fn self_only_note(p: &Point) -> &'static str {
+    if p.source == ScoreSource::SelfReview {
+        " (self-review only)"
+    } else {
+        ""
     }
 }
 
@@ -86,10 +104,12 @@ pub fn scores_over_time(points: &[Point]) -> String {
     for (i, p) in points.iter().enumerate() {
         let _ = write!(
             svg,
-            "<g><title>{} (attempt {}): {:.0} %</title>{}</g>",
+            "<g{}><title>{} (attempt {}): {:.0} %{}</title>{}</g>",
+            self_only_class(p),
             escape(&p.title),
             p.number,
             p.score,
+            self_only_note(p),
             marker(p.track, x(i), y(p.score))
         );
     }
@@ -171,9 +191,11 @@ pub fn calibration(points: &[Point], bands: &[Band]) -> String {
         if let Some(c) = p.confidence {
             let _ = write!(
                 svg,
-                "<g><title>{}: {c} % sure, scored {:.0} %</title>{}</g>",
+                "<g{}><title>{}: {c} % sure, scored {:.0} %{}</title>{}</g>",
+                self_only_class(p),
                 escape(&p.title),
                 p.score,
+                self_only_note(p),
                 marker(p.track, px(f64::from(c)), py(p.score))
             );
         }
@@ -197,6 +219,9 @@ mod tests {
         Point {
             at: 0,
             score,
+            source: ScoreSource::Evaluator,
+            self_review: None,
+            evaluator: Some(score),
             confidence: Some(confidence),
             title: "A <b>".into(),
             track: Some(track),
@@ -210,12 +235,16 @@ mod tests {
         let svg = scores_over_time(&points);
         assert!(svg.starts_with("<svg class=\"chart\""));
         assert!(svg.contains("<desc id=\"scores-desc\">2 graded attempts; first 40 %, latest 80 %, best 80 %.</desc>"));
-        assert!(svg.contains("A &lt;b&gt; (attempt 1): 40 %"));
+        assert!(svg.contains("A &lt;b&gt; (attempt 1): 40 %</title>"));
         assert!(svg.contains("Backend (square)") && svg.contains("Frontend (circle)"));
         assert!(!svg.contains("Data/ML"));
         let bands = crate::progress::compute(&[]).bands;
         assert!(calibration(&points, &bands)
             .contains("No graded attempt with a stated confidence yet."));
         assert_eq!(scores_over_time(&[]).matches("class=\"mark").count(), 0);
+        let mut own = p(60.0, 90, Track::Backend);
+        own.source = ScoreSource::SelfReview;
+        let svg = scores_over_time(&[own]);
+        assert!(svg.contains("<g class=\"self-only\"><title>A &lt;b&gt; (attempt 1): 60 % (self-review only)</title>"));
     }
 }

@@ -11,6 +11,7 @@ use crate::yourdata::{export_brag, export_everything, import_text};
 use leap_core::charts::{calibration, scores_over_time};
 use leap_core::progress::{compute, Group, Progress as Summary};
 use leap_core::storage::repo::ScenarioState;
+use leap_core::storage::schema::ScoreSource;
 use leap_core::time::format_date;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -152,10 +153,34 @@ pub fn Progress() -> impl IntoView {
 #[component]
 fn Overview(summary: Summary) -> impl IntoView {
     let offset = offset_minutes();
+    let own = summary
+        .points
+        .iter()
+        .filter(|p| p.source == ScoreSource::SelfReview)
+        .count();
     let avg = summary
         .average()
-        .map(|a| format!(" Average self-review score: {a:.0} %."))
+        .map(|a| match own {
+            0 => format!(" Average score: {a:.0} %, every attempt graded by the evaluator."),
+            n if n == summary.points.len() => format!(" Average score: {a:.0} %, from your self-review only: no attempt has the evaluator's grading yet."),
+            n => format!(" Average score: {a:.0} %: the evaluator's grading, and your self-review for the {n} attempt{} it has not graded.", if n == 1 { "" } else { "s" }),
+        })
         .unwrap_or_default();
+    let gaps = summary.self_gap_readings();
+    let readings: Vec<String> = summary.bands.iter().map(|b| b.reading()).collect();
+    let tracks: Vec<String> = summary
+        .by_track_calibration()
+        .iter()
+        .map(|t| {
+            let way = if t.gap > 0.0 { "above" } else { "below" };
+            format!(
+                "{}: your stated confidence is {:.0} points {way} your score ({} attempts).",
+                t.track.label(),
+                t.gap.abs(),
+                t.count
+            )
+        })
+        .collect();
     let line = format!(
         "{} scenario{} practised; {} committed attempt{}, {} given up, {} graded.{avg}",
         summary.scenarios,
@@ -170,6 +195,18 @@ fn Overview(summary: Summary) -> impl IntoView {
         <section aria-labelledby="calibration-h">
             <h2 id="calibration-h">"Confidence and results"</h2>
             <p class="verdict">{summary.calibration_verdict()}</p>
+            {(!readings.is_empty()).then(|| view! {
+                <ul class="readings">{readings.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+            })}
+            {(!tracks.is_empty()).then(|| view! {
+                <ul class="readings by-track">{tracks.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+            })}
+            {(!gaps.is_empty()).then(|| view! {
+                <div class="notice self-gap" role="note">
+                    <p>"Your self-review and the evaluator disagree:"</p>
+                    <ul>{gaps.into_iter().map(|g| view! { <li>{g}</li> }).collect_view()}</ul>
+                </div>
+            })}
             <div class="chart-wrap square" inner_html=calibration(&summary.points, &summary.bands)></div>
             {(!summary.bands.is_empty()).then(|| view! {
                 <div class="table-wrap" tabindex="0">
@@ -189,15 +226,16 @@ fn Overview(summary: Summary) -> impl IntoView {
             {(!summary.points.is_empty()).then(|| view! {
                 <div class="table-wrap" tabindex="0">
                     <table>
-                        <caption>"Graded attempts"</caption>
-                        <thead><tr><th scope="col">"Date"</th><th scope="col">"Scenario"</th><th scope="col">"Track"</th><th scope="col">"Confidence"</th><th scope="col">"Score"</th></tr></thead>
+                        <caption>"Scored attempts: the evaluator's grading, or your self-review where there is none"</caption>
+                        <thead><tr><th scope="col">"Date"</th><th scope="col">"Scenario"</th><th scope="col">"Track"</th><th scope="col">"Confidence"</th><th scope="col">"Score"</th><th scope="col">"Self-review"</th></tr></thead>
                         <tbody>{summary.points.iter().map(|p| view! {
                             <tr>
                                 <td>{format_date(p.at, offset)}</td>
                                 <td>{format!("{} (attempt {})", p.title, p.number)}</td>
                                 <td>{p.track.map(|t| t.label()).unwrap_or("—")}</td>
                                 <td>{p.confidence.map_or("—".into(), |c| format!("{c} %"))}</td>
-                                <td>{format!("{:.0} %", p.score)}</td>
+                                <td>{format!("{:.0} % ({})", p.score, p.source.label())}</td>
+                                <td>{p.self_review.map_or("—".into(), |s| format!("{s:.0} %"))}</td>
                             </tr>
                         }).collect_view()}</tbody>
                     </table>
@@ -206,22 +244,24 @@ fn Overview(summary: Summary) -> impl IntoView {
         </section>
         <section aria-labelledby="by-track">
             <h2 id="by-track">"By track and competency"</h2>
-            <Groups caption="By track" groups=summary.by_track.clone()/>
-            <Groups caption="By competency" groups=summary.by_competency.clone()/>
+            <Groups caption="By track" what="Track" groups=summary.by_track.clone()/>
+            <Groups caption="By competency" what="Competency" groups=summary.by_competency.clone()/>
         </section>
     }
 }
 
 #[component]
-fn Groups(caption: &'static str, groups: Vec<Group>) -> impl IntoView {
+fn Groups(caption: &'static str, what: &'static str, groups: Vec<Group>) -> impl IntoView {
     let pct = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.0} %"));
+    let gap =
+        |g: Option<(f64, usize)>| g.map_or("—".to_string(), |(g, _)| format!("{g:+.0} points"));
     view! {
         <div class="table-wrap" tabindex="0">
             <table>
                 <caption>{caption}</caption>
-                <thead><tr><th scope="col"></th><th scope="col">"Attempts"</th><th scope="col">"Graded"</th><th scope="col">"Average"</th><th scope="col">"Best"</th></tr></thead>
+                <thead><tr><th scope="col">{what}</th><th scope="col">"Attempts"</th><th scope="col">"Scored"</th><th scope="col">"By the evaluator"</th><th scope="col">"Average"</th><th scope="col">"Best"</th><th scope="col">"Self-review vs evaluator"</th></tr></thead>
                 <tbody>{groups.into_iter().map(|g| view! {
-                    <tr><th scope="row">{g.label}</th><td>{g.attempts}</td><td>{g.graded}</td><td>{pct(g.average)}</td><td>{pct(g.best)}</td></tr>
+                    <tr><th scope="row">{g.label}</th><td>{g.attempts}</td><td>{g.graded}</td><td>{g.by_evaluator}</td><td>{pct(g.average)}</td><td>{pct(g.best)}</td><td>{gap(g.self_gap)}</td></tr>
                 }).collect_view()}</tbody>
             </table>
         </div>

@@ -170,6 +170,47 @@ pub struct FollowUp {
     pub usage: Option<Usage>,
 }
 
+/// Whose verdicts a score comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScoreSource {
+    /// The AI evaluator's grading.
+    Evaluator,
+    /// The learner's own review against the rubric.
+    SelfReview,
+}
+
+impl ScoreSource {
+    /// How the learner reads it next to a figure.
+    pub fn label(self) -> &'static str {
+        match self {
+            ScoreSource::Evaluator => "graded by the evaluator",
+            ScoreSource::SelfReview => "self-review only",
+        }
+    }
+}
+
+/// An attempt's result: the score that counts (the evaluator's when there is one) and both
+/// figures, so the gap between them can be named rather than averaged away.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AttemptResult {
+    /// The score that counts, 0–100.
+    pub score: f64,
+    /// Whose it is.
+    pub source: ScoreSource,
+    /// The evaluator's score, 0–100, if graded.
+    pub evaluator: Option<f64>,
+    /// The self-review score, 0–100, if reviewed.
+    pub self_review: Option<f64>,
+}
+
+impl AttemptResult {
+    /// Self-review minus evaluator, when both exist: how far the learner rates themselves above
+    /// the grader.
+    pub fn self_gap(&self) -> Option<f64> {
+        Some(self.self_review? - self.evaluator?)
+    }
+}
+
 /// Whether the learner and the evaluator gave a criterion different verdicts (both gave one).
 pub fn disagree(mine: Option<Verdict>, theirs: Option<Verdict>) -> bool {
     matches!((mine, theirs), (Some(a), Some(b)) if a != b)
@@ -220,6 +261,38 @@ impl Attempt {
                 verdict: verdicts.and_then(|v| v.get(&c.id).copied()),
             })
             .collect()
+    }
+
+    /// The evaluator's score: its latest grading that gave every criterion a verdict.
+    pub fn evaluator_score(&self) -> Option<crate::score::Score> {
+        let criteria = self.rubric.as_deref()?;
+        if self.outcome != Outcome::Committed {
+            return None;
+        }
+        self.feedback
+            .iter()
+            .rev()
+            .map(|f| f.score(criteria))
+            .find(|s| s.complete() && s.total > 0.0)
+    }
+
+    /// The score to show and count for this attempt: the evaluator's grading when there is one,
+    /// the self-review otherwise, with both figures for naming the gap.
+    pub fn result(&self) -> Option<AttemptResult> {
+        let pct = |s: crate::score::Score| s.ratio() * 100.0;
+        let evaluator = self.evaluator_score().map(pct);
+        let self_review = self.self_review_score().map(pct);
+        let (score, source) = match (evaluator, self_review) {
+            (Some(e), _) => (e, ScoreSource::Evaluator),
+            (None, Some(s)) => (s, ScoreSource::SelfReview),
+            (None, None) => return None,
+        };
+        Some(AttemptResult {
+            score,
+            source,
+            evaluator,
+            self_review,
+        })
     }
 
     /// The self-review score, when every criterion has a verdict.

@@ -501,3 +501,26 @@ for (const behaviour of ["megabytes", "huge-string"]) {
     await expect(cards(page)).toHaveCount(1);
   });
 }
+
+test("progress and the brag document count the evaluator's grading, with the self-review beside it and the gap named", async ({ page }) => {
+  await use(page, "open-ai");
+  await commitAnswer(page);
+  const boxes = page.locator(".criterion");
+  const n = await boxes.count();
+  for (let i = 0; i < n; i++) await boxes.nth(i).getByLabel("Caught", { exact: true }).check();
+  await getFeedback(page);
+  const card = await expectGraded(page);
+  const graded = Number((await card.locator(".score").textContent()).match(/verdicts score (\d+) %/)[1]);
+  expect(graded).toBeLessThan(100);
+  await page.getByRole("link", { name: "Progress" }).click();
+  await ready(page);
+  await expect(page.locator(".lead")).toContainText(`Average score: ${graded} %, every attempt graded by the evaluator.`);
+  const row = page.locator("table", { hasText: "Scored attempts" }).locator("tbody tr").first();
+  await expect(row).toContainText(`${graded} % (graded by the evaluator)`);
+  await expect(row).toContainText("100 %");
+  if (100 - graded >= 10) await expect(page.locator(".self-gap")).toContainText(`You rate yourself ${100 - graded} points above the grader`);
+  const brag = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export brag document" }).click();
+  const md = await readFile(await (await brag).path(), "utf8");
+  expect(md).toContain(`score ${graded} % (graded by the AI evaluator; my self-review said 100 %)`);
+});

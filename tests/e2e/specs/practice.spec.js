@@ -233,7 +233,8 @@ test("the whole loop: write, reload, commit, rubric, review, retry, compare, pro
   await expect(page.locator(".lead")).toContainText("2 committed attempts");
   await expect(page.locator("svg.chart")).toHaveCount(2);
   await expect(page.getByRole("img", { name: "Stated confidence against score" })).toBeVisible();
-  await expect(page.locator("table", { hasText: "Graded attempts" }).locator("tbody tr")).toHaveCount(2);
+  await expect(page.locator("table", { hasText: "Scored attempts" }).locator("tbody tr")).toHaveCount(2);
+  await expect(page.locator("table", { hasText: "Scored attempts" })).toContainText("(self-review only)");
   const progressBefore = await page.locator("article.progress").innerText();
 
   const brag = page.waitForEvent("download");
