@@ -24,11 +24,11 @@ fn core() -> impl Iterator<Item = &'static CompiledScenario> {
 }
 
 #[test]
-fn at_least_24_scenarios_with_5_per_track() {
-    assert!(core().count() >= 24, "{} scenarios", core().count());
+fn at_least_34_scenarios_with_8_per_track() {
+    assert!(core().count() >= 34, "{} scenarios", core().count());
     for track in Track::ALL {
         let n = core().filter(|s| s.summary.track == *track).count();
-        assert!(n >= 5, "track {track} has {n} scenarios");
+        assert!(n >= 8, "track {track} has {n} scenarios");
     }
 }
 
@@ -62,7 +62,7 @@ fn every_scenario_has_three_artifacts_references_and_all_three_sample_answers() 
             s.body.artifacts.len()
         );
         assert!(!s.rubric.references.is_empty(), "{slug}: no references");
-        for q in Quality::ALL.iter().filter(|q| **q != Quality::Mixed) {
+        for q in Quality::ALL {
             assert!(
                 s.answers.iter().any(|a| a.quality == *q),
                 "{slug}: no {} answer",
@@ -114,36 +114,13 @@ fn band(quality: Quality) -> Band {
     }
 }
 
-/// The first edition's looser bands, for scenarios that do not have a mixed answer yet: a strong
-/// answer catches every critical criterion; weak and plausible-wrong miss at least half.
-fn first_edition_band(quality: Quality) -> Band {
-    match quality {
-        Quality::Strong => Band {
-            min: 0,
-            max: 100,
-            every_critical: true,
-        },
-        Quality::Mixed => band(Quality::Mixed),
-        Quality::Weak | Quality::PlausibleWrong => Band {
-            min: 0,
-            max: 50,
-            every_critical: false,
-        },
-    }
-}
-
 #[test]
 fn sample_answers_separate_strong_from_weak_and_plausible_wrong() {
     let mut wrong = Vec::new();
     for s in core() {
-        let second_edition = s.answers.iter().any(|a| a.quality == Quality::Mixed);
         for a in &s.answers {
             let sc = score(weighted(s, &a.verdicts));
-            let b = if second_edition {
-                band(a.quality)
-            } else {
-                first_edition_band(a.quality)
-            };
+            let b = band(a.quality);
             let what = format!("{}/answers/{}.md", s.summary.slug, a.name);
             // Earned is a multiple of ½ and the total a whole number, so comparing
             // earned × 100 with total × percent is exact: 10.5 of 15 is 70 %, in the band.
@@ -169,9 +146,9 @@ fn sample_answers_separate_strong_from_weak_and_plausible_wrong() {
 }
 
 #[test]
-fn weak_answers_of_the_second_edition_are_at_least_300_words() {
+fn weak_answers_are_at_least_300_words() {
     let mut short = Vec::new();
-    for s in core().filter(|s| s.answers.iter().any(|a| a.quality == Quality::Mixed)) {
+    for s in core() {
         for a in s.answers.iter().filter(|a| a.quality == Quality::Weak) {
             let words = [&a.reasoning, &a.uncertainty, &a.commitment]
                 .iter()
