@@ -466,32 +466,7 @@ pub(crate) mod tests {
 
     /// An evaluator's grading of `a` and `b` with these verdicts.
     pub(crate) fn grading(a: Verdict, b: Verdict) -> crate::storage::schema::Feedback {
-        use crate::grading::reply::{CriterionGrade, Grade};
-        let c = |id: &str, verdict| CriterionGrade {
-            id: id.into(),
-            verdict,
-            evidence: vec![],
-            why: String::new(),
-        };
-        crate::storage::schema::Feedback {
-            id: "f".into(),
-            provider: crate::grading::provider::ProviderKind::Anthropic,
-            model: "m".into(),
-            at: 1,
-            grade: Grade {
-                criteria: vec![c("a", a), c("b", b)],
-                ungraded: vec![],
-                uncertainties: vec![],
-                missed_failure_mode: String::new(),
-                focus_next: String::new(),
-                overall: String::new(),
-                problems: vec![],
-            },
-            reply: String::new(),
-            usage: None,
-            complete: true,
-            thread: vec![],
-        }
+        crate::storage::schema::tests::feedback(&[("a", a), ("b", b)])
     }
 
     #[test]

@@ -307,7 +307,7 @@ impl Attempt {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::grading::reply::CriterionGrade;
 
@@ -320,7 +320,8 @@ mod tests {
         }
     }
 
-    fn feedback(verdicts: &[(&str, Verdict)]) -> Feedback {
+    /// An evaluator's complete grading with these verdicts.
+    pub(crate) fn feedback(verdicts: &[(&str, Verdict)]) -> Feedback {
         Feedback {
             id: "f".into(),
             provider: ProviderKind::Ollama,
