@@ -202,14 +202,31 @@ pub async fn stream(
         let text = decoder
             .decode_with_js_u8_array_and_options(&value, &options)
             .unwrap_or_default();
-        if !text.is_empty() && on_chunk(&text) == Flow::Stop {
-            // Too large to be a grading: stop the download; the engine keeps what arrived.
-            let _ = reader.cancel();
-            cancel.controller.abort();
-            return Ok(Ending::Finished);
+        // A fast server can hand over megabytes in one read: feed them in slices, yielding to
+        // the event loop between slices, so no single task keeps the page from responding.
+        let mut rest = text.as_str();
+        while !rest.is_empty() {
+            let mut at = rest.len().min(SLICE_BYTES);
+            while !rest.is_char_boundary(at) {
+                at += 1;
+            }
+            let (piece, tail) = rest.split_at(at);
+            if on_chunk(piece) == Flow::Stop {
+                // Too large to be a grading: stop the download; the engine keeps what arrived.
+                let _ = reader.cancel();
+                cancel.controller.abort();
+                return Ok(Ending::Finished);
+            }
+            rest = tail;
+            if !rest.is_empty() {
+                let _ = JsFuture::from(sleep(0, &JsValue::UNDEFINED)).await;
+            }
         }
     }
 }
+
+/// Bytes of response handed to the engine per task.
+const SLICE_BYTES: usize = 64 * 1024;
 
 /// GETs `url` with the provider's headers: (status, retry-after, body).
 pub async fn get(

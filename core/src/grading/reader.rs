@@ -269,7 +269,16 @@ impl ReplyReader {
 
     /// Whether `json` occurs in the learner's answer (spacing aside).
     fn is_echo(&self, json: &str) -> bool {
-        let s = squeeze(json);
+        // Text with more non-space characters than the whole answer cannot be in it: say so
+        // without copying a megabyte-long candidate.
+        let longest = self.answer_squeezed.len();
+        let mut s = String::new();
+        for c in json.chars().filter(|c| !c.is_whitespace()) {
+            s.push(c);
+            if s.len() > longest {
+                return false;
+            }
+        }
         !s.is_empty() && self.answer_squeezed.contains(&s)
     }
 
