@@ -13,6 +13,7 @@ pub mod md;
 pub mod progress;
 pub mod routes;
 pub mod score;
+pub mod security;
 pub mod site_text;
 pub mod storage;
 pub mod taxonomy;

@@ -1,6 +1,7 @@
 //! Fills Trunk's built `index.html` with one page: its title, description, base URL and body.
 //! Trunk owns the asset links (hashed names, the wasm loader); we only add around them.
 
+use crate::security;
 use crate::site_text::escape;
 
 /// The marker in `index.html` that the page body replaces.
@@ -89,16 +90,30 @@ pub fn check(template: &str) -> Result<(), TemplateError> {
     Ok(())
 }
 
+/// The referrer policy of every page: an outside link or request never learns which page (which
+/// scenario) it came from.
+pub const REFERRER_META: &str = "<meta name=\"referrer\" content=\"no-referrer\">";
+
 /// Renders one page from the template.
+///
+/// The head starts with the character set (it must come within the first 1024 bytes), then the
+/// Content-Security-Policy, which applies only to what follows it, so it precedes every script,
+/// link and the `<base>`. Its script hashes are the template's inline scripts: the page body is
+/// added afterwards, so nothing in it can ever be allowed to run.
 pub fn render(template: &str, page: &PageParts<'_>) -> Result<String, TemplateError> {
     check(template)?;
+    let scripts = security::inline_scripts(template).map_err(|e| TemplateError(e.to_string()))?;
+    let policy = security::content_security_policy(&scripts);
+    let template = without_charset(template);
     let title_start = template.find("<title>").unwrap_or(0);
     let title_end = template[title_start..]
         .find("</title>")
         .map(|i| title_start + i + "</title>".len())
         .ok_or_else(|| TemplateError("unclosed <title>".into()))?;
     let head = format!(
-        "<head><base href=\"{base}\"><meta name=\"leap-build\" content=\"{build}\">",
+        "<head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">{REFERRER_META}<base href=\"{base}\"><meta name=\"leap-build\" content=\"{build}\">",
+        // Quotes in a policy are single (`'self'`): only `&` and `"` need escaping here.
+        policy = policy.replace('&', "&amp;").replace('"', "&quot;"),
         base = escape(page.base_href),
         build = escape(page.build),
     );
@@ -116,6 +131,18 @@ pub fn render(template: &str, page: &PageParts<'_>) -> Result<String, TemplateEr
     Ok(out
         .replacen("<head>", &head, 1)
         .replacen(BODY_MARKER, page.body, 1))
+}
+
+/// The template without its `<meta charset>` (every page declares UTF-8 first thing in its head).
+fn without_charset(template: &str) -> String {
+    let lower = template.to_ascii_lowercase();
+    match lower.find("<meta charset") {
+        Some(i) => {
+            let end = lower[i..].find('>').map_or(template.len(), |e| i + e + 1);
+            format!("{}{}", &template[..i], &template[end..])
+        }
+        None => template.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -137,9 +164,11 @@ mod tests {
             },
         )
         .unwrap();
+        assert!(out.starts_with("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "), "{out}");
         assert!(out.contains(
-            "<head><base href=\"../../\"><meta name=\"leap-build\" content=\"abc\"><meta charset"
-        ));
+            "<meta name=\"referrer\" content=\"no-referrer\"><base href=\"../../\"><meta name=\"leap-build\" content=\"abc\"><title>"
+        ), "{out}");
+        assert_eq!(out.matches("<meta charset").count(), 1);
         assert!(out
             .contains("<title>A &amp; B</title><meta name=\"description\" content=\"d&quot;q\">"));
         assert!(out.contains("<div id=\"app\"><p>hi</p></div>"));
@@ -160,6 +189,97 @@ mod tests {
         assert_eq!(
             with_bundle("<head></head>", "a", "b", "c").unwrap_err().0,
             "Trunk's loader script for the browse bundle is missing"
+        );
+    }
+
+    fn page(template: &str, body: &str) -> String {
+        render(
+            template,
+            &PageParts {
+                title: "t",
+                description: "d",
+                base_href: "./",
+                build: "b",
+                body,
+            },
+        )
+        .unwrap()
+    }
+
+    /// The policy a rendered page carries.
+    fn policy(html: &str) -> &str {
+        let start = html
+            .find("<meta http-equiv=\"Content-Security-Policy\" content=\"")
+            .expect("no CSP meta")
+            + "<meta http-equiv=\"Content-Security-Policy\" content=\"".len();
+        &html[start..start + html[start..].find('"').unwrap()]
+    }
+
+    #[test]
+    fn every_page_allows_its_template_scripts_and_no_script_of_its_body() {
+        let trunk_loader = "\nimport init, * as bindings from './browse-1a.js';\nconst wasm = await init({ module_or_path: './browse-1a_bg.wasm' });\n";
+        let out = page(
+            TRUNK,
+            "<p>hi</p><script>alert(1)</script><script>alert(2)</script>",
+        );
+        let csp = policy(&out);
+        let script_src = csp
+            .split("; ")
+            .find(|d| d.starts_with("script-src "))
+            .unwrap();
+        assert_eq!(
+            script_src,
+            format!(
+                "script-src 'self' 'wasm-unsafe-eval' {}",
+                security::hash_source(trunk_loader)
+            )
+        );
+        assert!(!csp.contains(&security::hash_source("alert(1)")));
+
+        // The practice pages' own loader, written by the generator, is what their policy allows.
+        let practice = with_bundle(TRUNK, "practice.js", "practice_bg.wasm", "v9").unwrap();
+        let out = page(&practice, "");
+        let loader = "import init from './practice.js?v=v9';await init({ module_or_path: './practice_bg.wasm?v=v9' });";
+        assert!(out.contains(&format!("<script type=\"module\">{loader}</script>")));
+        assert!(policy(&out).contains(&format!(
+            "'wasm-unsafe-eval' {};",
+            security::hash_source(loader)
+        )));
+        assert!(!policy(&out).contains(&security::hash_source(trunk_loader)));
+    }
+
+    #[test]
+    fn the_policy_comes_before_anything_it_governs() {
+        let out = page(T, "<p>hi</p>");
+        let csp = out.find("Content-Security-Policy").unwrap();
+        for later in ["<base", "<script", "<link", "<title>"] {
+            assert!(
+                out.find(later).unwrap() > csp,
+                "{later} precedes the policy"
+            );
+        }
+        // The character set must be declared within the first 1024 bytes.
+        assert!(out.find("<meta charset=\"utf-8\">").unwrap() < 1024 - 22);
+        assert!(out.contains(REFERRER_META));
+        assert!(!policy(&out).contains('"') && !policy(&out).contains('<'));
+    }
+
+    #[test]
+    fn an_unclosed_script_in_the_template_is_an_error() {
+        let err = render(
+            "<head><title>x</title><script>boot()</head><body><!-- leap:page --></body>",
+            &PageParts {
+                title: "t",
+                description: "d",
+                base_href: "./",
+                build: "b",
+                body: "",
+            },
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "index.html template: a <script> at byte 22 has no </script>: close it so its content can be hashed"
         );
     }
 
