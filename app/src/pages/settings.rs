@@ -10,6 +10,7 @@ use leap_core::grading::config::{self, Preferences, Profile, TIMEOUT_RANGE};
 use leap_core::grading::errors::local_setup;
 use leap_core::grading::probe::interpret;
 use leap_core::grading::provider::{ProviderKind, Settings};
+use leap_core::security::origin_sharing;
 use leptos::prelude::*;
 
 /// How long "Test connection" waits.
@@ -31,6 +32,14 @@ pub fn SettingsPage() -> impl IntoView {
     let probe = RwSignal::new(None::<(bool, String)>);
     let probing = RwSignal::new(false);
     let listed = RwSignal::new(Vec::<String>::new());
+    // The site root (the pinned `<base>`): other sites on its origin can read this site's storage.
+    let shared_origin =
+        origin_sharing(&document().base_uri().ok().flatten().unwrap_or_default()).notice();
+    let remember_described_by = if shared_origin.is_some() {
+        "remember-risk remember-hint"
+    } else {
+        "remember-hint"
+    };
 
     let current = move || Settings {
         key: key.get(),
@@ -235,11 +244,13 @@ pub fn SettingsPage() -> impl IntoView {
                         format!("Optional: only if your server requires one. Sent only to {}.", origin())
                     }}</p>
                 </div>
+                // Said before the box, so it is read before the choice is made.
+                {shared_origin.map(|n| view! { <p class="notice warning" id="remember-risk">{n}</p> })}
                 <label class="toggle">
-                    <input type="checkbox" prop:checked=move || prefs.with(|p| p.remember_key) on:change=on_remember/>
+                    <input type="checkbox" aria-describedby=remember_described_by prop:checked=move || prefs.with(|p| p.remember_key) on:change=on_remember/>
                     " Remember on this device"
                 </label>
-                <p class="hint">"Unticked, the key is forgotten when you close the browser. Ticked, it stays in this browser's storage, readable by anyone who uses this browser profile."</p>
+                <p class="hint" id="remember-hint">"Unticked, the key is forgotten when you close the browser. Ticked, it stays in this browser's storage until you remove it, readable by anyone who uses this browser profile and by browser extensions allowed to read this site."</p>
                 <div class="field">
                     <label for="timeout">"Stop waiting after (seconds without a reply)"</label>
                     <input id="timeout" type="number" min=*TIMEOUT_RANGE.start() max=*TIMEOUT_RANGE.end() inputmode="numeric"
