@@ -102,6 +102,7 @@ pub const REFERRER_META: &str = "<meta name=\"referrer\" content=\"no-referrer\"
 /// added afterwards, so nothing in it can ever be allowed to run.
 pub fn render(template: &str, page: &PageParts<'_>) -> Result<String, TemplateError> {
     check(template)?;
+    let template = &without_serve_placeholders(template);
     let scripts = security::inline_scripts(template).map_err(|e| TemplateError(e.to_string()))?;
     let policy = security::content_security_policy(&scripts);
     let template = without_charset(template);
@@ -131,6 +132,18 @@ pub fn render(template: &str, page: &PageParts<'_>) -> Result<String, TemplateEr
     Ok(out
         .replacen("<head>", &head, 1)
         .replacen(BODY_MARKER, page.body, 1))
+}
+
+/// `trunk serve` adds a live-reload script whose address and path it fills in as it serves each
+/// page, which would change the script after its hash was taken and get it refused. The script
+/// finds both itself instead: the page's host, and the site root's path from `<base>`.
+fn without_serve_placeholders(template: &str) -> String {
+    template
+        .replace("'{{__TRUNK_ADDRESS__}}'", "window.location.host")
+        .replace(
+            "'{{__TRUNK_WS_BASE__}}'",
+            "new URL(document.baseURI).pathname",
+        )
 }
 
 /// The template without its `<meta charset>` (every page declares UTF-8 first thing in its head).
@@ -262,6 +275,18 @@ mod tests {
         assert!(out.find("<meta charset=\"utf-8\">").unwrap() < 1024 - 22);
         assert!(out.contains(REFERRER_META));
         assert!(!policy(&out).contains('"') && !policy(&out).contains('<'));
+    }
+
+    #[test]
+    fn trunk_serves_its_reload_script_unchanged_so_its_hash_holds() {
+        // As trunk serve's autoreload.js begins; the server fills the placeholders in on the fly.
+        let reload = "\"use strict\";\n(function () {\n    const address = '{{__TRUNK_ADDRESS__}}';\n    const base = '{{__TRUNK_WS_BASE__}}';\n    let protocol = '';\n})()";
+        let template = TRUNK.replace("</body>", &format!("<script>{reload}</script></body>"));
+        let out = page(&template, "");
+        assert!(!out.contains("{{__TRUNK"), "{out}");
+        let served = "\"use strict\";\n(function () {\n    const address = window.location.host;\n    const base = new URL(document.baseURI).pathname;\n    let protocol = '';\n})()";
+        assert!(out.contains(&format!("<script>{served}</script>")), "{out}");
+        assert!(policy(&out).contains(&security::hash_source(served)));
     }
 
     #[test]
