@@ -5,7 +5,7 @@
 use super::keys::{Key, ASIDE};
 use super::kv::{KeyValue, StoreError};
 use super::migrate::{decode, Decoded};
-use super::repo::Repo;
+use super::repo::{Repo, ScenarioState};
 use super::schema::{Attempt, Draft};
 use crate::routes::is_slug;
 use serde::{Deserialize, Serialize};
@@ -356,45 +356,60 @@ pub fn merge<S: KeyValue>(
 ) -> Result<ImportReport, StoreError> {
     let mut report = ImportReport::default();
     let mut writes: Vec<(String, String)> = Vec::new();
+    // What each scenario holds once the writes planned so far are done: a file may list an
+    // attempt id twice, or a scenario twice, and a later entry must not overwrite an earlier one.
+    let mut planned: Vec<(&str, &str, ScenarioState)> = Vec::new();
     for s in &file.scenarios {
-        let local = repo.scenario(&s.pack, &s.scenario)?;
-        let mut taken: Vec<String> = local.attempts.iter().map(|a| a.id.clone()).collect();
-        for a in &s.attempts {
-            match local.attempts.iter().find(|l| l.id == a.id) {
-                Some(l) if l == a => report.duplicates += 1,
-                Some(_) => {
-                    let mut copy = a.clone();
-                    let mut n = 2;
-                    while taken.contains(&format!("{}-{n}", a.id)) {
-                        n += 1;
-                    }
-                    copy.id = format!("{}-{n}", a.id);
-                    taken.push(copy.id.clone());
-                    writes.push((
-                        Key::Attempt {
-                            pack: s.pack.clone(),
-                            scenario: s.scenario.clone(),
-                            id: copy.id.clone(),
-                        }
-                        .render(),
-                        json(&copy)?,
-                    ));
-                    report.copies += 1;
-                }
-                None => {
-                    taken.push(a.id.clone());
-                    writes.push((
-                        Key::Attempt {
-                            pack: s.pack.clone(),
-                            scenario: s.scenario.clone(),
-                            id: a.id.clone(),
-                        }
-                        .render(),
-                        json(a)?,
-                    ));
-                    report.added += 1;
-                }
+        let i = match planned
+            .iter()
+            .position(|(p, sc, _)| *p == s.pack && *sc == s.scenario)
+        {
+            Some(i) => i,
+            None => {
+                planned.push((&s.pack, &s.scenario, repo.scenario(&s.pack, &s.scenario)?));
+                planned.len() - 1
             }
+        };
+        let local = &mut planned[i].2;
+        for a in &s.attempts {
+            // The same attempt may be here already as a copy made by an earlier import.
+            let same = |l: &Attempt| {
+                (l.id == a.id || numbered(&l.id, &a.id, '-'))
+                    && *l
+                        == Attempt {
+                            id: l.id.clone(),
+                            ..a.clone()
+                        }
+            };
+            let id = if local.attempts.iter().any(same) {
+                report.duplicates += 1;
+                continue;
+            } else if local.attempts.iter().any(|l| l.id == a.id) {
+                let mut n = 2;
+                while local
+                    .attempts
+                    .iter()
+                    .any(|l| l.id == format!("{}-{n}", a.id))
+                {
+                    n += 1;
+                }
+                report.copies += 1;
+                format!("{}-{n}", a.id)
+            } else {
+                report.added += 1;
+                a.id.clone()
+            };
+            let stored = Attempt { id, ..a.clone() };
+            writes.push((
+                Key::Attempt {
+                    pack: s.pack.clone(),
+                    scenario: s.scenario.clone(),
+                    id: stored.id.clone(),
+                }
+                .render(),
+                json(&stored)?,
+            ));
+            local.attempts.push(stored);
         }
         if let Some(d) = &s.draft {
             let finished_here = local.attempts.iter().any(|a| a.id == d.id);
@@ -408,6 +423,7 @@ pub fn merge<S: KeyValue>(
                         .render(),
                         json(d)?,
                     ));
+                    local.draft = Some(d.clone());
                     report.drafts_added += 1;
                 }
                 Some(l) if l.answer == d.answer => {}
@@ -415,21 +431,24 @@ pub fn merge<S: KeyValue>(
             }
         }
     }
-    let existing_aside = repo.set_aside_entries()?;
+    // Set-aside entries here already, by original key (`key#2`… when restored beside another).
+    let mut aside = repo.set_aside_entries()?;
     for e in &file.set_aside {
-        if !existing_aside
+        if aside
             .iter()
-            .any(|(k, v)| *k == e.key && *v == e.value)
+            .any(|(k, v)| *v == e.value && (*k == e.key || numbered(k, &e.key, '#')))
         {
-            let mut key = format!("{ASIDE}{}", e.key);
-            let mut n = 1;
-            while repo.store().get(&key)?.is_some() || writes.iter().any(|(k, _)| *k == key) {
-                n += 1;
-                key = format!("{ASIDE}{}#{n}", e.key);
-            }
-            writes.push((key, e.value.clone()));
-            report.set_aside += 1;
+            continue;
         }
+        let mut original = e.key.clone();
+        let mut n = 1;
+        while aside.iter().any(|(k, _)| *k == original) {
+            n += 1;
+            original = format!("{}#{n}", e.key);
+        }
+        writes.push((format!("{ASIDE}{original}"), e.value.clone()));
+        aside.push((original, e.value.clone()));
+        report.set_aside += 1;
     }
     for (i, (key, value)) in writes.iter().enumerate() {
         if let Err(e) = repo.write_raw(key, value) {
@@ -440,6 +459,13 @@ pub fn merge<S: KeyValue>(
         }
     }
     Ok(report)
+}
+
+/// Whether `id` is `original` with a copy number after `separator` (`a1-2`, `key#3`).
+fn numbered(id: &str, original: &str, separator: char) -> bool {
+    id.strip_prefix(original)
+        .and_then(|rest| rest.strip_prefix(separator))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn json<T: Serialize>(value: &T) -> Result<String, StoreError> {
@@ -688,5 +714,62 @@ mod tests {
         let mut repo = Repo::new(MemoryStore::new());
         assert_eq!(merge(&mut repo, &good).unwrap().added, 1);
         assert_eq!(repo.scenario("core", "a").unwrap().attempts.len(), 1);
+    }
+
+    // Found by the import_parser fuzz target (fuzz/regressions/import_parser/duplicate-attempt-id):
+    // a file listing two different attempts under one id wrote both to the same key, so the
+    // second silently replaced the first.
+    #[test]
+    fn two_attempts_with_one_id_in_a_file_are_both_kept() {
+        let mut repo = filled();
+        let mut file = export(&mut repo, "s", 1, None).unwrap();
+        let mut other = file.scenarios[0].attempts[0].clone();
+        other.answer.reasoning = "edited elsewhere".into();
+        file.scenarios[0].attempts.push(other);
+        file.scenarios.push(file.scenarios[0].clone());
+        let mut target = Repo::new(MemoryStore::new());
+        let report = merge(&mut target, &file).unwrap();
+        assert_eq!((report.added, report.copies, report.duplicates), (2, 1, 3));
+        let ids: Vec<String> = target
+            .scenario("core", "a")
+            .unwrap()
+            .attempts
+            .iter()
+            .map(|a| format!("{}: {}", a.id, a.answer.reasoning))
+            .collect();
+        assert_eq!(ids, ["a1: first", "a1-2: edited elsewhere", "a2: second"]);
+    }
+
+    #[test]
+    fn importing_a_file_twice_adds_nothing_the_second_time_even_copies() {
+        let mut repo = filled();
+        let mut file = export(&mut repo, "s", 1, None).unwrap();
+        file.scenarios[0].attempts[0].answer.reasoning = "edited elsewhere".into();
+        file.set_aside = vec![
+            AsideEntry {
+                key: "leap:core:a:draft".into(),
+                value: "{ corrupt".into(),
+            },
+            AsideEntry {
+                key: "leap:core:a:draft".into(),
+                value: "{ also corrupt".into(),
+            },
+        ];
+        let first = merge(&mut repo, &file).unwrap();
+        assert_eq!((first.copies, first.set_aside), (1, 2));
+        let before = repo.store().keys().unwrap();
+        let second = merge(&mut repo, &file).unwrap();
+        assert_eq!(
+            (
+                second.added,
+                second.copies,
+                second.drafts_added,
+                second.set_aside
+            ),
+            (0, 0, 0, 0),
+            "{second:?}"
+        );
+        assert_eq!(second.duplicates, 2);
+        assert_eq!(repo.store().keys().unwrap(), before);
     }
 }
