@@ -83,6 +83,9 @@ pub struct ScenarioSummary {
     pub tags: Vec<String>,
     /// One-line hook shown on the card.
     pub hook: String,
+    /// Whether it is an investigation (probes, injects, a clock).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub investigation: bool,
 }
 
 /// A piece of prose kept both as Markdown (for the evaluator's prompt) and as safe HTML (for the page).
@@ -135,6 +138,9 @@ pub struct Rubric {
     pub reference_reasoning: Prose,
     /// The public material the scenario is built on.
     pub references: Vec<Reference>,
+    /// What the rubric says about an investigation's path, if the scenario is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub investigation: Option<RubricInvestigation>,
 }
 
 /// One insight a senior would reach, written so a grader can decide caught / partial / missed.
@@ -154,6 +160,16 @@ pub struct Criterion {
     pub partial: Prose,
     /// Why it matters in the real incident.
     pub why: Prose,
+    /// Analysis or investigation.
+    #[serde(default, skip_serializing_if = "is_analysis")]
+    pub kind: CriterionKind,
+    /// For an investigation criterion decided by code: the rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<Rule>,
+}
+
+fn is_analysis(k: &CriterionKind) -> bool {
+    *k == CriterionKind::Analysis
 }
 
 /// A public source the scenario is built on.
@@ -185,4 +201,174 @@ pub struct SampleAnswer {
     pub uncertainty: String,
     /// The call.
     pub commitment: String,
+}
+
+/// What an investigation hides until asked for: probes, injects and the game master's facts.
+/// Baked into `investigation.json` beside `scenario.json`, so evidence is in neither the
+/// pre-rendered page nor the briefing's data until the learner asks for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Investigation {
+    /// What T+0 reads as on the wall clock ("09:42"), if the author set it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// Things the learner can choose to look at or ask, in the author's order.
+    pub probes: Vec<Probe>,
+    /// Events that arrive when the clock passes them, by time (then author order).
+    pub injects: Vec<Inject>,
+    /// The game master's facts sheet: what people on the call know that no probe shows.
+    pub facts: Prose,
+}
+
+impl Investigation {
+    /// The probe with this id.
+    pub fn probe(&self, id: &str) -> Option<&Probe> {
+        self.probes.iter().find(|p| p.id == id)
+    }
+}
+
+/// Something the learner can choose to look at or ask: a query, a dashboard, a log, a person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Probe {
+    /// Stable id, unique in the scenario (rubric rules and logs name it).
+    pub id: String,
+    /// What the menu shows.
+    pub label: String,
+    /// Simulated minutes it takes.
+    pub cost: u32,
+    /// What it reveals.
+    pub evidence: Prose,
+}
+
+/// An event that arrives at a simulated time: a message, a metric that moves, an escalation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inject {
+    /// Stable id, unique in the scenario.
+    pub id: String,
+    /// Its title.
+    pub label: String,
+    /// The simulated minute it arrives.
+    pub at: u32,
+    /// What it says.
+    pub body: Prose,
+}
+
+/// What the rubric says about the path: what a senior looks at first, which probes are traps, by
+/// when a senior acts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RubricInvestigation {
+    /// Probes a senior runs first.
+    pub first: Vec<String>,
+    /// Costly, uninformative probes.
+    pub traps: Vec<String>,
+    /// The simulated minute by which a senior has acted.
+    pub act_by: u32,
+    /// Why those first, in one line.
+    #[serde(default)]
+    pub why_first: String,
+    /// Why those are traps, in one line.
+    #[serde(default)]
+    pub why_traps: String,
+}
+
+/// Whether a criterion is about the analysis or about the investigation's path.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CriterionKind {
+    /// The written analysis.
+    #[default]
+    Analysis,
+    /// The path: what was looked at, when, and how the learner's mind moved.
+    Investigation,
+}
+
+/// An investigation criterion decided by code from the attempt's log, written `kind:argument`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rule {
+    /// `looked-at:ID`: the probe was revealed before commit.
+    LookedAt(String),
+    /// `first:ID`: the probe was the first one run (partial: run later).
+    First(String),
+    /// `avoided:ID`: the probe was never run.
+    Avoided(String),
+    /// `acted-by:N`: committed by simulated minute N (partial: by 2N).
+    ActedBy(u32),
+}
+
+impl Rule {
+    /// Reads `kind:argument`; `None` if it is not one of the four rules.
+    pub fn parse(text: &str) -> Option<Rule> {
+        let (kind, arg) = text.trim().split_once(':')?;
+        let arg = arg.trim();
+        let id = || (!arg.is_empty()).then(|| arg.to_string());
+        match kind.trim() {
+            "looked-at" => id().map(Rule::LookedAt),
+            "first" => id().map(Rule::First),
+            "avoided" => id().map(Rule::Avoided),
+            "acted-by" => arg.parse().ok().map(Rule::ActedBy),
+            _ => None,
+        }
+    }
+
+    /// The probe it names, if any.
+    pub fn probe(&self) -> Option<&str> {
+        match self {
+            Rule::LookedAt(p) | Rule::First(p) | Rule::Avoided(p) => Some(p),
+            Rule::ActedBy(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Rule::LookedAt(p) => write!(f, "looked-at:{p}"),
+            Rule::First(p) => write!(f, "first:{p}"),
+            Rule::Avoided(p) => write!(f, "avoided:{p}"),
+            Rule::ActedBy(n) => write!(f, "acted-by:{n}"),
+        }
+    }
+}
+
+impl Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<str>::deserialize(d)?;
+        Rule::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format_args!(
+                "unknown rule `{text}`: use looked-at:ID, first:ID, avoided:ID or acted-by:N"
+            ))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_read_and_write_their_short_form() {
+        for text in [
+            "looked-at:gateway-drops",
+            "first:a",
+            "avoided:deploy-diff",
+            "acted-by:25",
+        ] {
+            let rule = Rule::parse(text).unwrap();
+            assert_eq!(rule.to_string(), text);
+            let json = serde_json::to_string(&rule).unwrap();
+            assert_eq!(serde_json::from_str::<Rule>(&json).unwrap(), rule);
+        }
+        for bad in ["", "first:", "acted-by:soon", "looked:x", "first"] {
+            assert_eq!(Rule::parse(bad), None, "{bad}");
+        }
+        assert!(serde_json::from_str::<Rule>("\"nope:x\"")
+            .unwrap_err()
+            .to_string()
+            .contains("use looked-at:ID"));
+    }
 }

@@ -177,6 +177,7 @@ mod tests {
             minutes: 30,
             tags: tags.iter().map(|t| t.to_string()).collect(),
             hook: "Everything is on fire.".into(),
+            investigation: false,
         }
     }
 

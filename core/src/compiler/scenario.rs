@@ -13,7 +13,9 @@ use super::scaffold::leftover_placeholders;
 use super::schema::{RubricFile, ScenarioFile};
 use super::source::SourceFile;
 use super::CompiledScenario;
-use crate::baked::{Artifact, Criterion, Prose, Rubric, ScenarioBody, ScenarioSummary};
+use crate::baked::{
+    Artifact, Criterion, CriterionKind, Prose, Rubric, ScenarioBody, ScenarioSummary,
+};
 use crate::routes::{is_slug, Route};
 use crate::taxonomy::{Competency, Kind, Level, Quality, Track};
 use pulldown_cmark::HeadingLevel;
@@ -273,6 +275,9 @@ fn compile_folder(input: &ScenarioInput<'_>) -> Compiled {
                 caught: prose(&raw.caught.0, raw.caught.1),
                 partial: prose(&raw.partial.0, raw.partial.1),
                 why: prose(&raw.why.0, raw.why.1),
+                // Investigation criteria are read once the format lands (issue 9).
+                kind: CriterionKind::Analysis,
+                rule: None,
             });
         }
     }
@@ -365,6 +370,7 @@ fn compile_folder(input: &ScenarioInput<'_>) -> Compiled {
         common_mistakes: section(),
         reference_reasoning: section(),
         references: front.references,
+        investigation: None,
     };
     let body = ScenarioBody {
         situation,
@@ -688,5 +694,6 @@ fn check_metadata(
         minutes: minutes?,
         tags,
         hook: hook?,
+        investigation: false,
     })
 }

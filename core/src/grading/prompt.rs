@@ -225,6 +225,8 @@ pub(crate) mod tests {
             caught: prose("caught"),
             partial: prose("partial"),
             why: prose("why"),
+            kind: Default::default(),
+            rule: None,
         };
         let rubric = Rubric {
             criteria: vec![
@@ -238,6 +240,7 @@ pub(crate) mod tests {
             common_mistakes: prose("cm"),
             reference_reasoning: prose("rr"),
             references: vec![],
+            investigation: None,
         };
         (body, rubric)
     }
