@@ -131,23 +131,72 @@ pub struct FilterOptions {
     pub competencies: Vec<(Competency, usize)>,
 }
 
-/// Computes the filter choices for an index.
-pub fn filter_options(index: &SiteIndex) -> FilterOptions {
+/// Computes the filter choices for an index: every value some scenario has, each counted among
+/// the scenarios the *other* filters let through (so "Backend (3)" means picking it shows 3).
+pub fn filter_options(index: &SiteIndex, filters: &Filters) -> FilterOptions {
     fn count<T: Copy + PartialEq>(
         all: &[T],
         has: impl Fn(&ScenarioSummary, T) -> bool,
+        others: &Filters,
         index: &SiteIndex,
     ) -> Vec<(T, usize)> {
         all.iter()
-            .map(|v| (*v, index.scenarios.iter().filter(|s| has(s, *v)).count()))
-            .filter(|(_, n)| *n > 0)
+            .filter(|v| index.scenarios.iter().any(|s| has(s, **v)))
+            .map(|v| {
+                let n = index
+                    .scenarios
+                    .iter()
+                    .filter(|s| has(s, *v) && others.matches(s))
+                    .count();
+                (*v, n)
+            })
             .collect()
     }
+    let without = |clear: fn(&mut Filters)| {
+        let mut f = filters.clone();
+        clear(&mut f);
+        f
+    };
     FilterOptions {
-        tracks: count(Track::ALL, |s, t| s.track == t, index),
-        levels: count(Level::ALL, |s, l| s.level == l, index),
-        competencies: count(Competency::ALL, |s, c| s.competencies.contains(&c), index),
+        tracks: count(
+            Track::ALL,
+            |s, t| s.track == t,
+            &without(|f| f.track = None),
+            index,
+        ),
+        levels: count(
+            Level::ALL,
+            |s, l| s.level == l,
+            &without(|f| f.level = None),
+            index,
+        ),
+        competencies: count(
+            Competency::ALL,
+            |s, c| s.competencies.contains(&c),
+            &without(|f| f.competency = None),
+            index,
+        ),
     }
+}
+
+/// The text of a filter choice: "Backend (3)".
+pub fn option_text(label: &str, n: usize) -> String {
+    format!("{label} ({n})")
+}
+
+/// A first scenario per track for someone new: the gentlest level, then the shortest, then
+/// the title — a rule, not a hand-kept list, so a fork's own pack gets recommendations too.
+pub fn recommended_first(index: &SiteIndex) -> Vec<&ScenarioSummary> {
+    Track::ALL
+        .iter()
+        .filter_map(|t| {
+            index
+                .scenarios
+                .iter()
+                .filter(|s| s.track == *t)
+                .min_by(|a, b| (a.level, a.minutes, &a.title).cmp(&(b.level, b.minutes, &b.title)))
+        })
+        .collect()
 }
 
 /// "1 scenario" or "n scenarios".
@@ -235,9 +284,43 @@ mod tests {
             ],
             evaluators: vec![],
         };
-        let o = filter_options(&index);
+        let o = filter_options(&index, &Filters::default());
         assert_eq!(o.tracks, [(Track::Frontend, 1), (Track::Backend, 2)]);
         assert_eq!(o.levels, [(Level::Senior, 3)]);
         assert_eq!(count_label(1), "1 scenario");
+    }
+
+    #[test]
+    fn each_count_says_what_choosing_it_would_show_under_the_other_filters() {
+        let mut quick = summary("Quick drill", Track::Backend, &["regex"]);
+        quick.level = Level::MidLevel;
+        quick.minutes = 15;
+        let index = SiteIndex {
+            title: "t".into(),
+            tagline: "t".into(),
+            build: "b".into(),
+            scenarios: vec![
+                summary("A", Track::Backend, &["regex"]),
+                quick,
+                summary("C", Track::Frontend, &["regex"]),
+                summary("D", Track::Frontend, &["cache"]),
+            ],
+            evaluators: vec![],
+        };
+        let f = Filters::from_query("track=backend&q=regex");
+        let o = filter_options(&index, &f);
+        // Tracks ignore the chosen track but honour the search; levels honour both.
+        assert_eq!(o.tracks, [(Track::Frontend, 1), (Track::Backend, 2)]);
+        assert_eq!(o.levels, [(Level::MidLevel, 1), (Level::Senior, 1)]);
+        // A value no scenario matches under the other filters stays listed, at 0.
+        let o = filter_options(&index, &Filters::from_query("q=cache"));
+        assert_eq!(o.tracks, [(Track::Frontend, 1), (Track::Backend, 0)]);
+        assert_eq!(option_text("Backend", 0), "Backend (0)");
+        // The gentlest, shortest scenario of each track is recommended first.
+        let first: Vec<&str> = recommended_first(&index)
+            .iter()
+            .map(|s| s.title.as_str())
+            .collect();
+        assert_eq!(first, ["C", "Quick drill"]);
     }
 }

@@ -5,7 +5,7 @@
 //! mirroring the markup here.
 
 use crate::baked::{Prose, ScenarioBody, ScenarioSummary, SiteIndex};
-use crate::catalog::{count_label, filter_options, Filters};
+use crate::catalog::{count_label, filter_options, option_text, recommended_first, Filters};
 use crate::routes::Route;
 use crate::site_text::escape;
 use crate::site_text::{competency_line, minutes_label, FOOTER};
@@ -76,10 +76,32 @@ pub fn catalog(index: &SiteIndex, filters: &Filters) -> String {
     )
 }
 
-/// The catalog's heading and tagline.
+/// The catalog's heading, tagline, the practice loop in one line, and a first scenario per track.
 pub fn catalog_intro_inner(index: &SiteIndex) -> String {
+    let firsts: Vec<String> = recommended_first(index)
+        .into_iter()
+        .map(|s| {
+            format!(
+                "<li><span class=\"start-track\">{}:</span> <a href=\"{}\">{}</a> <span class=\"start-meta\">({}, {})</span></li>",
+                s.track.label(),
+                Route::Scenario { pack: s.pack.clone(), slug: s.slug.clone() }.path(),
+                escape(&s.title),
+                s.level.label().to_lowercase(),
+                minutes_label(s.minutes)
+            )
+        })
+        .collect();
+    let start = if firsts.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<section class=\"start-here\" aria-labelledby=\"start-here\"><h2 id=\"start-here\">New here? Start with one of these</h2><ul>{}</ul></section>",
+            firsts.concat()
+        )
+    };
     format!(
-        "<h1>{}</h1><p class=\"tagline\">{}</p>",
+        "<h1>{}</h1><p class=\"tagline\">{}</p>\
+         <ol class=\"loop\" aria-label=\"How a scenario works\"><li>Read the situation and its evidence</li><li>Write your analysis and commit to a call, with a confidence</li><li>Open the senior's rubric and grade yourself</li><li>Get pointed feedback from an AI evaluator, then retry</li></ol>{start}",
         escape(&index.title),
         escape(&index.tagline)
     )
@@ -88,7 +110,7 @@ pub fn catalog_intro_inner(index: &SiteIndex) -> String {
 /// The filter form's controls: a search box and one select per filter, offering only values
 /// some scenario has.
 pub fn filter_controls(index: &SiteIndex, filters: &Filters) -> String {
-    let options = filter_options(index);
+    let options = filter_options(index, filters);
     let select = |name: &str,
                   label: &str,
                   all: &str,
@@ -102,8 +124,8 @@ pub fn filter_controls(index: &SiteIndex, filters: &Filters) -> String {
                 ""
             };
             s.push_str(&format!(
-                "<option value=\"{slug}\"{sel}>{} ({n})</option>",
-                escape(text)
+                "<option value=\"{slug}\"{sel}>{}</option>",
+                escape(&option_text(text, n))
             ));
         }
         s.push_str("</select></label>");

@@ -7,8 +7,10 @@
 
 use crate::shell::set_title;
 use crate::site::Store;
-use leap_core::catalog::{count_label, Filters};
+use leap_core::baked::SiteIndex;
+use leap_core::catalog::{count_label, filter_options, option_text, Filters};
 use leap_core::markup::{card_items, catalog_intro_inner, filter_controls, EMPTY_CATALOG_INNER};
+use leap_core::taxonomy::{Competency, Level, Track};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
@@ -60,10 +62,12 @@ pub fn Catalog() -> impl IntoView {
     };
     // The URL can change without the form (back button, "Clear filters"): bring the controls along.
     let form = NodeRef::<leptos::html::Form>::new();
+    let counted = index.clone();
     Effect::new(move |_| {
         let f = filters.get();
         if let Some(form) = form.get() {
             sync_controls(&form, &f);
+            sync_counts(&form, &counted, &f);
         }
     });
     let all = index.scenarios.clone();
@@ -89,6 +93,46 @@ pub fn Catalog() -> impl IntoView {
                 view! { <ul class="cards" inner_html=card_items(&list)></ul> }.into_any()
             }
         }}
+    }
+}
+
+/// Rewrites each choice's count for the current filters (the static page counted with none), so
+/// "Backend (3)" always means what picking it would show.
+fn sync_counts(form: &web_sys::HtmlFormElement, index: &SiteIndex, f: &Filters) {
+    let o = filter_options(index, f);
+    let label = |name: &str, slug: &str| -> Option<(&'static str, usize)> {
+        match name {
+            "track" => Track::from_slug(slug)
+                .and_then(|t| o.tracks.iter().find(|(v, _)| *v == t))
+                .map(|(t, n)| (t.label(), *n)),
+            "level" => Level::from_slug(slug)
+                .and_then(|l| o.levels.iter().find(|(v, _)| *v == l))
+                .map(|(l, n)| (l.label(), *n)),
+            "competency" => Competency::from_slug(slug)
+                .and_then(|c| o.competencies.iter().find(|(v, _)| *v == c))
+                .map(|(c, n)| (c.label(), *n)),
+            _ => None,
+        }
+    };
+    for name in ["track", "level", "competency"] {
+        let Ok(options) = form.query_selector_all(&format!("[name=\"{name}\"] option")) else {
+            continue;
+        };
+        for i in 0..options.length() {
+            let Some(el) = options
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            else {
+                continue;
+            };
+            let slug = el.get_attribute("value").unwrap_or_default();
+            if let Some((text, n)) = label(name, &slug) {
+                let want = option_text(text, n);
+                if el.text_content().as_deref() != Some(want.as_str()) {
+                    el.set_text_content(Some(&want));
+                }
+            }
+        }
     }
 }
 
