@@ -184,6 +184,15 @@ impl Call {
         self.reader().partial()
     }
 
+    /// The model's own result read with `validate`, for a result that is not a grading (the game
+    /// master's answer): located by the same rule as a grading; `true` if it was cut off.
+    pub fn result_with<T>(
+        &self,
+        validate: &dyn Fn(&str) -> Result<T, super::reply::Unusable>,
+    ) -> Result<(T, bool), super::reply::Unusable> {
+        self.reader().finish_with(validate)
+    }
+
     /// Whether the reply repeated the fence's boundary token (a follow-up answer doing so is
     /// echoing the prompt, not answering).
     pub fn echoed_fence(&self) -> bool {

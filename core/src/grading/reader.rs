@@ -304,6 +304,25 @@ impl ReplyReader {
     /// The model's result: the last object of the reply, completed if it was cut off, refused if
     /// it came from the learner.
     pub fn finish(&self) -> Result<Grade, Unusable> {
+        let (mut grade, cut) = self
+            .finish_with(&|json| validate_result(json, &self.criterion_ids, &self.answer_text))?;
+        if cut {
+            grade.problems.insert(
+                0,
+                "The reply was cut off; what arrived was completed and is shown below.".into(),
+            );
+        }
+        Ok(grade)
+    }
+
+    /// The model's own result, whatever its shape: the last object of the reply (completed if it
+    /// was cut off, then `true`), refused if the reply echoed the fence or the object, or any
+    /// criterion entry in it, came from the learner's text; `validate` reads the located JSON.
+    /// Grading and the game master share this rule: only the validation differs.
+    pub fn finish_with<T>(
+        &self,
+        validate: &dyn Fn(&str) -> Result<T, Unusable>,
+    ) -> Result<(T, bool), Unusable> {
         if self.text.trim().is_empty() {
             return Err(Unusable::Empty);
         }
@@ -316,12 +335,7 @@ impl ReplyReader {
             if self.is_echo(&self.text[c.start..]) || items.iter().any(|i| self.is_echo(i)) {
                 return Err(Unusable::EchoedAnswer);
             }
-            let mut grade = self.complete(c)?;
-            grade.problems.insert(
-                0,
-                "The reply was cut off; what arrived was completed and is shown below.".into(),
-            );
-            return Ok(grade);
+            return self.complete(c, validate).map(|t| (t, true));
         }
         let Some((start, end, items)) = self.closed_graded.as_ref().or(self.closed.as_ref()) else {
             return Err(Unusable::NotJson(
@@ -332,12 +346,16 @@ impl ReplyReader {
         if self.is_echo(json) || items.iter().any(|(s, e)| self.is_echo(&self.text[*s..*e])) {
             return Err(Unusable::EchoedAnswer);
         }
-        validate_result(json, &self.criterion_ids, &self.answer_text)
+        validate(json).map(|t| (t, false))
     }
 
     /// Completes a cut-off object: closed where it was cut, else before its last comma, else
     /// after its last opening bracket — at most three parses, whatever the reply's size.
-    fn complete(&self, c: &Candidate) -> Result<Grade, Unusable> {
+    fn complete<T>(
+        &self,
+        c: &Candidate,
+        validate: &dyn Fn(&str) -> Result<T, Unusable>,
+    ) -> Result<T, Unusable> {
         let mut tries: Vec<String> = Vec::with_capacity(3);
         let mut whole = self.text[c.start..].trim_end().to_string();
         if c.escaped {
@@ -355,7 +373,7 @@ impl ReplyReader {
         }
         let mut last = Unusable::NotJson("it was cut off".into());
         for t in tries {
-            match validate_result(&t, &self.criterion_ids, &self.answer_text) {
+            match validate(&t) {
                 Ok(g) => return Ok(g),
                 Err(e @ Unusable::NoVerdicts) => last = e,
                 Err(e) if !matches!(last, Unusable::NoVerdicts) => last = e,

@@ -92,7 +92,7 @@ pub enum Unusable {
 
 /// Keeps a string field, cut to [`MAX_FIELD_CHARS`]; any other JSON type reads as empty.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-struct Text(String);
+pub(crate) struct Text(pub(crate) String);
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -196,7 +196,7 @@ impl<T, const N: usize> Default for FirstN<T, N> {
 }
 
 /// One element of a list: an object read as `T`, or anything else skipped.
-struct Lenient<T>(Option<T>);
+pub(crate) struct Lenient<T>(pub(crate) Option<T>);
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lenient<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

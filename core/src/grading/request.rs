@@ -7,6 +7,27 @@ use super::prompt::{Prompt, RESULT_NAME};
 use super::provider::{ProviderKind, Settings};
 use serde_json::{json, Value};
 
+/// The structured result a request asks for: the tool (Anthropic) or schema (OpenAI-style) name,
+/// what the tool is for, and the JSON Schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Output<'a> {
+    /// The tool's or schema's name.
+    pub name: &'a str,
+    /// What the tool records (Anthropic shows it to the model).
+    pub description: &'a str,
+    /// The result's JSON Schema.
+    pub schema: &'a Value,
+}
+
+/// What a grading returns, for a prompt.
+fn grading_output(prompt: &Prompt) -> Output<'_> {
+    Output {
+        name: RESULT_NAME,
+        description: "Record the grading of the learner's answer against the rubric.",
+        schema: &prompt.schema,
+    }
+}
+
 /// Who said a turn of the conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -21,11 +42,11 @@ pub const MAX_TOKENS: u32 = 4096;
 
 /// The body of a grading request.
 pub fn grading(settings: &Settings, prompt: &Prompt, stream: bool) -> Value {
-    body(
+    conversation(
         settings,
         &prompt.system,
         &[(Role::User, prompt.user.clone())],
-        Some(&prompt.schema),
+        Some(grading_output(prompt)),
         stream,
     )
 }
@@ -51,7 +72,7 @@ pub fn follow_up(
         turns.push((Role::Assistant, a.clone()));
     }
     turns.push((Role::User, question.to_string()));
-    body(settings, &prompt.system, &turns, None, stream)
+    conversation(settings, &prompt.system, &turns, None, stream)
 }
 
 /// Characters of an unusable reply quoted back in the repair request.
@@ -71,6 +92,28 @@ pub fn repair(
     reason: &str,
     stream: bool,
 ) -> Value {
+    retry(
+        settings,
+        &prompt.system,
+        &prompt.user,
+        bad_reply,
+        &repair_message(reason),
+        grading_output(prompt),
+        stream,
+    )
+}
+
+/// The body of a retry after an unusable reply to any structured request: the request, a
+/// bounded quote of the bad reply, and `message` asking again for `output`.
+pub fn retry(
+    settings: &Settings,
+    system: &str,
+    user: &str,
+    bad_reply: &str,
+    message: &str,
+    output: Output<'_>,
+    stream: bool,
+) -> Value {
     // Enough of the bad reply for the model to see what went wrong, never megabytes of it.
     let bad = match bad_reply.char_indices().nth(REPAIR_QUOTE_CHARS) {
         _ if bad_reply.trim().is_empty() => "(empty)".to_string(),
@@ -81,24 +124,20 @@ pub fn repair(
         None => bad_reply.to_string(),
     };
     let turns = [
-        (Role::User, prompt.user.clone()),
+        (Role::User, user.to_string()),
         (Role::Assistant, bad),
-        (Role::User, repair_message(reason)),
+        (Role::User, message.to_string()),
     ];
-    body(
-        settings,
-        &prompt.system,
-        &turns,
-        Some(&prompt.schema),
-        stream,
-    )
+    conversation(settings, system, &turns, Some(output), stream)
 }
 
-fn body(
+/// The body of a request: `system`, then `turns`, asking for `output` as a structured result
+/// (by each provider's own means) when given, else for text.
+pub fn conversation(
     settings: &Settings,
     system: &str,
     turns: &[(Role, String)],
-    schema: Option<&Value>,
+    output: Option<Output<'_>>,
     stream: bool,
 ) -> Value {
     let role = |r: Role| if r == Role::User { "user" } else { "assistant" };
@@ -113,9 +152,9 @@ fn body(
                 "messages": turns.iter().map(|(r, t)| json!({ "role": role(*r), "content": t })).collect::<Vec<_>>(),
                 "stream": stream,
             });
-            if let Some(schema) = schema {
-                b["tools"] = json!([{ "name": RESULT_NAME, "description": "Record the grading of the learner's answer against the rubric.", "input_schema": schema }]);
-                b["tool_choice"] = json!({ "type": "tool", "name": RESULT_NAME });
+            if let Some(o) = output {
+                b["tools"] = json!([{ "name": o.name, "description": o.description, "input_schema": o.schema }]);
+                b["tool_choice"] = json!({ "type": "tool", "name": o.name });
             }
             b
         }
@@ -127,8 +166,8 @@ fn body(
                     .map(|(r, t)| json!({ "role": role(*r), "content": t })),
             );
             let mut b = json!({ "model": model, "messages": messages, "stream": stream, "options": { "temperature": 0 } });
-            if let Some(schema) = schema {
-                b["format"] = schema.clone();
+            if let Some(o) = output {
+                b["format"] = o.schema.clone();
             }
             b
         }
@@ -143,8 +182,8 @@ fn body(
             if stream {
                 b["stream_options"] = json!({ "include_usage": true });
             }
-            if let Some(schema) = schema {
-                b["response_format"] = json!({ "type": "json_schema", "json_schema": { "name": RESULT_NAME, "strict": true, "schema": schema } });
+            if let Some(o) = output {
+                b["response_format"] = json!({ "type": "json_schema", "json_schema": { "name": o.name, "strict": true, "schema": o.schema } });
             }
             if settings.provider == ProviderKind::OpenRouter {
                 // Only route to providers that honour the response format, and report the cost.
