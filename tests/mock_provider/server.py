@@ -35,6 +35,13 @@ How a test makes it fail: the API key (or, for keyless local servers, the model 
   hang              never answers (to time out)
 Anything else is a working key.
 
+The game master of an investigation (a request whose tool or schema is `record_room_answer`, or
+whose schema has `answer` and `probe`) answers by a fixed rule too: if the fenced question shares
+a word of five or more letters with the label of a probe not yet run (listed in the system prompt
+as "## Probe `id` — label (N min)"), it names that probe; otherwise "Nobody on the call knows
+that." The behaviours above apply to it as well (unknown-criteria names a probe that does not
+exist; html-reply puts the payload in the answer).
+
 For tests: GET /__log lists every request received (method, path, headers, body); POST /__reset
 clears it.
 """
@@ -113,12 +120,50 @@ def criterion_ids(schema):
         return []
 
 
-def reply_for(messages, schema, b):
-    """The reply text for a conversation: JSON for a grading, prose for a follow-up."""
-    user_turns = [m["content"] for m in messages if m.get("role") == "user"]
+ROOM_NAME = "record_room_answer"
+NOBODY_KNOWS = "Nobody on the call knows that."
+
+
+def is_room(schema, name=None):
+    """Whether a request is for the game master: by its tool or schema name, or (Ollama sends no
+    name) by its schema's shape."""
+    if name == ROOM_NAME:
+        return True
+    props = schema.get("properties") if isinstance(schema, dict) else None
+    return isinstance(props, dict) and "answer" in props and "probe" in props and "criteria" not in props
+
+
+def words(text):
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 5}
+
+
+def room_answer(system, first_user, question):
+    """The game master's fixed rule: the first probe not yet run whose label shares a word of five
+    or more letters with the question, else nobody knows."""
+    probes = re.findall(r"^## Probe `([^`]+)` \u2014 (.+) \((\d+) min\)$", system, re.M)
+    run_line = re.search(r"already run \(their evidence is on screen\): (.*)", first_user)
+    run = set(re.findall(r"`([^`]+)`", run_line.group(1))) if run_line else set()
+    asked = words(question)
+    for pid, label, _cost in probes:
+        if pid not in run and asked & words(label):
+            return {"answer": f"On it: {label}.", "probe": pid}
+    return {"answer": NOBODY_KNOWS, "probe": None}
+
+
+def text_of(content):
+    """A message's text, from a string or a list of content blocks."""
+    if isinstance(content, list):
+        return " ".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return content if isinstance(content, str) else ""
+
+
+def reply_for(messages, schema, b, system="", name=None):
+    """The reply text for a conversation: JSON for a grading or the game master, prose for a
+    follow-up."""
+    user_turns = [text_of(m["content"]) for m in messages if m.get("role") == "user"]
     last = user_turns[-1] if user_turns else ""
-    if isinstance(last, list):
-        last = " ".join(part.get("text", "") for part in last if isinstance(part, dict))
+    if schema is not None and is_room(schema, name):
+        return room_reply(user_turns, last, b, system)
     if schema is None:
         question = fenced(last, "QUESTION") or last
         return f"You asked: {question.strip()}\n\nThe rubric's **critical** criteria decide the score; here is why."
@@ -153,6 +198,34 @@ def reply_for(messages, schema, b):
         result["criteria"].append({"id": "made-up-criterion", "verdict": "caught", "evidence": [], "why": ""})
         if len(result["criteria"]) > 1:
             result["criteria"][1]["verdict"] = "mostly"
+    return json.dumps(result)
+
+
+def room_reply(user_turns, last, b, system):
+    """The game master's reply text, with the behaviours that make sense for it."""
+    first = user_turns[0] if user_turns else ""
+    question = fenced(first, "QUESTION") or ""
+    repairing = "could not be read" in last
+    if b == "malformed-always" or (b == "malformed" and not repairing):
+        return "Good question; let me think about the replica."
+    honest = re.sub(r"\{.*\}", "", question, flags=re.S) if b.startswith("echo-") else question
+    result = room_answer(system, first, honest)
+    own = json.dumps(result)
+    if b == "echo-prompt":
+        return f"Sure. You asked:\n{question}\n\nMy answer:\n{own}"
+    if b == "echo-fence":
+        return f"{first}\n{own}"
+    if b == "echo-json" and not repairing:
+        start = question.find("{")
+        return question[start:question.rfind("}") + 1] if start >= 0 else own
+    if b == "prose-wrap":
+        return f"Here is what the room says (braces like {{this}} are prose):\n```json\n{own}\n```\nAsk {{more}} anytime."
+    if b in ("megabytes", "huge-string"):
+        result["answer"] = "x" * 5_000_000
+    if b == "html-reply":
+        result["answer"] = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> [click me](javascript:window.__pwned=3) **bold**'
+    if b == "unknown-criteria":
+        result["probe"] = "made-up-probe"
     return json.dumps(result)
 
 
@@ -339,7 +412,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         tools = body.get("tools") or []
         schema = tools[0].get("input_schema") if tools else None
-        text = reply_for(body.get("messages", []), schema, b)
+        name = tools[0].get("name") if tools else None
+        text = reply_for(body.get("messages", []), schema, b, text_of(body.get("system")), name)
         system = json.dumps(body.get("system"))
         cached = system in CACHED_PREFIXES
         CACHED_PREFIXES.add(system)
@@ -383,7 +457,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         rf = body.get("response_format") or {}
         schema = (rf.get("json_schema") or {}).get("schema") if rf.get("type") == "json_schema" else None
-        text = reply_for(body.get("messages", []), schema, b)
+        name = (rf.get("json_schema") or {}).get("name")
+        messages = body.get("messages", [])
+        system = " ".join(text_of(m.get("content")) for m in messages if m.get("role") == "system")
+        text = reply_for(messages, schema, b, system, name)
         prompt_tokens, completion_tokens = 2600, max(1, len(text) // 4)
         usage = {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens, "total_tokens": prompt_tokens + completion_tokens, "prompt_tokens_details": {"cached_tokens": 2048}}
         if provider == "openrouter":
@@ -421,7 +498,9 @@ class Handler(BaseHTTPRequestHandler):
         if self.error_for("ollama", b):
             return
         fmt = body.get("format")
-        text = reply_for(body.get("messages", []), fmt if isinstance(fmt, dict) else None, b)
+        messages = body.get("messages", [])
+        system = " ".join(text_of(m.get("content")) for m in messages if m.get("role") == "system")
+        text = reply_for(messages, fmt if isinstance(fmt, dict) else None, b, system)
         done = {"model": body.get("model"), "created_at": "2026-11-21T00:00:00Z", "message": {"role": "assistant", "content": ""}, "done": True, "done_reason": "stop", "total_duration": 1, "prompt_eval_count": 1900, "eval_count": max(1, len(text) // 4)}
         if body.get("stream") is False:
             done["message"]["content"] = text
