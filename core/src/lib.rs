@@ -14,6 +14,7 @@ pub mod progress;
 pub mod routes;
 pub mod score;
 pub mod security;
+pub mod session;
 pub mod site_text;
 pub mod storage;
 pub mod taxonomy;
