@@ -201,6 +201,33 @@ pub struct SampleAnswer {
     pub uncertainty: String,
     /// The call.
     pub commitment: String,
+    /// For an investigation: the path this answer took (`[log]` in its front matter).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log: Option<SampleLog>,
+}
+
+/// The path a sample answer of an investigation took, as its author wrote it. Converted to a
+/// session log where the code-decided verdicts are checked and when calibrating.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SampleLog {
+    /// Probe ids in the order they were run; each is revealed once its cost has passed.
+    pub probes: Vec<String>,
+    /// Working hypotheses in the order they were written.
+    #[serde(default)]
+    pub hypotheses: Vec<SampleHypothesis>,
+    /// The simulated minute of commit.
+    pub committed_at: u32,
+}
+
+/// One working hypothesis of a sample log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SampleHypothesis {
+    /// The simulated minute it was written.
+    pub at: u32,
+    /// The hypothesis.
+    pub text: String,
+    /// How sure the learner was, 0–100.
+    pub confidence: u8,
 }
 
 /// What an investigation hides until asked for: probes, injects and the game master's facts.

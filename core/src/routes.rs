@@ -138,6 +138,19 @@ pub fn rubric_path(pack: &str, slug: &str) -> String {
     )
 }
 
+/// The hidden part of an investigation (probes, injects, facts), relative to the site root: a file
+/// of its own so that evidence is in neither the pre-rendered page nor `scenario.json`.
+pub fn investigation_path(pack: &str, slug: &str) -> String {
+    format!(
+        "{}investigation.json",
+        Route::Scenario {
+            pack: pack.into(),
+            slug: slug.into()
+        }
+        .path()
+    )
+}
+
 /// Whether `s` is a valid pack id, scenario id or slug: lowercase ASCII letters, digits and single
 /// hyphens, starting with a letter.
 pub fn is_slug(s: &str) -> bool {

@@ -3,6 +3,7 @@
 use super::checks::Checker;
 use super::diagnostics::Diagnostic;
 use super::front_matter;
+use super::investigation::{sample_log, ProbeIndex};
 use super::markdown::split_sections;
 use super::schema::AnswerFile;
 use super::source::SourceFile;
@@ -15,11 +16,23 @@ use std::collections::BTreeMap;
 pub const ANSWER_SECTIONS: &[&str] = &["Reasoning", "Uncertainty", "Commitment"];
 
 /// Validates a sample answer. `criteria` is `None` when the rubric itself is broken, in which case
-/// verdicts cannot be checked against it.
+/// verdicts cannot be checked against it. A `[log]` is read but not checked against probes: see
+/// [`compile_answer_of`].
 pub fn compile_answer(
     file: &SourceFile,
     name: &str,
     criteria: Option<&[String]>,
+) -> (Option<SampleAnswer>, Vec<Diagnostic>) {
+    compile_answer_of(file, name, criteria, None)
+}
+
+/// Validates a sample answer of a scenario whose probes are `probes` (`None` when scenario.md
+/// could not be read, in which case the `[log]` is not checked against them).
+pub fn compile_answer_of(
+    file: &SourceFile,
+    name: &str,
+    criteria: Option<&[String]>,
+    probes: Option<&ProbeIndex>,
 ) -> (Option<SampleAnswer>, Vec<Diagnostic>) {
     let split = match file.split_front_matter() {
         Ok(s) => s,
@@ -84,6 +97,7 @@ pub fn compile_answer(
             }
         }
     }
+    let log = sample_log(&mut c, &fm.log, probes);
     let diags = c.diags;
     if !diags.is_empty() {
         return (None, diags);
@@ -101,6 +115,7 @@ pub fn compile_answer(
         reasoning: text(0),
         uncertainty: text(1),
         commitment: text(2),
+        log,
     };
     (Some(answer), diags)
 }

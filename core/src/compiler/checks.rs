@@ -184,16 +184,34 @@ impl<'a> Checker<'a> {
         expected: &[&str],
         heading: &str,
     ) -> Vec<Option<&'s Section<'s>>> {
+        self.sections_optional(found, expected, expected.len(), heading)
+    }
+
+    /// Like [`Checker::sections`], but only the first `required` of `expected` must be present;
+    /// the rest may be left out, and when present keep their order.
+    pub fn sections_optional<'s>(
+        &mut self,
+        found: &'s Sections<'s>,
+        expected: &[&str],
+        required: usize,
+        heading: &str,
+    ) -> Vec<Option<&'s Section<'s>>> {
+        let layout = if required < expected.len() {
+            format!(
+                "{} (then, optionally, {})",
+                list(&expected[..required], heading),
+                list(&expected[required..], heading)
+            )
+        } else {
+            list(expected, heading)
+        };
         if !is_blank(found.preamble) {
             let at =
                 found.preamble_offset + found.preamble.len() - found.preamble.trim_start().len();
             self.error_at(
                 at,
                 format!("text before the first `{heading}` section"),
-                format!(
-                    "move it into a section; this file's sections are: {}",
-                    list(expected, heading)
-                ),
+                format!("move it into a section; this file's sections are: {layout}"),
             );
         }
         let mut result = vec![None; expected.len()];
@@ -206,10 +224,7 @@ impl<'a> Checker<'a> {
                 None => self.error_at(
                     section.heading_offset,
                     format!("unknown section `{heading} {}`", section.title),
-                    format!(
-                        "use exactly these sections, in order: {}",
-                        list(expected, heading)
-                    ),
+                    format!("use exactly these sections, in order: {layout}"),
                 ),
                 Some(i) if result[i].is_some() => self.error_at(
                     section.heading_offset,
@@ -221,7 +236,7 @@ impl<'a> Checker<'a> {
                         self.error_at(
                             section.heading_offset,
                             format!("section `{heading} {}` is out of order", expected[i]),
-                            format!("order the sections as: {}", list(expected, heading)),
+                            format!("order the sections as: {layout}"),
                         );
                     }
                     last_index = Some(i);
@@ -237,7 +252,7 @@ impl<'a> Checker<'a> {
             }
         }
         let end = self.file.text.len();
-        for (i, name) in expected.iter().enumerate() {
+        for (i, name) in expected.iter().enumerate().take(required) {
             if result[i].is_none() {
                 let after = if i == 0 {
                     "at the start of the body".to_string()

@@ -7,6 +7,7 @@ pub mod bidi;
 pub mod checks;
 pub mod diagnostics;
 pub mod front_matter;
+pub mod investigation;
 pub mod markdown;
 pub mod output;
 pub mod rubric;
@@ -18,8 +19,8 @@ pub mod source;
 pub mod svg;
 
 use crate::baked::{
-    EvaluatorDefaults, PackInfo, Prose, Rubric, SampleAnswer, ScenarioBody, ScenarioSummary,
-    SiteIndex,
+    EvaluatorDefaults, Investigation, PackInfo, Prose, Rubric, SampleAnswer, ScenarioBody,
+    ScenarioSummary, SiteIndex,
 };
 use crate::grading::provider::{callable_from_https, origin_of, ProviderKind};
 use crate::routes::{is_slug, Route};
@@ -57,6 +58,8 @@ pub struct CompiledScenario {
     pub rubric: Rubric,
     /// Sample answers of known quality.
     pub answers: Vec<SampleAnswer>,
+    /// What an investigation hides until asked for (`None` for a scenario without probes).
+    pub investigation: Option<Investigation>,
     /// Its folder on disk.
     pub dir: PathBuf,
     /// Files of its folder that its Markdown embeds or links.

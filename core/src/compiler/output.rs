@@ -1,8 +1,11 @@
 //! Writes the baked data files of a compiled site: the index every page loads, and per scenario its
-//! body, its rubric (a separate file, fetched only after the learner commits) and its files.
+//! body, its rubric (a separate file, fetched only after the learner commits), an investigation's
+//! probes, injects and facts (another, fetched when the page starts it) and its files.
 
 use super::CompiledSite;
-use crate::routes::{body_path, rubric_path, Route, HOW_IT_WORKS_PATH, INDEX_PATH};
+use crate::routes::{
+    body_path, investigation_path, rubric_path, Route, HOW_IT_WORKS_PATH, INDEX_PATH,
+};
 use std::path::Path;
 
 /// A short hash of all baked content, so a new deploy never mixes with cached data of an old one.
@@ -14,6 +17,9 @@ pub fn build_id(site: &CompiledSite) -> String {
     for s in &site.scenarios {
         bytes.extend(serde_json::to_vec(&s.body).unwrap_or_default());
         bytes.extend(serde_json::to_vec(&s.rubric).unwrap_or_default());
+        if let Some(inv) = &s.investigation {
+            bytes.extend(serde_json::to_vec(inv).unwrap_or_default());
+        }
     }
     fnv_hex(&bytes)
 }
@@ -37,6 +43,11 @@ pub fn write_data(site: &CompiledSite, out: &Path) -> std::io::Result<()> {
         let (pack, slug) = (&s.summary.pack, &s.summary.slug);
         write_json(out, &body_path(pack, slug), &s.body)?;
         write_json(out, &rubric_path(pack, slug), &s.rubric)?;
+        // Its own file, fetched when the page starts the investigation: evidence is in neither
+        // the pre-rendered page nor scenario.json.
+        if let Some(inv) = &s.investigation {
+            write_json(out, &investigation_path(pack, slug), inv)?;
+        }
         let page_dir = out.join(
             Route::Scenario {
                 pack: pack.clone(),

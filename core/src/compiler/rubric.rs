@@ -1,9 +1,10 @@
 //! `rubric.md`: weighted criteria and references in the front matter, the senior's prose in the body.
 
 use super::checks::Checker;
+use super::investigation::{self, ProbeIndex, INVESTIGATION_CRITERIA_MAX};
 use super::markdown::{split_sections, Section};
 use super::schema::RubricFile;
-use crate::baked::Reference;
+use crate::baked::{CriterionKind, Reference, RubricInvestigation, Rule};
 use crate::routes::is_slug;
 use crate::taxonomy::Tier;
 use pulldown_cmark::HeadingLevel;
@@ -46,6 +47,10 @@ pub struct CriterionSource {
     pub partial: (String, usize),
     /// Why it matters.
     pub why: (String, usize),
+    /// Analysis or investigation.
+    pub kind: CriterionKind,
+    /// For an investigation criterion decided by code: its rule.
+    pub rule: Option<Rule>,
 }
 
 /// The validated front matter of a rubric.
@@ -58,17 +63,44 @@ pub struct RubricFront {
     pub criteria: Vec<CriterionSource>,
     /// The references.
     pub references: Vec<Reference>,
+    /// The senior's path, for an investigation.
+    pub investigation: Option<RubricInvestigation>,
 }
 
 /// Validates the rubric's front matter (problems go to `c`; `ok` says whether there were any).
-pub fn compile_rubric_front_matter(c: &mut Checker<'_>, fm: &RubricFile) -> RubricFront {
+/// `probes` are the scenario's (`None` when scenario.md could not be read): investigation
+/// criteria, rules and `[investigation]` are checked against them.
+pub fn compile_rubric_front_matter(
+    c: &mut Checker<'_>,
+    fm: &RubricFile,
+    probes: Option<&ProbeIndex>,
+) -> RubricFront {
     let top = c.toml_offset.saturating_sub(4);
     let errors_before = c.diags.len();
     let mut criteria = Vec::new();
     if let Some(list) = c.required(&fm.criteria, "criteria", "[[criteria]] tables", top) {
         let n = list.get_ref().len();
-        if !CRITERIA_RANGE.contains(&n) {
+        // Investigation criteria grade the path and come on top of the analysis ones.
+        let on_path = list
+            .get_ref()
+            .iter()
+            .filter(|e| {
+                e.kind
+                    .as_ref()
+                    .is_some_and(|k| k.get_ref().trim() == "investigation")
+            })
+            .count();
+        let analysis = n - on_path;
+        if on_path == 0 && !CRITERIA_RANGE.contains(&n) {
             c.error(list, format!("the rubric has {n} criteria"), format!("write {} to {} `[[criteria]]`: fewer cannot separate answers, more cannot be graded honestly", CRITERIA_RANGE.start(), CRITERIA_RANGE.end()));
+        } else if on_path > 0 && !CRITERIA_RANGE.contains(&analysis) {
+            c.error(list, format!("the rubric has {analysis} analysis criteria (besides {on_path} about the investigation)"), format!("write {} to {} analysis `[[criteria]]`: fewer cannot separate answers, more cannot be graded honestly", CRITERIA_RANGE.start(), CRITERIA_RANGE.end()));
+        }
+        if on_path > INVESTIGATION_CRITERIA_MAX {
+            c.error(list, format!("the rubric has {on_path} investigation criteria"), format!("write at most {INVESTIGATION_CRITERIA_MAX} criteria with `kind = \"investigation\"`: grade the path on what matters most"));
+        }
+        if on_path == 0 && probes.is_some_and(|p| p.is_investigation) {
+            c.error(list, "the scenario is an investigation but no criterion grades the path", "add a `[[criteria]]` with `kind = \"investigation\"` (and a `rule` such as `first:probe-id` to have the site decide it from the log)");
         }
         for (index, entry) in list.get_ref().iter().enumerate() {
             let at = c.offset(list);
@@ -117,6 +149,8 @@ pub fn compile_rubric_front_matter(c: &mut Checker<'_>, fm: &RubricFile) -> Rubr
                 "why",
                 "\"Why it mattered in the real incident\"",
             );
+            let (kind, rule) =
+                investigation::criterion_kind_and_rule(c, &entry.kind, &entry.rule, probes);
             if let (
                 Some(id),
                 Some(tier),
@@ -125,7 +159,9 @@ pub fn compile_rubric_front_matter(c: &mut Checker<'_>, fm: &RubricFile) -> Rubr
                 Some(caught),
                 Some(partial),
                 Some(why),
-            ) = (id, tier, weight, insight, caught, partial, why)
+                Some(kind),
+                Some(rule),
+            ) = (id, tier, weight, insight, caught, partial, why, kind, rule)
             {
                 criteria.push(CriterionSource {
                     entry: index,
@@ -136,6 +172,8 @@ pub fn compile_rubric_front_matter(c: &mut Checker<'_>, fm: &RubricFile) -> Rubr
                     caught,
                     partial,
                     why,
+                    kind,
+                    rule,
                 });
             }
         }
@@ -196,11 +234,13 @@ pub fn compile_rubric_front_matter(c: &mut Checker<'_>, fm: &RubricFile) -> Rubr
     // answer would repeat the rubric's own problem.
     let all_ids =
         all_ids.filter(|ids| ids.iter().enumerate().all(|(i, id)| !ids[..i].contains(id)));
+    let investigation = investigation::rubric_investigation(c, &fm.investigation, probes, top);
     RubricFront {
         ok: c.diags.len() == errors_before,
         all_ids,
         criteria,
         references,
+        investigation,
     }
 }
 

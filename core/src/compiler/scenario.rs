@@ -1,12 +1,13 @@
 //! One scenario folder: `scenario.md`, `rubric.md`, optional `primer.md`, `answers/*.md` and any
 //! files they embed. Validates each against the content format and renders the page's Markdown.
 
-use super::answers::compile_answer;
+use super::answers::compile_answer_of;
 use super::assets;
 use super::bidi;
 use super::checks::Checker;
 use super::diagnostics::Diagnostic;
 use super::front_matter;
+use super::investigation::{self, ParsedInvestigation, ProbeIndex, INVESTIGATION_SECTIONS};
 use super::markdown::{self, heading_anchors, split_sections, Anchors, LinkTargets, Section};
 use super::rubric::{check_reference_reasoning, compile_rubric_front_matter, RUBRIC_SECTIONS};
 use super::scaffold::leftover_placeholders;
@@ -14,7 +15,7 @@ use super::schema::{RubricFile, ScenarioFile};
 use super::source::SourceFile;
 use super::CompiledScenario;
 use crate::baked::{
-    Artifact, Criterion, CriterionKind, Prose, Rubric, ScenarioBody, ScenarioSummary,
+    Artifact, Criterion, Inject, Investigation, Probe, Prose, Rubric, ScenarioBody, ScenarioSummary,
 };
 use crate::routes::{is_slug, Route};
 use crate::taxonomy::{Competency, Kind, Level, Quality, Track};
@@ -24,6 +25,15 @@ use std::path::Path;
 
 /// The sections of `scenario.md`, in order.
 pub const SCENARIO_SECTIONS: &[&str] = &["Situation", "Artifacts", "The ask"];
+
+/// Every section `scenario.md` may have: the briefing's, then an investigation's.
+fn all_sections() -> Vec<&'static str> {
+    SCENARIO_SECTIONS
+        .iter()
+        .chain(INVESTIGATION_SECTIONS)
+        .copied()
+        .collect()
+}
 
 /// Ids the scenario page template uses for its own headings; content headings never take them.
 pub const PAGE_IDS: &[&str] = &[
@@ -132,6 +142,8 @@ fn compile_folder(input: &ScenarioInput<'_>) -> Compiled {
     // Metadata and section layout.
     let mut summary = None;
     let mut scenario_sections = Vec::new();
+    let mut inv = ParsedInvestigation::default();
+    let mut probe_index: Option<ProbeIndex> = None;
     let scenario_split = scenario_file.as_ref().and_then(|f| {
         f.split_front_matter()
             .map_err(|d| diags.push(d))
@@ -144,8 +156,8 @@ fn compile_folder(input: &ScenarioInput<'_>) -> Compiled {
     if let (Some((file, split)), Some(parts)) = (&scenario_split, &scenario_parts) {
         let mut parsed = front_matter::parse::<ScenarioFile>(file, split);
         let mut c = Checker::after(file, split.front_matter_offset, &mut parsed);
-        if let Some(fm) = parsed.value {
-            summary = check_metadata(&mut c, &fm, input);
+        if let Some(fm) = &parsed.value {
+            summary = check_metadata(&mut c, fm, input);
             declared_id = fm.id.as_ref().map(|v| {
                 (
                     v.get_ref().trim().to_string(),
@@ -153,7 +165,26 @@ fn compile_folder(input: &ScenarioInput<'_>) -> Compiled {
                 )
             });
         }
-        scenario_sections = c.sections(parts, SCENARIO_SECTIONS, "##");
+        scenario_sections =
+            c.sections_optional(parts, &all_sections(), SCENARIO_SECTIONS.len(), "##");
+        let front = parsed
+            .value
+            .as_ref()
+            .and_then(|fm| fm.investigation.as_ref());
+        let n = SCENARIO_SECTIONS.len();
+        inv = investigation::parse_sections(
+            &mut c,
+            [
+                scenario_sections[n],
+                scenario_sections[n + 1],
+                scenario_sections[n + 2],
+            ],
+            front,
+        );
+        probe_index = Some(inv.index.clone());
+        if let Some(s) = summary.as_mut() {
+            s.investigation = inv.index.is_investigation;
+        }
         diags.extend(c.diags);
     }
 
@@ -172,7 +203,11 @@ fn compile_folder(input: &ScenarioInput<'_>) -> Compiled {
         let mut parsed = front_matter::parse::<RubricFile>(file, split);
         let mut c = Checker::after(file, split.front_matter_offset, &mut parsed);
         if let Some(fm) = parsed.value {
-            rubric_front = Some(compile_rubric_front_matter(&mut c, &fm));
+            rubric_front = Some(compile_rubric_front_matter(
+                &mut c,
+                &fm,
+                probe_index.as_ref(),
+            ));
         }
         rubric_sections = c.sections(parts, RUBRIC_SECTIONS, "##");
         if let Some(reasoning) = rubric_sections.last().copied().flatten() {
@@ -233,6 +268,16 @@ fn compile_folder(input: &ScenarioInput<'_>) -> Compiled {
         if let Some(s) = scenario_sections.get(2).copied().flatten() {
             page.add(file, s.body, s.body_offset, "ask");
         }
+        // The investigation's parts share the page's ids: they are revealed into it.
+        for p in &inv.probes {
+            page.add(file, p.body, p.body_offset, &format!("probe-{}", p.id));
+        }
+        for p in &inv.injects {
+            page.add(file, p.body, p.body_offset, &format!("inject-{}", p.id));
+        }
+        if let Some((md, at)) = inv.facts {
+            page.add(file, md, at, "facts");
+        }
     }
     if let Some((file, _)) = &rubric_split {
         for (i, s) in rubric_sections.iter().enumerate() {
@@ -275,9 +320,8 @@ fn compile_folder(input: &ScenarioInput<'_>) -> Compiled {
                 caught: prose(&raw.caught.0, raw.caught.1),
                 partial: prose(&raw.partial.0, raw.partial.1),
                 why: prose(&raw.why.0, raw.why.1),
-                // Investigation criteria are read once the format lands (issue 9).
-                kind: CriterionKind::Analysis,
-                rule: None,
+                kind: raw.kind,
+                rule: raw.rule.clone(),
             });
         }
     }
@@ -294,7 +338,8 @@ fn compile_folder(input: &ScenarioInput<'_>) -> Compiled {
             Ok(file) => {
                 diags.extend(leftover_placeholders(&file));
                 diags.extend(bidi::literal(&file));
-                let (answer, errs) = compile_answer(&file, name, criterion_ids.as_deref());
+                let (answer, errs) =
+                    compile_answer_of(&file, name, criterion_ids.as_deref(), probe_index.as_ref());
                 diags.extend(errs);
                 answers.extend(answer);
             }
@@ -361,6 +406,36 @@ fn compile_folder(input: &ScenarioInput<'_>) -> Compiled {
         })
         .collect();
     let ask = next();
+    let investigation = inv.index.is_investigation.then(|| {
+        let probes = inv
+            .probes
+            .iter()
+            .map(|p| Probe {
+                id: p.id.clone(),
+                label: p.label.clone(),
+                cost: p.minutes,
+                evidence: next(),
+            })
+            .collect();
+        let mut injects: Vec<Inject> = inv
+            .injects
+            .iter()
+            .map(|p| Inject {
+                id: p.id.clone(),
+                label: p.label.clone(),
+                at: p.minutes,
+                body: next(),
+            })
+            .collect();
+        // Stable: injects at the same minute keep the author's order.
+        injects.sort_by_key(|i| i.at);
+        Investigation {
+            start: inv.start.clone(),
+            probes,
+            injects,
+            facts: inv.facts.map(|_| next()).unwrap_or_default(),
+        }
+    });
     let mut section = || next();
     let rubric = Rubric {
         criteria,
@@ -370,7 +445,7 @@ fn compile_folder(input: &ScenarioInput<'_>) -> Compiled {
         common_mistakes: section(),
         reference_reasoning: section(),
         references: front.references,
-        investigation: None,
+        investigation: front.investigation,
     };
     let body = ScenarioBody {
         situation,
@@ -384,6 +459,7 @@ fn compile_folder(input: &ScenarioInput<'_>) -> Compiled {
             body,
             rubric,
             answers,
+            investigation,
             dir: input.dir.to_path_buf(),
             files: rendered.files,
         }),

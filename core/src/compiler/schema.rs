@@ -67,6 +67,16 @@ pub struct ScenarioFile {
     pub tags: Option<Spanned<Vec<Text>>>,
     /// One line that makes someone want to open it.
     pub hook: Option<Text>,
+    /// Settings of an investigation (a scenario with `## Probes`).
+    pub investigation: Option<Spanned<ScenarioInvestigationFile>>,
+}
+
+/// `[investigation]` in `scenario.md`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioInvestigationFile {
+    /// What T+0 reads as on the wall clock, "HH:MM".
+    pub start: Option<Text>,
 }
 
 /// Front matter of `rubric.md`.
@@ -77,6 +87,25 @@ pub struct RubricFile {
     pub criteria: Option<Spanned<Vec<CriterionEntry>>>,
     /// The public sources, as `[[references]]` tables.
     pub references: Option<Spanned<Vec<ReferenceEntry>>>,
+    /// For an investigation: the senior's path.
+    pub investigation: Option<Spanned<RubricInvestigationFile>>,
+}
+
+/// `[investigation]` in `rubric.md`: what a senior looks at first, which probes are traps, and by
+/// when a senior acts.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RubricInvestigationFile {
+    /// Probe ids a senior runs first (at least one).
+    pub first: Option<Spanned<Vec<Text>>>,
+    /// Costly, uninformative probe ids (may be empty).
+    pub traps: Option<Spanned<Vec<Text>>>,
+    /// The simulated minute by which a senior has acted, 1 to 600.
+    pub act_by: Option<Spanned<i64>>,
+    /// Why those first, in one line.
+    pub why_first: Option<Text>,
+    /// Why those are traps, in one line.
+    pub why_traps: Option<Text>,
 }
 
 /// One `[[criteria]]` table.
@@ -97,6 +126,11 @@ pub struct CriterionEntry {
     pub partial: Option<Text>,
     /// Why it matters in the real incident.
     pub why: Option<Text>,
+    /// analysis (the default) or investigation.
+    pub kind: Option<Text>,
+    /// For an investigation criterion decided by code: `looked-at:ID`, `first:ID`, `avoided:ID`
+    /// or `acted-by:N`.
+    pub rule: Option<Text>,
 }
 
 /// One `[[references]]` table.
@@ -121,4 +155,30 @@ pub struct AnswerFile {
     pub confidence: Option<Spanned<i64>>,
     /// The verdict each criterion should get, by criterion id: caught, partial or missed.
     pub verdicts: Option<Spanned<std::collections::BTreeMap<Text, Text>>>,
+    /// For an investigation: the path this answer took.
+    pub log: Option<Spanned<LogFile>>,
+}
+
+/// `[log]` of a sample answer.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogFile {
+    /// Probe ids, in the order they were run.
+    pub probes: Option<Spanned<Vec<Text>>>,
+    /// Working hypotheses, in the order they were written.
+    pub hypotheses: Option<Spanned<Vec<Spanned<HypothesisEntry>>>>,
+    /// The simulated minute of commit.
+    pub committed_at: Option<Spanned<i64>>,
+}
+
+/// One `{ at, text, confidence }` of `hypotheses`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HypothesisEntry {
+    /// The simulated minute it was written.
+    pub at: Option<Spanned<i64>>,
+    /// The hypothesis.
+    pub text: Option<Text>,
+    /// How sure, 0 to 100.
+    pub confidence: Option<Spanned<i64>>,
 }
