@@ -201,7 +201,7 @@ pub fn from_attempt(
         .feedback
         .iter()
         .rev()
-        .find(|f| f.score(criteria).complete());
+        .find(|f| f.score(criteria, &attempt.decided).complete());
     criteria
         .iter()
         .filter_map(|c| {

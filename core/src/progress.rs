@@ -387,6 +387,8 @@ pub(crate) mod tests {
                 updated_at: at,
             }),
             feedback: Vec::new(),
+            log: None,
+            decided: Default::default(),
         }
     }
 

@@ -426,7 +426,9 @@ pub fn merge<S: KeyValue>(
                     local.draft = Some(d.clone());
                     report.drafts_added += 1;
                 }
-                Some(l) if l.answer == d.answer => {}
+                // Same text but another path is another draft: an investigation's log is half
+                // of the work.
+                Some(l) if l.answer == d.answer && l.log == d.log => {}
                 _ => report.drafts_kept_local.push(d.scenario.title.clone()),
             }
         }
@@ -496,6 +498,7 @@ mod tests {
             updated_at: 2,
             rev: 0,
             writer: "t".into(),
+            log: None,
         }
     }
 
@@ -666,6 +669,60 @@ mod tests {
                 .answer
                 .reasoning,
             "newest text, not stored yet"
+        );
+    }
+
+    fn path(probes: &[(&str, u32)], committed: Option<u32>) -> crate::session::SessionLog {
+        use crate::session::LogEvent;
+        let mut events: Vec<LogEvent> = probes
+            .iter()
+            .map(|(id, at)| LogEvent::Probe {
+                id: (*id).into(),
+                at: *at,
+            })
+            .collect();
+        events.extend(committed.map(|at| LogEvent::Committed { at }));
+        crate::session::SessionLog { events }
+    }
+
+    #[test]
+    fn an_investigations_log_travels_with_its_draft_and_attempt() {
+        let mut source = Repo::new(MemoryStore::new());
+        let mut finished = draft("i1", "committed analysis");
+        finished.log = Some(path(&[("drops", 5)], Some(9)));
+        let attempt = source
+            .finish("core", "inv", &finished, Outcome::Committed, 10)
+            .unwrap();
+        assert_eq!(attempt.log, finished.log);
+        let mut open = draft("i2", "open analysis");
+        open.log = Some(path(&[("diff", 25)], None));
+        source.save_draft("core", "inv", &open, 0).unwrap();
+
+        let file = export(&mut source, "s", 1, None).unwrap();
+        let parsed = parse(&serde_json::to_string(&file).unwrap()).unwrap();
+        assert_eq!(parsed, file);
+        let mut target = Repo::new(MemoryStore::new());
+        merge(&mut target, &parsed).unwrap();
+        let state = target.scenario("core", "inv").unwrap();
+        assert_eq!(state.attempts[0].log, finished.log);
+        assert_eq!(state.draft.unwrap().log, open.log);
+
+        // A draft here with the same text but another path is a different draft: it is kept,
+        // and the learner is told the file's was not imported.
+        let mut elsewhere = Repo::new(MemoryStore::new());
+        let mut mine = open.clone();
+        mine.log = Some(path(&[("drops", 5)], None));
+        elsewhere.save_draft("core", "inv", &mine, 0).unwrap();
+        let report = merge(&mut elsewhere, &parsed).unwrap();
+        assert_eq!(report.drafts_kept_local, ["Scenario i2"]);
+        assert_eq!(
+            elsewhere
+                .scenario("core", "inv")
+                .unwrap()
+                .draft
+                .unwrap()
+                .log,
+            mine.log
         );
     }
 

@@ -233,6 +233,8 @@ impl<S: KeyValue> Repo<S> {
             rubric: None,
             review: None,
             feedback: Vec::new(),
+            log: draft.log.clone(),
+            decided: Default::default(),
         };
         self.save_attempt(pack, scenario, &attempt)?;
         self.discard_draft(pack, scenario)?;
@@ -318,6 +320,7 @@ mod tests {
             updated_at: 20,
             rev,
             writer: writer.into(),
+            log: None,
         }
     }
 

@@ -1,18 +1,22 @@
-//! What is stored, version 2. Every entry carries its schema version `v`, so an entry written by
+//! What is stored, version 3. Every entry carries its schema version `v`, so an entry written by
 //! another version of the site is recognised rather than misread.
 //!
-//! History: version 1 (practice loop); version 2 adds the AI evaluator's feedback to attempts.
+//! History: version 1 (practice loop); version 2 adds the AI evaluator's feedback to attempts;
+//! version 3 adds an investigation's log to drafts and attempts, and the verdicts the site
+//! decided from it.
 
+use crate::baked::{Criterion, Rubric};
 use crate::grading::provider::ProviderKind;
 use crate::grading::reply::Grade;
 use crate::grading::usage::Usage;
 use crate::score::{score, Score, Weighted};
+use crate::session::{decide_all, SessionLog};
 use crate::taxonomy::{Competency, Level, Tier, Track, Verdict};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The schema version this build writes.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// The three parts of an analysis and the confidence stated with it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +73,9 @@ pub struct Draft {
     pub rev: u64,
     /// The tab that saved it last.
     pub writer: String,
+    /// An investigation's log so far (probes run, injects seen, hypotheses, questions asked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log: Option<SessionLog>,
 }
 
 /// How an attempt ended.
@@ -92,6 +99,17 @@ pub struct CriterionRef {
     pub weight: u32,
     /// The insight, as plain Markdown.
     pub insight: String,
+}
+
+impl From<&Criterion> for CriterionRef {
+    fn from(c: &Criterion) -> Self {
+        CriterionRef {
+            id: c.id.clone(),
+            tier: c.tier,
+            weight: c.weight,
+            insight: c.insight.markdown.clone(),
+        }
+    }
 }
 
 /// The learner's grading of their own attempt against the rubric.
@@ -132,6 +150,14 @@ pub struct Attempt {
     pub review: Option<SelfReview>,
     /// Feedback from AI evaluators, oldest first (one per grading, with its follow-up thread).
     pub feedback: Vec<Feedback>,
+    /// An investigation's frozen log.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log: Option<SessionLog>,
+    /// Verdicts the site decided from the log for the rubric's code-ruled criteria, by criterion
+    /// id, fixed when the rubric is first seen after commit. Neither the self-review nor the
+    /// evaluator can override them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub decided: BTreeMap<String, Verdict>,
 }
 
 /// One grading of an attempt by an AI evaluator.
@@ -226,12 +252,14 @@ impl Feedback {
             .map(|g| g.verdict)
     }
 
-    /// The score of the model's verdicts, computed by our code from the attempt's criteria.
-    pub fn score(&self, criteria: &[CriterionRef]) -> Score {
+    /// The score of the model's verdicts, computed by our code from the attempt's criteria; a
+    /// criterion the site decided from the log (`decided`, see [`Attempt::decided`]) counts with
+    /// the site's verdict, whatever the model said about it.
+    pub fn score(&self, criteria: &[CriterionRef], decided: &BTreeMap<String, Verdict>) -> Score {
         score(criteria.iter().map(|c| Weighted {
             tier: c.tier,
             weight: c.weight,
-            verdict: self.verdict(&c.id),
+            verdict: decided.get(&c.id).copied().or_else(|| self.verdict(&c.id)),
         }))
     }
 
@@ -249,7 +277,28 @@ impl Feedback {
 }
 
 impl Attempt {
-    /// The attempt's criteria with its self-review verdicts, ready for scoring.
+    /// Records the rubric the first time the learner sees it: its criteria, as they are now, and
+    /// for a committed investigation the verdicts its code rules give the frozen log. Later
+    /// calls change nothing (a pack may change the rubric; the attempt keeps what was shown).
+    /// Returns whether anything changed, i.e. whether the attempt needs saving.
+    pub fn see_rubric(&mut self, rubric: &Rubric) -> bool {
+        if self.rubric.is_some() {
+            return false;
+        }
+        self.rubric = Some(rubric.criteria.iter().map(CriterionRef::from).collect());
+        if let (Outcome::Committed, Some(log)) = (self.outcome, &self.log) {
+            self.decided = decide_all(rubric, log);
+        }
+        true
+    }
+
+    /// Whether the site decided this criterion from the log (so no one else grades it).
+    pub fn is_decided(&self, criterion: &str) -> bool {
+        self.decided.contains_key(criterion)
+    }
+
+    /// The attempt's criteria with its self-review verdicts, ready for scoring; a criterion the
+    /// site decided from the log counts with the site's verdict.
     pub fn self_review_weights(&self) -> Vec<crate::score::Weighted> {
         let verdicts = self.review.as_ref().map(|r| &r.verdicts);
         self.rubric
@@ -258,7 +307,11 @@ impl Attempt {
             .map(|c| crate::score::Weighted {
                 tier: c.tier,
                 weight: c.weight,
-                verdict: verdicts.and_then(|v| v.get(&c.id).copied()),
+                verdict: self
+                    .decided
+                    .get(&c.id)
+                    .or_else(|| verdicts.and_then(|v| v.get(&c.id)))
+                    .copied(),
             })
             .collect()
     }
@@ -272,7 +325,7 @@ impl Attempt {
         self.feedback
             .iter()
             .rev()
-            .map(|f| f.score(criteria))
+            .map(|f| f.score(criteria, &self.decided))
             .find(|s| s.complete() && s.total > 0.0)
     }
 
@@ -367,7 +420,7 @@ pub(crate) mod tests {
             criterion("c", Tier::Bonus, 1),
         ];
         let f = feedback(&[("a", Verdict::Caught), ("b", Verdict::Missed)]);
-        let s = f.score(&criteria);
+        let s = f.score(&criteria, &BTreeMap::new());
         assert_eq!((s.earned, s.total, s.unjudged), (3.0, 6.0, 1));
         let mine: BTreeMap<String, Verdict> = [
             ("a".to_string(), Verdict::Caught),
@@ -377,5 +430,178 @@ pub(crate) mod tests {
         .into();
         // `c` was not graded by the evaluator: not a disagreement.
         assert_eq!(f.disagreements(&criteria, &mine), 1);
+    }
+
+    /// A rubric with one analysis criterion and two the site decides: drops first, commit by T+10.
+    fn investigation_rubric() -> Rubric {
+        use crate::baked::{CriterionKind, Prose, Rule};
+        let prose = |t: &str| Prose {
+            markdown: t.into(),
+            html: t.into(),
+        };
+        let c = |id: &str, rule: Option<&str>| Criterion {
+            id: id.into(),
+            tier: Tier::Important,
+            weight: 2,
+            insight: prose(id),
+            caught: prose(""),
+            partial: prose(""),
+            why: prose(""),
+            kind: if rule.is_some() {
+                CriterionKind::Investigation
+            } else {
+                CriterionKind::Analysis
+            },
+            rule: rule.and_then(Rule::parse),
+        };
+        Rubric {
+            criteria: vec![
+                c("mechanism", None),
+                c("drops-first", Some("first:drops")),
+                c("acted", Some("acted-by:10")),
+            ],
+            failure_mode: prose(""),
+            reframing_question: prose(""),
+            red_flags: prose(""),
+            common_mistakes: prose(""),
+            reference_reasoning: prose(""),
+            references: vec![],
+            investigation: None,
+        }
+    }
+
+    /// A committed investigation: `drops` first at T+5, committed at T+15, rubric not yet seen.
+    pub(crate) fn investigation_attempt() -> Attempt {
+        use crate::session::LogEvent;
+        Attempt {
+            v: VERSION,
+            id: "i1".into(),
+            number: 1,
+            scenario: ScenarioRef::default(),
+            outcome: Outcome::Committed,
+            answer: Answer::default(),
+            started_at: 1,
+            finished_at: 2,
+            rubric: None,
+            review: None,
+            feedback: vec![],
+            log: Some(SessionLog {
+                events: vec![
+                    LogEvent::Probe {
+                        id: "drops".into(),
+                        at: 5,
+                    },
+                    LogEvent::Committed { at: 15 },
+                ],
+            }),
+            decided: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn the_site_decides_code_ruled_criteria_once_when_the_rubric_is_first_seen() {
+        let mut a = investigation_attempt();
+        assert!(a.see_rubric(&investigation_rubric()));
+        assert_eq!(
+            a.rubric
+                .as_ref()
+                .unwrap()
+                .iter()
+                .map(|c| c.id.as_str())
+                .collect::<Vec<_>>(),
+            ["mechanism", "drops-first", "acted"]
+        );
+        assert_eq!(
+            a.decided
+                .iter()
+                .map(|(k, v)| (k.as_str(), *v))
+                .collect::<Vec<_>>(),
+            [
+                ("acted", Verdict::Partial),
+                ("drops-first", Verdict::Caught)
+            ]
+        );
+        assert!(a.is_decided("acted") && !a.is_decided("mechanism"));
+        // A rubric changed later does not change what was decided.
+        let mut changed = investigation_rubric();
+        changed.criteria[2].rule = crate::baked::Rule::parse("acted-by:60");
+        assert!(!a.see_rubric(&changed));
+        assert_eq!(a.decided["acted"], Verdict::Partial);
+
+        // Nothing to decide without a log, or when the learner gave up.
+        let mut plain = investigation_attempt();
+        plain.log = None;
+        plain.see_rubric(&investigation_rubric());
+        assert!(plain.decided.is_empty() && plain.rubric.is_some());
+        let mut gave_up = investigation_attempt();
+        gave_up.outcome = Outcome::GaveUp;
+        gave_up.see_rubric(&investigation_rubric());
+        assert!(gave_up.decided.is_empty());
+    }
+
+    #[test]
+    fn decided_verdicts_override_the_self_review_and_the_evaluator() {
+        let mut a = investigation_attempt();
+        a.see_rubric(&investigation_rubric());
+        // The learner marks every criterion caught; the site decided `acted` partial.
+        a.review = Some(SelfReview {
+            verdicts: ["mechanism", "drops-first", "acted"]
+                .iter()
+                .map(|id| (id.to_string(), Verdict::Caught))
+                .collect(),
+            ..SelfReview::default()
+        });
+        let verdicts: Vec<Option<Verdict>> =
+            a.self_review_weights().iter().map(|w| w.verdict).collect();
+        assert_eq!(
+            verdicts,
+            [
+                Some(Verdict::Caught),
+                Some(Verdict::Caught),
+                Some(Verdict::Partial)
+            ]
+        );
+        assert_eq!(a.self_review_score().unwrap().earned, 5.0);
+        // The learner need not mark what the site decided for the review to be complete.
+        a.review
+            .as_mut()
+            .unwrap()
+            .verdicts
+            .retain(|id, _| id == "mechanism");
+        assert_eq!(a.self_review_score().unwrap().earned, 5.0);
+
+        // The evaluator grades only the analysis; a verdict it gives on a decided criterion anyway
+        // is ignored.
+        a.feedback.push(feedback(&[
+            ("mechanism", Verdict::Missed),
+            ("acted", Verdict::Caught),
+        ]));
+        let criteria = a.rubric.clone().unwrap();
+        let s = a.feedback[0].score(&criteria, &a.decided);
+        assert_eq!((s.earned, s.total, s.unjudged), (3.0, 6.0, 0));
+        assert_eq!(a.evaluator_score(), Some(s));
+        let r = a.result().unwrap();
+        assert_eq!((r.score, r.source), (50.0, ScoreSource::Evaluator));
+        // Without the site's verdicts the same grading would be incomplete.
+        assert!(!a.feedback[0].score(&criteria, &BTreeMap::new()).complete());
+    }
+
+    #[test]
+    fn logs_and_decided_verdicts_are_stored_only_when_there_are_some() {
+        let mut a = investigation_attempt();
+        a.log = None;
+        let json = serde_json::to_string(&a).unwrap();
+        assert!(
+            !json.contains("\"log\"") && !json.contains("\"decided\""),
+            "{json}"
+        );
+        let mut b = investigation_attempt();
+        b.see_rubric(&investigation_rubric());
+        let json = serde_json::to_string(&b).unwrap();
+        assert!(
+            json.contains(r#""decided":{"acted":"partial","drops-first":"caught"}"#),
+            "{json}"
+        );
+        assert_eq!(serde_json::from_str::<Attempt>(&json).unwrap(), b);
     }
 }
