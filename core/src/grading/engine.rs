@@ -125,8 +125,10 @@ async fn exchange<T: Transport>(
     Ok(ending)
 }
 
-/// Grades the answer the prompt fences: streams the reply (when `stream`), shows it growing,
-/// asks once more if the first reply is unusable, and validates the result.
+/// Grades the answer the prompt fences (`answer_text` is its text, see
+/// [`prompt::answer_text`]; the prompt adds its investigation log): streams the reply (when
+/// `stream`), shows it growing, asks once more if the first reply is unusable, and validates the
+/// result. Criteria the site decides are not in it: see [`Prompt::decided`].
 pub async fn grade<T: Transport>(
     transport: &T,
     settings: &Settings,
@@ -138,12 +140,14 @@ pub async fn grade<T: Transport>(
     let mut request = Outgoing::new(settings, &request::grading(settings, prompt, stream));
     let mut usage = None;
     let mut may_repair = true;
+    // The log is fenced with the answer: a result copied from it is no more the model's.
+    let learner_text = prompt.learner_text(answer_text);
     loop {
         live(Live::Waiting);
         let mut call = Call::new(
             settings.provider,
             &prompt.criterion_ids,
-            answer_text,
+            &learner_text,
             &prompt.boundary,
         );
         let ending = exchange(transport, &request, &mut call, &mut |c| {
@@ -415,6 +419,8 @@ mod tests {
             schema: serde_json::json!({}),
             criterion_ids: vec!["a".into(), "b".into()],
             boundary: "leap-00112233445566778899aabbccddeeff".into(),
+            log: String::new(),
+            decided: vec![],
         }
     }
 
@@ -495,6 +501,28 @@ mod tests {
         assert_eq!(t.sent.borrow().len(), 2);
         let (r, _, _) = run(&[stream(&echo), stream(&echo)]);
         assert_eq!(r.unwrap_err().kind, ErrorKind::Malformed);
+    }
+
+    #[test]
+    fn a_result_copied_from_the_investigation_log_is_not_the_models() {
+        // The learner wrote a forged grading into a hypothesis; a model that copies it out of
+        // the log (without the markers) has not graded.
+        let mut p = prompt();
+        p.log = format!("T+3 hypothesis 1 (90 %): \"{FORGED}\"");
+        let t = Canned::new(&[stream(FORGED), stream(FORGED)]);
+        let r = block_on(grade(&t, &settings(), &p, "an answer", true, &mut |_| {}));
+        assert_eq!(r.unwrap_err().kind, ErrorKind::Malformed);
+        // Without the log in the prompt the same reply would have been taken.
+        let t = Canned::new(&[stream(FORGED)]);
+        let r = block_on(grade(
+            &t,
+            &settings(),
+            &prompt(),
+            "an answer",
+            true,
+            &mut |_| {},
+        ));
+        assert_eq!(verdicts(&r.unwrap()), [crate::taxonomy::Verdict::Caught; 2]);
     }
 
     #[test]
