@@ -6,7 +6,9 @@
 //! Time is simulated minutes since T+0. The log is the single source of truth: a session resumed
 //! from a stored log is the session that wrote it.
 
-use crate::baked::{Inject, Investigation, Probe, Rubric, RubricInvestigation, Rule};
+use crate::baked::{
+    Inject, Investigation, Probe, Rubric, RubricInvestigation, Rule, SampleHypothesis, SampleLog,
+};
 use crate::taxonomy::Verdict;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -120,6 +122,40 @@ impl SessionLog {
     /// The clock the log ends at: the latest time any event happened.
     pub fn clock(&self) -> u32 {
         self.events.iter().map(LogEvent::at).max().unwrap_or(0)
+    }
+
+    /// The log a sample answer's path gives: its probes run back to back in order, each
+    /// hypothesis written at its time, the commit at `committed_at`. Time between probes is
+    /// spent waiting for a hypothesis's time only as far as the remaining probes still finish by
+    /// the commit, so probe order and commit time (what the code rules read) are the author's;
+    /// a hypothesis that cannot wait for its time is written earlier. Probes that do not exist or
+    /// were listed already are skipped: a malformed sample gives a log, never a panic (the
+    /// compiler reports such samples).
+    pub fn from_sample(inv: &Investigation, sample: &SampleLog) -> SessionLog {
+        let cost = |id: &str| inv.probe(id).map_or(0, |p| p.cost);
+        let mut s = Session::new(inv);
+        let mut remaining: u32 = sample.probes.iter().map(|id| cost(id)).sum();
+        let mut hypotheses = sample.hypotheses.iter().peekable();
+        let write = |s: &mut Session, h: &SampleHypothesis, latest: u32| {
+            s.advance_to(h.at.min(latest));
+            let _ = s.hypothesis(&h.text, h.confidence, None);
+        };
+        for id in &sample.probes {
+            let c = cost(id);
+            // Written before this probe: hypotheses whose time falls before it would finish.
+            while let Some(h) = hypotheses.next_if(|h| h.at < s.clock.saturating_add(c)) {
+                write(&mut s, h, sample.committed_at.saturating_sub(remaining));
+            }
+            if s.run(id).is_ok() {
+                remaining = remaining.saturating_sub(c);
+            }
+        }
+        for h in hypotheses {
+            write(&mut s, h, sample.committed_at);
+        }
+        s.advance_to(sample.committed_at);
+        let _ = s.commit();
+        s.log
     }
 }
 
@@ -465,6 +501,13 @@ impl<'a> Session<'a> {
             });
         }
         due
+    }
+
+    /// Waits (in steps of at most an hour) until the clock reads `t`; nothing if it already does.
+    fn advance_to(&mut self, t: u32) {
+        while self.clock < t && !self.committed {
+            self.wait(t - self.clock);
+        }
     }
 }
 
@@ -1269,6 +1312,113 @@ mod tests {
                 f.committed_at
             ),
             (None, 1, 0, 1, None)
+        );
+    }
+
+    fn sample(probes: &[&str], hypotheses: &[(u32, u8)], committed_at: u32) -> SampleLog {
+        SampleLog {
+            probes: probes.iter().map(|p| p.to_string()).collect(),
+            hypotheses: hypotheses
+                .iter()
+                .map(|(at, confidence)| SampleHypothesis {
+                    at: *at,
+                    text: format!("idea at {at}"),
+                    confidence: *confidence,
+                })
+                .collect(),
+            committed_at,
+        }
+    }
+
+    /// (probes with reveal times, hypotheses' times, commit time) of a log.
+    fn shape(log: &SessionLog) -> (Vec<(String, u32)>, Vec<u32>, Option<u32>) {
+        let hyps = log
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                LogEvent::Hypothesis { at, .. } => Some(*at),
+                _ => None,
+            })
+            .collect();
+        (
+            log.probes()
+                .iter()
+                .map(|(p, t)| (p.to_string(), *t))
+                .collect(),
+            hyps,
+            log.committed_at(),
+        )
+    }
+
+    #[test]
+    fn a_sample_path_replays_with_hypotheses_at_their_times_and_the_commit_at_its_time() {
+        let inv = incident();
+        // The design's example: drops (5 min), a hypothesis at T+6, ana (10 min), another at T+16.
+        let log =
+            SessionLog::from_sample(&inv, &sample(&["drops", "ana"], &[(6, 60), (16, 80)], 22));
+        assert_eq!(
+            shape(&log),
+            (pairs(&[("drops", 5), ("ana", 16)]), vec![6, 16], Some(22))
+        );
+        // It is a log a session could have written: it resumes committed at T+22 with every
+        // inject up to then delivered once.
+        let s = Session::resume(&inv, log.clone());
+        assert_eq!((s.clock(), s.is_committed()), (22, true));
+        assert_eq!(
+            ids(&s.arrived(), |i| &i.id),
+            pairs(&[("vp", 12), ("page", 15), ("cfo", 20)])
+        );
+        assert_eq!(decide(&rule("acted-by:22"), &log), Verdict::Caught);
+        assert_eq!(decide(&rule("first:drops"), &log), Verdict::Caught);
+    }
+
+    #[test]
+    fn a_hypothesis_never_delays_the_probes_past_the_commit() {
+        let inv = incident();
+        // Probes take all 15 minutes to the commit: the hypothesis at T+12 cannot wait for its
+        // time before ana, so it is written before ana starts.
+        let log = SessionLog::from_sample(&inv, &sample(&["drops", "ana"], &[(12, 50)], 15));
+        assert_eq!(
+            shape(&log),
+            (pairs(&[("drops", 5), ("ana", 15)]), vec![5], Some(15))
+        );
+        // A hypothesis at the time a probe finishes is written after its evidence.
+        let log = SessionLog::from_sample(&inv, &sample(&["drops"], &[(5, 50)], 30));
+        assert_eq!(shape(&log), (pairs(&[("drops", 5)]), vec![5], Some(30)));
+        assert!(matches!(log.events[1], LogEvent::Hypothesis { .. }));
+        // No probes, no hypotheses: a commit after waiting.
+        let log = SessionLog::from_sample(&inv, &sample(&[], &[], 90));
+        assert_eq!(shape(&log), (vec![], vec![], Some(90)));
+    }
+
+    #[test]
+    fn a_malformed_sample_gives_a_log_not_a_panic() {
+        let inv = incident();
+        let bad = SampleLog {
+            probes: vec!["gone".into(), "drops".into(), "drops".into(), "diff".into()],
+            hypotheses: vec![
+                SampleHypothesis {
+                    at: 40,
+                    text: "late".into(),
+                    confidence: 200,
+                },
+                SampleHypothesis {
+                    at: 2,
+                    text: "out of order".into(),
+                    confidence: 10,
+                },
+                SampleHypothesis {
+                    at: 3,
+                    text: " ".into(),
+                    confidence: 10,
+                },
+            ],
+            committed_at: 1,
+        };
+        let log = SessionLog::from_sample(&inv, &bad);
+        assert_eq!(
+            shape(&log),
+            (pairs(&[("drops", 5), ("diff", 30)]), vec![30], Some(30))
         );
     }
 }
