@@ -68,7 +68,7 @@ fn the_good_pack_compiles() {
         .map(|s| s.slug.as_str())
         .collect();
     // Catalog order: by track (frontend before backend), then level, then title.
-    assert_eq!(slugs, ["flag-cleanup", "cache-stampede"]);
+    assert_eq!(slugs, ["flag-cleanup", "cache-stampede", "packet-loss"]);
     let cache = &site.scenarios[1];
     assert!(cache.body.primer.is_some());
     assert_eq!(
@@ -91,6 +91,145 @@ fn the_good_pack_compiles() {
         .situation
         .html
         .contains("&lt;b&gt;Raw HTML&lt;/b&gt;"));
+}
+
+#[test]
+fn an_investigation_compiles_into_its_own_hidden_file() {
+    use leap_core::baked::{CriterionKind, Rule, SampleHypothesis};
+    let site = compile(&fixtures().join("good")).unwrap_or_else(|d| panic!("{d}"));
+    let s = site
+        .scenarios
+        .iter()
+        .find(|s| s.summary.slug == "packet-loss")
+        .unwrap();
+    assert!(s.summary.investigation);
+    assert!(site
+        .scenarios
+        .iter()
+        .filter(|o| o.summary.slug != "packet-loss")
+        .all(|o| !o.summary.investigation && o.investigation.is_none()));
+    let inv = s.investigation.as_ref().unwrap();
+    assert_eq!(inv.start.as_deref(), Some("09:42"));
+    let probes: Vec<_> = inv
+        .probes
+        .iter()
+        .map(|p| (p.id.as_str(), p.label.as_str(), p.cost))
+        .collect();
+    assert_eq!(
+        probes,
+        [
+            ("gateway-drops", "Query the gateway's drop counter", 5),
+            ("ask-ana", "Ask Ana (DBA) about replication lag", 10),
+            ("migration-diff", "Read the migration's diff", 30),
+        ]
+    );
+    // By time, whatever the author's order.
+    let injects: Vec<_> = inv.injects.iter().map(|i| (i.id.as_str(), i.at)).collect();
+    assert_eq!(injects, [("net-rollback", 8), ("vp-eta", 12)]);
+    // Evidence renders like an artifact: links rewritten, headings with page-unique ids.
+    let evidence = &inv.probes[0].evidence.html;
+    assert!(
+        evidence.contains("<pre tabindex=\"0\"><code class=\"language-log\">"),
+        "{evidence}"
+    );
+    assert!(
+        evidence.contains("href=\"scenarios/demo/packet-loss/#error-rate\""),
+        "{evidence}"
+    );
+    assert!(inv.probes[2]
+        .evidence
+        .html
+        .contains("id=\"what-it-touches\""));
+    assert!(inv.injects[0]
+        .body
+        .html
+        .contains("src=\"scenarios/demo/packet-loss/mtu.svg\""));
+    assert!(inv
+        .facts
+        .markdown
+        .starts_with("- The gateway change lowered the MTU"));
+    assert_eq!(
+        s.files.iter().map(String::as_str).collect::<Vec<_>>(),
+        ["mtu.svg", "trace.txt"]
+    );
+    // The path part of the rubric.
+    let path = s.rubric.investigation.as_ref().unwrap();
+    assert_eq!(
+        (path.first.clone(), path.traps.clone(), path.act_by),
+        (
+            vec!["gateway-drops".to_string()],
+            vec!["migration-diff".to_string()],
+            20
+        )
+    );
+    let rules: Vec<_> = s
+        .rubric
+        .criteria
+        .iter()
+        .map(|c| (c.id.as_str(), c.kind, c.rule.clone()))
+        .collect();
+    assert_eq!(
+        rules[2..],
+        [
+            ("tells-the-vp", CriterionKind::Analysis, None),
+            (
+                "drops-first",
+                CriterionKind::Investigation,
+                Some(Rule::First("gateway-drops".into()))
+            ),
+            (
+                "skips-the-diff",
+                CriterionKind::Investigation,
+                Some(Rule::Avoided("migration-diff".into()))
+            ),
+            (
+                "acts-in-time",
+                CriterionKind::Investigation,
+                Some(Rule::ActedBy(20))
+            ),
+            ("revises-on-evidence", CriterionKind::Investigation, None),
+        ]
+    );
+    let strong = s.answers.iter().find(|a| a.name == "strong").unwrap();
+    let log = strong.log.as_ref().unwrap();
+    assert_eq!(log.probes, ["gateway-drops", "ask-ana"]);
+    assert_eq!(log.committed_at, 16);
+    assert_eq!(
+        log.hypotheses[1],
+        SampleHypothesis {
+            at: 5,
+            text: "Large frames dropped at the gateway".into(),
+            confidence: 80
+        }
+    );
+
+    // Built: the evidence is in investigation.json only, never in the page or its briefing.
+    let out = tempfile::tempdir().unwrap();
+    let template = std::fs::read_to_string(fixtures().join("template.html")).unwrap();
+    std::fs::write(out.path().join("practice.js"), "// js").unwrap();
+    std::fs::write(out.path().join("practice_bg.wasm"), "wasm").unwrap();
+    write_site(&site, &template, out.path(), "/fixture/").unwrap();
+    let dir = out.path().join("scenarios/demo/packet-loss");
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    assert!(read("investigation.json").contains("rx_dropped"));
+    for name in ["index.html", "scenario.json", "rubric.json"] {
+        let text = read(name);
+        for secret in [
+            "rx_dropped",
+            "Lag on the replica",
+            "Any ETA",
+            "lowered the MTU",
+        ] {
+            assert!(!text.contains(secret), "{name} shows `{secret}`");
+        }
+    }
+    assert!(!out
+        .path()
+        .join("scenarios/demo/cache-stampede/investigation.json")
+        .exists());
+    assert!(std::fs::read_to_string(out.path().join("data/index.json"))
+        .unwrap()
+        .contains("\"investigation\":true"));
 }
 
 #[test]

@@ -374,7 +374,7 @@ fn parse_part<'a>(
             p.heading_offset,
             format!("{noun} {shown} has no `{{#id {key}=N}}`"),
             format!(
-                "end the heading with its id and {}, e.g. `### {} {example}`",
+                "end the heading with its id and {}, e.g. `### {} {{#short-id {key}=N}}`",
                 kind.meaning(),
                 if label.is_empty() { "Label" } else { &label }
             ),
@@ -784,6 +784,7 @@ pub fn sample_log(
                     format!("probe `{id}` is run twice"),
                     "a probe reveals its evidence once: list it once",
                 );
+                continue;
             } else if probes.is_some() && !index.allows(&id) {
                 c.error(
                     v,
