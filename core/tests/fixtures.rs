@@ -327,8 +327,8 @@ fn a_fork_toml_takes_over_without_editing_site_toml() {
     );
 }
 
-#[test]
-fn a_scaffolded_scenario_is_rejected_until_every_placeholder_is_filled() {
+/// Scaffolds `fresh`, checks that the only problems are its placeholders, fills them and compiles.
+fn scaffold_fill_and_compile(investigation: bool) -> leap_core::compiler::CompiledSite {
     use leap_core::compiler::scaffold::{scaffold, NewScenario, PLACEHOLDER};
     use leap_core::taxonomy::{Kind, Track};
     let dir = tempfile::tempdir().unwrap();
@@ -338,6 +338,7 @@ fn a_scaffolded_scenario_is_rejected_until_every_placeholder_is_filled() {
         slug: "fresh",
         track: Track::DevopsSre,
         kind: Kind::Migration,
+        investigation,
     };
     let files = scaffold(dir.path(), &new).unwrap();
     assert_eq!(files.len(), 6);
@@ -367,8 +368,31 @@ fn a_scaffolded_scenario_is_rejected_until_every_placeholder_is_filled() {
         )
         .unwrap();
     }
-    let site = compile(dir.path()).unwrap_or_else(|d| panic!("{d}"));
-    assert!(site.index.scenarios.iter().any(|s| s.slug == "fresh"));
+    compile(dir.path()).unwrap_or_else(|d| panic!("{d}"))
+}
+
+#[test]
+fn a_scaffolded_scenario_is_rejected_until_every_placeholder_is_filled() {
+    let site = scaffold_fill_and_compile(false);
+    let fresh = site.scenarios.iter().find(|s| s.summary.slug == "fresh");
+    assert!(fresh.is_some_and(|s| s.investigation.is_none()));
+}
+
+#[test]
+fn a_scaffolded_investigation_is_rejected_until_every_placeholder_is_filled() {
+    let site = scaffold_fill_and_compile(true);
+    let fresh = site
+        .scenarios
+        .iter()
+        .find(|s| s.summary.slug == "fresh")
+        .unwrap();
+    assert!(fresh.summary.investigation);
+    let inv = fresh.investigation.as_ref().unwrap();
+    assert_eq!(inv.probes.len(), 3);
+    assert_eq!(inv.injects.len(), 1);
+    assert!(fresh.rubric.investigation.is_some());
+    assert!(fresh.rubric.criteria.iter().any(|c| c.rule.is_some()));
+    assert!(fresh.answers.iter().all(|a| a.log.is_some()));
 }
 
 #[cfg(unix)]

@@ -39,6 +39,10 @@ enum Command {
         /// The kind: live-incident, postmortem-review, architecture-tradeoff, code-review, migration or push-back.
         #[arg(long, default_value = "live-incident")]
         kind: String,
+        /// Scaffold an investigation: probes the learner asks for, injects on a clock, a facts
+        /// sheet, the rubric's path and sample answers' logs.
+        #[arg(long)]
+        investigation: bool,
         /// The content folder.
         #[arg(long, env = "LEAP_CONTENT", default_value = "content")]
         content: PathBuf,
@@ -154,6 +158,7 @@ fn main() -> ExitCode {
             slug,
             track,
             kind,
+            investigation,
             content,
         } => {
             let (Some(track), Some(kind)) = (Track::from_slug(&track), Kind::from_slug(&kind))
@@ -172,6 +177,7 @@ fn main() -> ExitCode {
                     slug: &slug,
                     track,
                     kind,
+                    investigation,
                 },
             ) {
                 Ok(files) => {

@@ -21,6 +21,9 @@ pub struct NewScenario<'a> {
     pub track: Track,
     /// The kind.
     pub kind: Kind,
+    /// Whether to scaffold an investigation: probes, injects, facts, the rubric's path part and
+    /// sample logs.
+    pub investigation: bool,
 }
 
 /// Writes a new scenario folder below `content`, refusing to overwrite anything.
@@ -43,21 +46,47 @@ pub fn scaffold(content: &Path, new: &NewScenario<'_>) -> Result<Vec<PathBuf>, S
             dir.display()
         ));
     }
+    let inv = new.investigation;
     let files = [
         ("scenario.md", scenario_md(new)),
         ("primer.md", PRIMER.to_string()),
-        ("rubric.md", RUBRIC.to_string()),
+        (
+            "rubric.md",
+            if inv {
+                format!("+++\n{RUBRIC_PATH}{}", &RUBRIC[4..]).replace(
+                    "\n[[references]]",
+                    &format!("{PATH_CRITERIA}\n[[references]]"),
+                )
+            } else {
+                RUBRIC.to_string()
+            },
+        ),
         (
             "answers/strong.md",
-            answer("strong", 75, ["caught", "caught", "partial"]),
+            answer(
+                "strong",
+                75,
+                ["caught", "caught", "partial", "caught", "caught"],
+                inv.then_some(STRONG_LOG),
+            ),
         ),
         (
             "answers/weak.md",
-            answer("weak", 60, ["missed", "partial", "missed"]),
+            answer(
+                "weak",
+                60,
+                ["missed", "partial", "missed", "missed", "missed"],
+                inv.then_some(WEAK_LOG),
+            ),
         ),
         (
             "answers/plausible-wrong.md",
-            answer("plausible-wrong", 85, ["missed", "missed", "missed"]),
+            answer(
+                "plausible-wrong",
+                85,
+                ["missed", "missed", "missed", "missed", "missed"],
+                inv.then_some(WRONG_LOG),
+            ),
         ),
     ];
     let mut written = Vec::new();
@@ -102,7 +131,7 @@ pub fn leftover_placeholders(file: &SourceFile) -> Vec<Diagnostic> {
 }
 
 fn scenario_md(new: &NewScenario<'_>) -> String {
-    format!(
+    let mut text = format!(
         r#"+++
 id = "{slug}"
 title = "[[fill in: the situation, not the lesson — e.g. Every edge server at 100 % CPU]]"
@@ -148,8 +177,97 @@ Partial data, people with opinions, at least one plausible red herring. Do not n
         slug = new.slug,
         track = new.track.slug(),
         kind = new.kind.slug(),
-    )
+    );
+    if new.investigation {
+        text = text.replacen(
+            "+++\n\n## Situation",
+            "\n# [investigation]\n# start = \"09:42\"   # optional: the wall-clock time T+0 reads as\n+++\n\n## Situation",
+            1,
+        );
+        text.push_str(INVESTIGATION_SECTIONS);
+    }
+    text
 }
+
+/// The sections an investigation adds after `## The ask`. Ids and costs are valid from the start
+/// (so the check reports only the markers); the markers ask the author to rename them.
+const INVESTIGATION_SECTIONS: &str = r#"
+## Probes
+
+### [[fill in: what the menu shows, e.g. Query the gateway's drop counter]] {#probe-one cost=5}
+
+[[fill in: the evidence this probe reveals — a log, a table, a dashboard, what a person says.
+Rename `probe-one` (here, in rubric.md and in answers/) to what it looks at; set `cost` to the
+simulated minutes it takes, 1–240. This is the probe a senior runs first.]]
+
+### [[fill in: a second probe, e.g. Ask the DBA about replication lag]] {#probe-two cost=10}
+
+[[fill in: what it reveals: useful, but not decisive]]
+
+### [[fill in: a plausible, costly, useless probe, e.g. Read the deploy diff]] {#probe-three cost=30}
+
+[[fill in: what it reveals: true, long, and beside the point — the trap]]
+
+## Injects
+
+### [[fill in: an event's title, e.g. The VP asks for an ETA]] {#first-inject at=10}
+
+[[fill in: what arrives at T+10 (set `at`, 1–600): a message, a metric that moves, an escalation]]
+
+## Facts
+
+[[fill in: for the game master only — what people on the call know that no probe shows, in short
+bullets. It answers only from the probes and this sheet.]]
+"#;
+
+/// The rubric's path part: which probes a senior runs first, which are traps, by when they act.
+const RUBRIC_PATH: &str = r#"[investigation]
+first = ["probe-one"]
+traps = ["probe-three"]
+act_by = 20
+why_first = "[[fill in: why a senior looks there first, in one line]]"
+why_traps = "[[fill in: why the trap costs more than it tells, in one line]]"
+
+"#;
+
+/// Investigation criteria: one decided by the site from the log, one judged by the evaluator.
+const PATH_CRITERIA: &str = r#"
+[[criteria]]
+id = "looks-first-where-it-splits"
+tier = "important"
+weight = 2
+kind = "investigation"
+rule = "first:probe-one"
+insight = "[[fill in: what looking there first shows about the learner's judgment]]"
+caught = "[[fill in: for a rule, say in words what it checks — ran probe-one first]]"
+partial = "[[fill in: ran it, but later]]"
+why = "[[fill in]]"
+
+[[criteria]]
+id = "changes-mind-on-evidence"
+tier = "bonus"
+weight = 1
+kind = "investigation"
+insight = "[[fill in: how a senior's hypotheses move with the evidence]]"
+caught = "[[fill in: what the log must show — judged by the evaluator, no rule]]"
+partial = "[[fill in]]"
+why = "[[fill in]]"
+"#;
+
+/// Sample paths: each probe revealed after its cost, committed once they are all back.
+const STRONG_LOG: &str = r#"probes = ["probe-one", "probe-two"]
+hypotheses = [
+  { at = 0, text = "[[fill in: the first guess]]", confidence = 40 },
+  { at = 5, text = "[[fill in: the guess after probe-one]]", confidence = 75 },
+]
+committed_at = 15"#;
+const WEAK_LOG: &str = r#"probes = ["probe-three", "probe-two"]
+committed_at = 45"#;
+const WRONG_LOG: &str = r#"probes = ["probe-three"]
+hypotheses = [
+  { at = 0, text = "[[fill in: a confident wrong guess]]", confidence = 85 },
+]
+committed_at = 30"#;
 
 const PRIMER: &str = "[[fill in: background for a learner new to this domain. The scenario must be answerable without it; delete this file if none is needed.]]\n";
 
@@ -221,16 +339,28 @@ url = "https://[[fill in: its address]]"
 [[fill in]]
 "#;
 
-fn answer(quality: &str, confidence: u32, verdicts: [&str; 3]) -> String {
+/// A sample answer: verdicts for the three analysis criteria, and with a `log` for the two path
+/// criteria too.
+fn answer(quality: &str, confidence: u32, verdicts: [&str; 5], log: Option<&str>) -> String {
+    let (log, path) = match log {
+        Some(log) => (
+            format!("[log]\n{log}\n"),
+            format!(
+                "looks-first-where-it-splits = \"{}\"\nchanges-mind-on-evidence = \"{}\"\n",
+                verdicts[3], verdicts[4]
+            ),
+        ),
+        None => (String::new(), String::new()),
+    };
     format!(
         r#"+++
 quality = "{quality}"
 confidence = {confidence}
-[verdicts]
+{log}[verdicts]
 the-insight-it-turned-on = "{}"
 second-insight = "{}"
 third-insight = "{}"
-+++
+{path}+++
 
 ## Reasoning
 
