@@ -5,7 +5,8 @@
 # 1. First load, gzip -9: what a first visit to the catalog downloads (html + js + wasm + css),
 #    the data it fetches, and the same for a scenario page.
 # 2. Pack compile time for the bundled pack and for a generated 1,000-scenario pack (median of
-#    five runs of `leap check`, and of `leap build` writing every page).
+#    five runs of `leap check`, and of `leap build` writing every page), and for one generated
+#    investigation with 1,000 probes and 1,000 injects (issue 9).
 # 3. Keystroke-to-paint latency in a 5,000-word answer (tests/bench/keystroke.mjs).
 # 4. The evaluator client's overhead: provider bytes to visible feedback (tests/bench/evaluator.mjs).
 # 5. A 5 MB streamed reply: the longest main-thread task and the total time (tests/bench/bigreply.mjs).
@@ -90,6 +91,25 @@ for pack in content "$GEN"; do
   build=$(median build_into "$pack")
   printf ',  build (check + write every page) %6d ms\n' "$build"
 done
+
+# One investigation with 1,000 probes and 1,000 injects: the fixture's packet-loss, its three probes
+# and two injects kept (its rubric and sample logs name them), the rest generated.
+INV="$OUT/investigation-1000"
+cp -r tests/fixtures/good "$INV"
+python3 - "$INV/packs/demo/scenarios/packet-loss/scenario.md" <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path).read()
+head, rest = text.split("## Injects", 1)
+injects, facts = rest.split("## Facts", 1)
+probes = "".join(
+    f"### Check signal {i} {{#probe-{i} cost={i % 240 + 1}}}\n\n| metric | value |\n|---|---|\n| p99 | {i} ms |\n\n"
+    for i in range(4, 1001))
+more = "".join(f"### Update {i} {{#inject-{i} at={i % 600 + 1}}}\n\n> Status message {i}.\n\n" for i in range(3, 1001))
+open(path, "w").write(head + probes + "## Injects" + injects + more + "## Facts" + facts)
+PY
+"$LEAP" check --content "$INV" >/dev/null || { echo "the generated investigation does not compile"; exit 1; }
+printf '  1 investigation, 1,000 probes + 1,000 injects: check %6d ms\n' "$(median "$LEAP" check --content "$INV")"
 
 echo
 need_chromium_note="(needs Chromium and the test packages: ./site test installs them)"
