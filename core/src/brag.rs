@@ -1,7 +1,7 @@
 //! The brag document: a Markdown summary of graded practice that a learner can paste into a
 //! promotion packet — scenarios, scores, calls and reflections, in their own words.
 
-use crate::progress::Progress;
+use crate::progress::{path_sentence, Progress};
 use crate::storage::repo::ScenarioState;
 use crate::storage::schema::{Attempt, ScoreSource};
 use crate::time::format_date;
@@ -121,6 +121,9 @@ pub fn brag_document(
             facts.push(format!("stated confidence {c} %"));
         }
         let _ = writeln!(md, "{}\n", facts.join(" · "));
+        if let Some(path) = path_sentence(a) {
+            let _ = writeln!(md, "**How I investigated:** {path}\n");
+        }
         let _ = writeln!(md, "**My call:** {}\n", excerpt(&a.answer.commitment, 400));
         if let Some(r) = &a.review {
             if !r.missed.trim().is_empty() {
@@ -259,5 +262,33 @@ mod tests {
         assert!(md.contains(
             "- Average score: 50 % (every attempt graded by the AI evaluator against the rubric)."
         ));
+    }
+
+    #[test]
+    fn an_investigation_attempt_gets_one_line_about_its_path() {
+        use crate::progress::tests::investigated;
+        let records = vec![(
+            "core".to_string(),
+            "checkout".to_string(),
+            ScenarioState {
+                draft: None,
+                attempts: vec![
+                    investigated("Checkout 502s", 1_000_000_000_000, 22),
+                    graded("Edge CPU", Track::DevopsSre, 1_000_000_100_000, 90, 2),
+                ],
+            },
+        )];
+        let md = brag_document("S", &records, &compute(&records), 1_000_000_200_000, 0);
+        let lines: Vec<&str> = md
+            .lines()
+            .filter(|l| l.starts_with("**How I investigated:**"))
+            .collect();
+        assert_eq!(
+            lines,
+            ["**How I investigated:** Investigated for 22 simulated minutes: 2 probes, first \"Query the gateway's drop counter\"; first hypothesis at T+6; revised once."]
+        );
+        let at = |needle: &str| md.find(needle).unwrap();
+        assert!(at("### Checkout 502s") < at("**How I investigated:**"));
+        assert!(at("**How I investigated:**") < at("### Edge CPU"));
     }
 }

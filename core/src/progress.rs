@@ -4,6 +4,8 @@
 //! none (marked so), and the gap between the two is named, never averaged away: measuring the
 //! learner against their own verdicts would make the calibration view circular.
 
+use crate::baked::RubricInvestigation;
+use crate::session::{clock_label, figures, LogEvent, PathFigures};
 use crate::storage::repo::ScenarioState;
 use crate::storage::schema::{Attempt, AttemptResult, Outcome, ScoreSource};
 use crate::taxonomy::{Competency, Track};
@@ -115,6 +117,226 @@ pub struct Progress {
     pub by_competency: Vec<Group>,
     /// Confidence bands with at least one scored attempt.
     pub bands: Vec<Band>,
+    /// Committed investigations, oldest first.
+    pub investigations: Vec<InvestigationPoint>,
+}
+
+/// How one committed investigation went: its path, measured against the senior's when the
+/// attempt recorded the rubric's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvestigationPoint {
+    /// When it was committed (ms since the Unix epoch).
+    pub at: u64,
+    /// Scenario title.
+    pub title: String,
+    /// Attempt number on its scenario.
+    pub number: u32,
+    /// Time to the first hypothesis, probes, traps, commit time and confidence over time.
+    pub figures: PathFigures,
+    /// What the first probe run was called, if one was run.
+    pub first_probe: Option<String>,
+    /// Hypotheses revised (each revision counts).
+    pub revisions: usize,
+    /// The confidence stated with the answer.
+    pub stated_confidence: Option<u8>,
+    /// The senior's path, when the attempt recorded the rubric's.
+    pub senior: Option<SeniorPath>,
+}
+
+/// The senior's path an investigation is measured against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeniorPath {
+    /// How many probes a senior runs first.
+    pub first: usize,
+    /// Whether the learner's first probe was one of them.
+    pub started_there: bool,
+    /// The simulated minute by which a senior has acted.
+    pub act_by: u32,
+}
+
+impl InvestigationPoint {
+    /// Whether the learner committed by the senior's time (`None` when there is none to compare).
+    pub fn acted_in_time(&self) -> Option<bool> {
+        Some(self.figures.committed_at? <= self.senior.as_ref()?.act_by)
+    }
+}
+
+/// An attempt's investigation in figures, if it is a committed one with a log.
+pub fn investigation_point(a: &Attempt) -> Option<InvestigationPoint> {
+    let log = a.log.as_ref().filter(|_| a.outcome == Outcome::Committed)?;
+    let none = RubricInvestigation {
+        first: vec![],
+        traps: vec![],
+        act_by: 0,
+        why_first: String::new(),
+        why_traps: String::new(),
+    };
+    let path = a.senior_path.as_ref();
+    let first = log.probes().first().map(|(id, _)| id.to_string());
+    Some(InvestigationPoint {
+        at: a.finished_at,
+        title: a.scenario.title.clone(),
+        number: a.number,
+        figures: figures(log, path.unwrap_or(&none)),
+        first_probe: first.as_deref().map(|id| a.probe_label(id)),
+        revisions: log
+            .events
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e,
+                    LogEvent::Hypothesis {
+                        revises: Some(_),
+                        ..
+                    }
+                )
+            })
+            .count(),
+        stated_confidence: a.answer.confidence,
+        senior: path.map(|p| SeniorPath {
+            first: p.first.len(),
+            started_there: first.is_some_and(|f| p.first.contains(&f)),
+            act_by: p.act_by,
+        }),
+    })
+}
+
+/// The path of an investigation attempt in one sentence: "Investigated for 22 simulated minutes:
+/// 3 probes, first \"Query the gateway's drop counter\"; first hypothesis at T+6."
+pub fn path_sentence(a: &Attempt) -> Option<String> {
+    let p = investigation_point(a)?;
+    let f = &p.figures;
+    let minutes = f.committed_at.unwrap_or(0);
+    let mut parts = vec![match (f.probes_run, &p.first_probe) {
+        (0, _) | (_, None) => "no probes run".to_string(),
+        (1, Some(label)) => format!("1 probe, \"{label}\""),
+        (n, Some(label)) => format!("{n} probes, first \"{label}\""),
+    }];
+    parts.push(match f.first_hypothesis_at {
+        Some(t) => format!("first hypothesis at {}", short_clock(t)),
+        None => "no working hypothesis written".to_string(),
+    });
+    if p.revisions > 0 {
+        parts.push(format!("revised {}", times(p.revisions)));
+    }
+    if f.traps_run > 0 {
+        parts.push(format!(
+            "ran {} a senior would skip",
+            if f.traps_run == 1 {
+                "1 trap".to_string()
+            } else {
+                format!("{} traps", f.traps_run)
+            }
+        ));
+    }
+    Some(format!(
+        "Investigated for {minutes} simulated minute{}: {}.",
+        if minutes == 1 { "" } else { "s" },
+        parts.join("; ")
+    ))
+}
+
+/// "T+6" (the clock label without its unit, for use inside a sentence).
+fn short_clock(minutes: u32) -> String {
+    clock_label(minutes).trim_end_matches(" min").to_string()
+}
+
+fn times(n: usize) -> String {
+    match n {
+        1 => "once".to_string(),
+        2 => "twice".to_string(),
+        n => format!("{n} times"),
+    }
+}
+
+/// The investigation figures over every committed investigation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvestigationSummary {
+    /// Committed investigations.
+    pub count: usize,
+    /// Mean time to the first hypothesis, over those that wrote one, and how many did.
+    pub first_hypothesis_at: Option<(f64, usize)>,
+    /// Investigations measured against a senior's path (their rubric was seen).
+    pub measured: usize,
+    /// Of those, how many started with a probe a senior runs first.
+    pub started_there: usize,
+    /// Of those, how many ran at least one trap.
+    pub ran_a_trap: usize,
+    /// Of those, how many committed by the senior's time.
+    pub acted_in_time: usize,
+    /// Mean commit time.
+    pub committed_at: Option<f64>,
+    /// Investigations in which a hypothesis was revised.
+    pub revised: usize,
+}
+
+impl InvestigationSummary {
+    /// The figures in plain sentences, for the progress page.
+    pub fn readings(&self) -> Vec<String> {
+        let of = |k: usize, n: usize| {
+            format!("{k} of {n} investigation{}", if n == 1 { "" } else { "s" })
+        };
+        let mut out = Vec::new();
+        if let Some((t, n)) = self.first_hypothesis_at {
+            out.push(format!(
+                "Your first working hypothesis came at T+{t:.0} min on average ({}).",
+                of(n, self.count)
+            ));
+        }
+        if self.measured > 0 {
+            out.push(format!(
+                "You started where a senior starts in {}.",
+                of(self.started_there, self.measured)
+            ));
+            out.push(format!(
+                "You ran a probe a senior would skip in {}.",
+                of(self.ran_a_trap, self.measured)
+            ));
+            out.push(format!(
+                "You acted by the time a senior would have in {}.",
+                of(self.acted_in_time, self.measured)
+            ));
+        }
+        if let Some(t) = self.committed_at {
+            out.push(format!("You committed at T+{t:.0} min on average."));
+        }
+        out.push(format!(
+            "You revised a hypothesis on the evidence in {}.",
+            of(self.revised, self.count)
+        ));
+        out
+    }
+}
+
+impl Progress {
+    /// The investigation figures, when there is at least one committed investigation.
+    pub fn investigation_summary(&self) -> Option<InvestigationSummary> {
+        let all = &self.investigations;
+        if all.is_empty() {
+            return None;
+        }
+        let firsts: Vec<f64> = all
+            .iter()
+            .filter_map(|p| p.figures.first_hypothesis_at.map(f64::from))
+            .collect();
+        let measured: Vec<&InvestigationPoint> =
+            all.iter().filter(|p| p.senior.is_some()).collect();
+        let count =
+            |f: &dyn Fn(&InvestigationPoint) -> bool| measured.iter().filter(|p| f(p)).count();
+        Some(InvestigationSummary {
+            count: all.len(),
+            first_hypothesis_at: mean(firsts.iter().copied()).map(|m| (m, firsts.len())),
+            measured: measured.len(),
+            started_there: count(&|p| p.senior.as_ref().is_some_and(|s| s.started_there)),
+            ran_a_trap: count(&|p| p.figures.traps_run > 0),
+            acted_in_time: count(&|p| p.acted_in_time() == Some(true)),
+            committed_at: mean(
+                all.iter()
+                    .filter_map(|p| p.figures.committed_at.map(f64::from)),
+            ),
+            revised: all.iter().filter(|p| p.revisions > 0).count(),
+        })
+    }
 }
 
 /// The smallest number of scored attempts that says anything about calibration.
@@ -254,6 +476,11 @@ pub fn compute(records: &[(String, String, ScenarioState)]) -> Progress {
         })
         .collect();
     points.sort_by_key(|p| p.at);
+    let mut investigations: Vec<InvestigationPoint> = attempts
+        .iter()
+        .filter_map(|a| investigation_point(a))
+        .collect();
+    investigations.sort_by_key(|p| p.at);
     let bands = (0..5)
         .filter_map(|i| {
             let (from, to) = (i * 20, if i == 4 { 100 } else { i * 20 + 19 });
@@ -316,6 +543,7 @@ pub fn compute(records: &[(String, String, ScenarioState)]) -> Progress {
             .collect(),
         points,
         bands,
+        investigations,
     }
 }
 
@@ -389,6 +617,8 @@ pub(crate) mod tests {
             feedback: Vec::new(),
             log: None,
             decided: Default::default(),
+            senior_path: None,
+            probe_labels: Default::default(),
         }
     }
 
@@ -544,5 +774,188 @@ pub(crate) mod tests {
         let p = compute(&records(vec![a]));
         assert!(p.points.is_empty());
         assert_eq!(p.by_track[0].graded, 0);
+    }
+
+    /// `graded` turned into an investigation: drops (T+5), hypothesis 1 at T+6 (60 %), ana
+    /// (T+16), hypothesis 1 revised at T+16 (80 %), committed at `committed`; the senior runs
+    /// drops first, skips diff and acts by T+25.
+    pub(crate) fn investigated(title: &str, at: u64, committed: u32) -> Attempt {
+        use crate::session::SessionLog;
+        let mut a = graded(title, Track::Backend, at, 80, 2);
+        let hyp = |text: &str, confidence, at, revises| LogEvent::Hypothesis {
+            n: 1,
+            text: text.into(),
+            confidence,
+            at,
+            revises,
+        };
+        a.log = Some(SessionLog {
+            events: vec![
+                LogEvent::Probe {
+                    id: "drops".into(),
+                    at: 5,
+                },
+                LogEvent::Waited { minutes: 1, at: 6 },
+                hyp("Network", 60, 6, None),
+                LogEvent::Probe {
+                    id: "ana".into(),
+                    at: 16,
+                },
+                hyp("Gateway MTU", 80, 16, Some(1)),
+                LogEvent::Waited {
+                    minutes: committed - 16,
+                    at: committed,
+                },
+                LogEvent::Committed { at: committed },
+            ],
+        });
+        a.senior_path = Some(RubricInvestigation {
+            first: vec!["drops".into(), "ana".into()],
+            traps: vec!["diff".into()],
+            act_by: 25,
+            why_first: String::new(),
+            why_traps: String::new(),
+        });
+        a.probe_labels = [(
+            "drops".to_string(),
+            "Query the gateway's drop counter".to_string(),
+        )]
+        .into();
+        a
+    }
+
+    #[test]
+    fn an_investigation_is_measured_against_the_seniors_path() {
+        let p = investigation_point(&investigated("Checkout", 7, 22)).unwrap();
+        assert_eq!(
+            p.figures,
+            PathFigures {
+                first_hypothesis_at: Some(6),
+                probes_run: 2,
+                senior_first_run: 2,
+                traps_run: 0,
+                committed_at: Some(22),
+                confidence: vec![(6, 60), (16, 80)],
+            }
+        );
+        assert_eq!(
+            p.first_probe.as_deref(),
+            Some("Query the gateway's drop counter")
+        );
+        assert_eq!((p.revisions, p.stated_confidence), (1, Some(80)));
+        assert_eq!(
+            p.senior,
+            Some(SeniorPath {
+                first: 2,
+                started_there: true,
+                act_by: 25
+            })
+        );
+        assert_eq!(p.acted_in_time(), Some(true));
+        assert_eq!(
+            path_sentence(&investigated("Checkout", 7, 22)).unwrap(),
+            "Investigated for 22 simulated minutes: 2 probes, first \"Query the gateway's drop counter\"; first hypothesis at T+6; revised once."
+        );
+        // Only committed investigations have a path to measure.
+        assert_eq!(
+            investigation_point(&graded("Plain", Track::Backend, 1, 50, 1)),
+            None
+        );
+        let mut gave_up = investigated("Checkout", 7, 22);
+        gave_up.outcome = Outcome::GaveUp;
+        assert_eq!(investigation_point(&gave_up), None);
+    }
+
+    #[test]
+    fn the_path_sentence_names_what_happened_and_nothing_else() {
+        use crate::session::SessionLog;
+        let mut a = investigated("Checkout", 7, 40);
+        let log = a.log.as_mut().unwrap();
+        log.events
+            .retain(|e| !matches!(e, LogEvent::Hypothesis { .. }));
+        log.events.insert(
+            0,
+            LogEvent::Probe {
+                id: "diff".into(),
+                at: 25,
+            },
+        );
+        a.probe_labels.clear();
+        assert_eq!(
+            path_sentence(&a).unwrap(),
+            "Investigated for 40 simulated minutes: 3 probes, first \"diff\"; no working hypothesis written; ran 1 trap a senior would skip."
+        );
+        let p = investigation_point(&a).unwrap();
+        assert_eq!(
+            (p.senior.unwrap().started_there, p.figures.traps_run),
+            (false, 1)
+        );
+        a.log = Some(SessionLog {
+            events: vec![LogEvent::Committed { at: 1 }],
+        });
+        assert_eq!(
+            path_sentence(&a).unwrap(),
+            "Investigated for 1 simulated minute: no probes run; no working hypothesis written."
+        );
+        a.senior_path = None;
+        assert_eq!(investigation_point(&a).unwrap().acted_in_time(), None);
+    }
+
+    #[test]
+    fn investigation_figures_are_summed_up_in_plain_sentences() {
+        assert_eq!(
+            compute(&records(vec![graded("A", Track::Backend, 1, 50, 1)])).investigation_summary(),
+            None
+        );
+        let quick = investigated("Checkout", 1, 22);
+        let slow = investigated("Checkout", 2, 46);
+        // Committed before the rubric was seen: no senior path to compare with.
+        let mut unseen = investigated("Other", 3, 30);
+        unseen.senior_path = None;
+        unseen.log.as_mut().unwrap().events.retain(|e| {
+            !matches!(
+                e,
+                LogEvent::Hypothesis {
+                    revises: Some(_),
+                    ..
+                }
+            )
+        });
+        let p = compute(&records(vec![
+            slow,
+            unseen,
+            quick,
+            graded("Plain", Track::Backend, 4, 50, 1),
+        ]));
+        assert_eq!(
+            p.investigations.iter().map(|i| i.at).collect::<Vec<_>>(),
+            [1, 2, 3],
+            "oldest first, analysis-only attempts left out"
+        );
+        let s = p.investigation_summary().unwrap();
+        assert_eq!(
+            s,
+            InvestigationSummary {
+                count: 3,
+                first_hypothesis_at: Some((6.0, 3)),
+                measured: 2,
+                started_there: 2,
+                ran_a_trap: 0,
+                acted_in_time: 1,
+                committed_at: Some(98.0 / 3.0),
+                revised: 2,
+            }
+        );
+        assert_eq!(
+            s.readings(),
+            [
+                "Your first working hypothesis came at T+6 min on average (3 of 3 investigations).",
+                "You started where a senior starts in 2 of 2 investigations.",
+                "You ran a probe a senior would skip in 0 of 2 investigations.",
+                "You acted by the time a senior would have in 1 of 2 investigations.",
+                "You committed at T+33 min on average.",
+                "You revised a hypothesis on the evidence in 2 of 3 investigations.",
+            ]
+        );
     }
 }

@@ -231,6 +231,11 @@ fn a_v3_investigation_attempt_keeps_its_path_and_the_sites_verdicts() {
         .collect();
     assert_eq!(revealed, [("gateway-drops", 5), ("ask-ana", 16)]);
     assert_eq!(s.hypotheses()[0].history.len(), 1);
+    assert_eq!(a.senior_path.as_ref().map(|p| p.act_by), Some(25));
+    assert_eq!(
+        a.probe_label("gateway-drops"),
+        "Query the gateway's drop counter"
+    );
     // What was decided at commit is what the rules give the stored log.
     for (id, rule) in [
         ("drops-first", "first:gateway-drops"),

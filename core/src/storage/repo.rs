@@ -235,6 +235,8 @@ impl<S: KeyValue> Repo<S> {
             feedback: Vec::new(),
             log: draft.log.clone(),
             decided: Default::default(),
+            senior_path: None,
+            probe_labels: Default::default(),
         };
         self.save_attempt(pack, scenario, &attempt)?;
         self.discard_draft(pack, scenario)?;

@@ -5,7 +5,7 @@
 //! version 3 adds an investigation's log to drafts and attempts, and the verdicts the site
 //! decided from it.
 
-use crate::baked::{Criterion, Rubric};
+use crate::baked::{Criterion, Investigation, Rubric, RubricInvestigation};
 use crate::grading::provider::ProviderKind;
 use crate::grading::reply::Grade;
 use crate::grading::usage::Usage;
@@ -158,6 +158,14 @@ pub struct Attempt {
     /// evaluator can override them.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub decided: BTreeMap<String, Verdict>,
+    /// What the rubric said about the path (the senior's first probes, the traps, when to act)
+    /// when it was first seen: the progress page measures the log against it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub senior_path: Option<RubricInvestigation>,
+    /// The menu labels of the probes the log ran, by id, as they were: the brag document and
+    /// history name probes by what the learner saw, even if the pack later changes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub probe_labels: BTreeMap<String, String>,
 }
 
 /// One grading of an attempt by an AI evaluator.
@@ -288,8 +296,34 @@ impl Attempt {
         self.rubric = Some(rubric.criteria.iter().map(CriterionRef::from).collect());
         if let (Outcome::Committed, Some(log)) = (self.outcome, &self.log) {
             self.decided = decide_all(rubric, log);
+            self.senior_path.clone_from(&rubric.investigation);
         }
         true
+    }
+
+    /// Records the labels of the probes the log ran, the first time the investigation is at hand
+    /// (a probe the scenario no longer has keeps no label). Returns whether anything changed.
+    pub fn see_investigation(&mut self, inv: &Investigation) -> bool {
+        let Some(log) = &self.log else {
+            return false;
+        };
+        if !self.probe_labels.is_empty() {
+            return false;
+        }
+        self.probe_labels = log
+            .probes()
+            .into_iter()
+            .filter_map(|(id, _)| Some((id.to_string(), inv.probe(id)?.label.clone())))
+            .collect();
+        !self.probe_labels.is_empty()
+    }
+
+    /// What the learner saw a probe called: its label when recorded, else its id in words.
+    pub fn probe_label(&self, id: &str) -> String {
+        self.probe_labels
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.replace('-', " "))
     }
 
     /// Whether the site decided this criterion from the log (so no one else grades it).
@@ -466,7 +500,13 @@ pub(crate) mod tests {
             common_mistakes: prose(""),
             reference_reasoning: prose(""),
             references: vec![],
-            investigation: None,
+            investigation: Some(RubricInvestigation {
+                first: vec!["drops".into()],
+                traps: vec!["diff".into()],
+                act_by: 10,
+                why_first: "One counter splits network from database.".into(),
+                why_traps: "The diff is huge.".into(),
+            }),
         }
     }
 
@@ -495,6 +535,8 @@ pub(crate) mod tests {
                 ],
             }),
             decided: BTreeMap::new(),
+            senior_path: None,
+            probe_labels: BTreeMap::new(),
         }
     }
 
@@ -522,6 +564,7 @@ pub(crate) mod tests {
             ]
         );
         assert!(a.is_decided("acted") && !a.is_decided("mechanism"));
+        assert_eq!(a.senior_path.as_ref().unwrap().first, ["drops"]);
         // A rubric changed later does not change what was decided.
         let mut changed = investigation_rubric();
         changed.criteria[2].rule = crate::baked::Rule::parse("acted-by:60");
@@ -537,6 +580,45 @@ pub(crate) mod tests {
         gave_up.outcome = Outcome::GaveUp;
         gave_up.see_rubric(&investigation_rubric());
         assert!(gave_up.decided.is_empty());
+    }
+
+    #[test]
+    fn probe_labels_are_recorded_once_for_the_probes_the_log_ran() {
+        use crate::baked::{Probe, Prose};
+        let probe = |id: &str, label: &str| Probe {
+            id: id.into(),
+            label: label.into(),
+            cost: 5,
+            evidence: Prose::default(),
+        };
+        let inv = Investigation {
+            start: None,
+            probes: vec![
+                probe("drops", "Query the gateway's drop counter"),
+                probe("diff", "Read the deploy diff"),
+            ],
+            injects: vec![],
+            facts: Prose::default(),
+        };
+        let mut a = investigation_attempt();
+        assert_eq!(a.probe_label("drops"), "drops");
+        assert!(a.see_investigation(&inv));
+        assert_eq!(
+            a.probe_labels
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect::<Vec<_>>(),
+            [("drops", "Query the gateway's drop counter")]
+        );
+        assert_eq!(a.probe_label("drops"), "Query the gateway's drop counter");
+        assert_eq!(a.probe_label("ask-ana"), "ask ana");
+        let mut renamed = inv.clone();
+        renamed.probes[0].label = "Renamed later".into();
+        assert!(!a.see_investigation(&renamed));
+        assert_eq!(a.probe_label("drops"), "Query the gateway's drop counter");
+        let mut no_log = investigation_attempt();
+        no_log.log = None;
+        assert!(!no_log.see_investigation(&inv));
     }
 
     #[test]
