@@ -417,3 +417,61 @@ fn a_symbolic_link_in_a_scenario_folder_is_refused_and_never_read() {
     );
     assert!(!problems.contains("TOKEN"));
 }
+
+/// The fenced blocks of `content/README.md`'s "Investigations" section that follow a line
+/// starting with `intro`.
+fn readme_block(intro: &str) -> String {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/README.md"))
+            .unwrap();
+    let section = &readme[readme
+        .find("## Investigations")
+        .expect("no Investigations section")..];
+    let after = &section[section
+        .find(intro)
+        .unwrap_or_else(|| panic!("no `{intro}`"))..];
+    let open = after.find("\n```").unwrap() + 1;
+    let fence_len = after[open..].chars().take_while(|c| *c == '`').count();
+    let fence = "`".repeat(fence_len);
+    let body_start = open + after[open..].find('\n').unwrap() + 1;
+    let end = body_start + after[body_start..].find(&format!("\n{fence}\n")).unwrap() + 1;
+    after[body_start..end].to_string()
+}
+
+#[test]
+fn the_readme_worked_investigation_compiles() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join("good"), dir.path());
+    let s = dir.path().join("packs/demo/scenarios/packet-loss");
+    // The README's example embeds no files.
+    std::fs::remove_file(s.join("mtu.svg")).unwrap();
+    std::fs::remove_file(s.join("trace.txt")).unwrap();
+    std::fs::write(
+        s.join("scenario.md"),
+        readme_block("`scenario.md` (the briefing"),
+    )
+    .unwrap();
+    let prose = |file: &str| {
+        let text = std::fs::read_to_string(s.join(file)).unwrap();
+        let body = text.splitn(3, "+++\n").nth(2).unwrap().to_string();
+        body
+    };
+    let rubric = readme_block("`rubric.md` (front matter") + &prose("rubric.md");
+    std::fs::write(s.join("rubric.md"), rubric).unwrap();
+    let weak = readme_block("`answers/weak.md` (front matter") + &prose("answers/weak.md");
+    std::fs::write(s.join("answers/weak.md"), &weak).unwrap();
+    std::fs::write(
+        s.join("answers/strong.md"),
+        weak.replace("quality = \"weak\"", "quality = \"strong\""),
+    )
+    .unwrap();
+    let site = compile(dir.path()).unwrap_or_else(|d| panic!("{d}"));
+    let example = site
+        .scenarios
+        .iter()
+        .find(|s| s.summary.slug == "packet-loss")
+        .unwrap();
+    let inv = example.investigation.as_ref().unwrap();
+    assert_eq!((inv.probes.len(), inv.injects.len()), (3, 2));
+    assert_eq!(example.rubric.criteria.len(), 6);
+}
