@@ -205,9 +205,11 @@ pub fn from_attempt(
     criteria
         .iter()
         .filter_map(|c| {
-            let verdict = match graded {
-                Some(f) => f.verdict(&c.id),
-                None => attempt
+            // The site's own verdicts on the path come first: nobody grades those but the log.
+            let verdict = match (attempt.decided.get(&c.id), graded) {
+                (Some(v), _) => Some(*v),
+                (None, Some(f)) => f.verdict(&c.id),
+                (None, None) => attempt
                     .review
                     .as_ref()
                     .and_then(|r| r.verdicts.get(&c.id).copied()),
@@ -353,6 +355,16 @@ mod tests {
             [("a", true)]
         );
         assert_eq!(cards[0].insight, "A");
+        // A criterion the site decided from the log is carded by that verdict.
+        a.decided.insert("b".into(), Verdict::Missed);
+        let cards = from_attempt(&a, src, NOW);
+        assert_eq!(
+            cards
+                .iter()
+                .map(|c| c.criterion.as_str())
+                .collect::<Vec<_>>(),
+            ["a", "b"]
+        );
     }
 
     #[test]
