@@ -2,16 +2,22 @@
 //! mock) and reports how often the evaluator agrees with the verdicts the author expected, per
 //! criterion and per scenario. Disagreement usually means a criterion's `caught`/`partial` text is
 //! not concrete enough for a grader to decide.
+//!
+//! An investigation's sample answers are sent with their path (the `[log]` of their front
+//! matter), as a learner's attempt is, so the evaluator's investigation criteria are calibrated
+//! too. Criteria the site decides by rule are not the evaluator's: they count in the model's
+//! score with the site's verdict but not in the agreement (the core-pack test checks them).
 
 use crate::baked::SampleAnswer;
 use crate::compiler::{CompiledScenario, CompiledSite};
 use crate::grading::call::Ending;
 use crate::grading::engine::{self, block_on, fresh_boundary, Flow, Outgoing, Transport};
 use crate::grading::errors::{ErrorKind, ProviderError};
-use crate::grading::prompt::{answer_text, build, Prompt};
+use crate::grading::prompt::{answer_text, build_with_log, Prompt};
 use crate::grading::provider::Settings;
 use crate::grading::reply::Grade;
 use crate::score::{score, Weighted};
+use crate::session::SessionLog;
 use crate::storage::schema::Answer;
 use crate::taxonomy::Verdict;
 use std::fmt::Write;
@@ -86,7 +92,8 @@ impl Transport for Http {
 pub struct AnswerResult {
     /// The answer's file name.
     pub name: String,
-    /// Expected and model verdict per criterion, in rubric order (`None`: not graded).
+    /// Expected and model verdict per criterion the evaluator grades, in rubric order (`None`:
+    /// not graded).
     pub verdicts: Vec<(String, Verdict, Option<Verdict>)>,
     /// Expected score and the model's, 0–100.
     pub scores: (f64, Option<f64>),
@@ -282,18 +289,40 @@ pub fn calibrate(
                     };
                     let expected_score = weights(&|id| Some(expected(id)));
                     let text = answer_text(&answer);
+                    let log = s
+                        .investigation
+                        .as_ref()
+                        .zip(sample.log.as_ref())
+                        .map(|(inv, l)| SessionLog::from_sample(inv, l));
                     let boundary = fresh_boundary(&mut os_random, &[&text]);
-                    let result = build(&s.summary.title, &s.body, &s.rubric, &answer, &boundary)
-                        .map_err(|_| "could not fence the answer".to_string())
-                        .and_then(|prompt| grade_answer(transport, settings, &prompt, &text));
+                    let result = build_with_log(
+                        &s.summary.title,
+                        &s.body,
+                        &s.rubric,
+                        &answer,
+                        s.investigation.as_ref(),
+                        log.as_ref(),
+                        &boundary,
+                    )
+                    .map_err(|_| "could not fence the answer".to_string())
+                    .and_then(|prompt| {
+                        grade_answer(transport, settings, &prompt, &text).map(|g| (prompt, g))
+                    });
                     match result {
-                        Ok(grade) => {
+                        Ok((prompt, grade)) => {
                             let got = |id: &str| {
-                                grade
-                                    .criteria
+                                prompt
+                                    .decided
                                     .iter()
-                                    .find(|g| g.id == id)
-                                    .map(|g| g.verdict)
+                                    .find(|(d, _)| d == id)
+                                    .map(|(_, v)| *v)
+                                    .or_else(|| {
+                                        grade
+                                            .criteria
+                                            .iter()
+                                            .find(|g| g.id == id)
+                                            .map(|g| g.verdict)
+                                    })
                             };
                             AnswerResult {
                                 name: sample.name.clone(),
@@ -301,6 +330,7 @@ pub fn calibrate(
                                     .rubric
                                     .criteria
                                     .iter()
+                                    .filter(|c| prompt.criterion_ids.contains(&c.id))
                                     .map(|c| (c.id.clone(), expected(&c.id), got(&c.id)))
                                     .collect(),
                                 scores: (expected_score, Some(weights(&got))),

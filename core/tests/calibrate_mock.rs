@@ -4,7 +4,10 @@
 //! through the same engine and the same wire formats.
 #![cfg(feature = "cli")]
 
-use leap_core::baked::{Investigation, Probe, Prose};
+use leap_core::baked::{
+    CriterionKind, Investigation, Probe, Prose, RubricInvestigation, Rule, SampleHypothesis,
+    SampleLog,
+};
 use leap_core::calibrate::{calibrate, Http, Report};
 use leap_core::compiler::{self, CompiledSite};
 use leap_core::grading::engine::{ask_room, block_on, fresh_boundary, RoomAnswer};
@@ -116,6 +119,14 @@ fn requests(mock: &Mock) -> Vec<serde_json::Value> {
 #[test]
 fn every_provider_grades_every_sample_answer() {
     let mock = start_mock();
+    // Every sample answer of the fixture pack, investigations' included (at least the five of
+    // its first three scenarios).
+    let samples: usize = fixture_site()
+        .scenarios
+        .iter()
+        .map(|s| s.answers.len())
+        .sum();
+    assert!(samples >= 5, "{samples}");
     for provider in ProviderKind::ALL {
         let key = if provider.needs_key() {
             "sk-test-good"
@@ -126,7 +137,7 @@ fn every_provider_grades_every_sample_answer() {
         assert_eq!(report.failures(), 0, "{provider:?}:\n{report}");
         assert_eq!(
             answers(&report),
-            5,
+            samples,
             "{provider:?}: every sample answer of the fixture is graded"
         );
         for a in report.scenarios.iter().flat_map(|s| &s.answers) {
@@ -333,4 +344,85 @@ fn an_echoing_or_inventive_room_is_never_taken_at_its_word() {
     assert_eq!(a.probe, None);
     // Stops in the middle of its answer: nothing half-said is kept.
     assert!(ask(&compat("truncated"), &[], "Anything from the gateway?").is_err());
+}
+
+#[test]
+fn an_investigations_sample_answers_are_sent_with_their_path() {
+    let mock = start_mock();
+    let mut site = fixture_site();
+    let s = site
+        .scenarios
+        .iter_mut()
+        .find(|s| s.summary.slug.contains("cache-stampede"))
+        .expect("the fixture's cache-stampede scenario");
+    // Make it an investigation: probes, a criterion the site decides, one the evaluator judges.
+    s.investigation = Some(investigation());
+    let mut decided = s.rubric.criteria[0].clone();
+    decided.id = "drops-first".into();
+    decided.kind = CriterionKind::Investigation;
+    decided.rule = Some(Rule::First("gateway-drops".into()));
+    let mut judged = decided.clone();
+    judged.id = "gateway-drops-reasoning".into();
+    judged.rule = None;
+    s.rubric.criteria.push(decided);
+    s.rubric.criteria.push(judged);
+    s.rubric.investigation = Some(RubricInvestigation {
+        first: vec!["gateway-drops".into()],
+        traps: vec!["deploy-diff".into()],
+        act_by: 25,
+        why_first: "One counter splits network from database.".into(),
+        why_traps: "The diff is long and the timing rules it out.".into(),
+    });
+    for a in &mut s.answers {
+        a.log = Some(SampleLog {
+            probes: vec!["gateway-drops".into(), "ask-ana".into()],
+            hypotheses: vec![SampleHypothesis {
+                at: 6,
+                text: "Gateway drops, not the database".into(),
+                confidence: 70,
+            }],
+            committed_at: 22,
+        });
+        a.verdicts
+            .insert("drops-first".into(), leap_core::taxonomy::Verdict::Caught);
+    }
+    let n = s.answers.len();
+    let report = calibrate(
+        &site,
+        &settings(&mock, ProviderKind::OpenAi, "sk-good", "gpt-5-mini"),
+        Some("cache-stampede"),
+        &Http::new(),
+        |_| {},
+    );
+    assert_eq!(report.failures(), 0, "{report}");
+    let log = requests(&mock);
+    assert_eq!(log.len(), n);
+    for r in &log {
+        let user = r["body"]["messages"][1]["content"].as_str().unwrap();
+        assert!(user.contains("## Investigation log\n"), "{user}");
+        assert!(
+            user.contains("T+5 probe: Query the gateway's drop counter"),
+            "{user}"
+        );
+        assert!(user.contains("Gateway drops, not the database"), "{user}");
+        assert!(user.contains("- `drops-first`: caught"), "{user}");
+        let ids = &r["body"]["response_format"]["json_schema"]["schema"]["properties"]["criteria"]
+            ["items"]["properties"]["id"]["enum"];
+        let ids: Vec<&str> = ids
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert!(ids.contains(&"gateway-drops-reasoning") && !ids.contains(&"drops-first"));
+    }
+    for a in report.scenarios.iter().flat_map(|s| &s.answers) {
+        // The evaluator's criteria are compared; the site's rule is not the evaluator's to agree on.
+        assert!(a
+            .verdicts
+            .iter()
+            .any(|(id, _, g)| id == "gateway-drops-reasoning" && g.is_some()));
+        assert!(a.verdicts.iter().all(|(id, _, _)| id != "drops-first"));
+        assert!(a.scores.1.is_some());
+    }
 }
