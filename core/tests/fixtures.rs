@@ -241,6 +241,18 @@ fn the_good_pack_renders_its_snapshot() {
     std::fs::write(out.path().join("practice.js"), "// js").unwrap();
     std::fs::write(out.path().join("practice_bg.wasm"), "wasm").unwrap();
     write_site(&site, &template, out.path(), "/fixture/").unwrap();
+    // The practice bundle is content-addressed like every other asset: only hashed names remain.
+    let names: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("practice"))
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(
+        names.iter().all(|n| n.starts_with("practice-")
+            && (n.ends_with(".js") || n.ends_with("_bg.wasm"))),
+        "{names:?}"
+    );
 
     let mut files = BTreeMap::new();
     collect(out.path(), out.path(), &mut files);

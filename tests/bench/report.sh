@@ -23,6 +23,7 @@ echo "== release build"
 LEAP_SITE_PATH=/senior-leap/ trunk build --release --dist "$OUT/dist" >"$OUT/trunk.log" 2>&1 || { tail -20 "$OUT/trunk.log"; exit 1; }
 D="$OUT/dist"
 css=$(ls "$D"/main-*.css); bjs=$(ls "$D"/browse-*.js); bwasm=$(ls "$D"/browse-*_bg.wasm)
+pjs=$(ls "$D"/practice-*.js); pwasm=$(ls "$D"/practice-*_bg.wasm)
 first=$(ls -d "$D"/scenarios/*/*/ | head -1); first="${first%/}"
 
 echo
@@ -41,7 +42,7 @@ printf '  %-40s %9s\n' "everything the catalog loads" "$(kb $((total + idx)))"
 echo
 echo "== first load of a scenario page (${first#"$D"/}, gzip -9)"
 total=0
-for f in "$first/index.html" "$D/practice.js" "$D/practice_bg.wasm" "$css" "$first/scenario.json" "$D/data/index.json"; do
+for f in "$first/index.html" "$pjs" "$pwasm" "$css" "$first/scenario.json" "$D/data/index.json"; do
   s=$(gz "$f"); total=$((total + s))
   printf '  %-40s %9s\n' "${f#"$D"/}" "$(kb "$s")"
 done
@@ -80,7 +81,9 @@ SITE="$OUT/site"
 build_into() {
   rm -rf "$SITE" && mkdir -p "$SITE"
   cp tests/fixtures/template.html "$SITE/index.html"
-  cp "$D"/practice.js "$D"/practice_bg.wasm "$SITE/"
+  # leap build content-addresses the practice bundle; give it the unhashed files Trunk writes.
+  cp "$pjs" "$SITE/practice.js"
+  cp "$pwasm" "$SITE/practice_bg.wasm"
   "$LEAP" build --content "$1" --dist "$SITE" --site-path /senior-leap/
 }
 

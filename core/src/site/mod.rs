@@ -94,8 +94,11 @@ pub fn write_site(
     Ok(specs.len())
 }
 
-/// The template for practice pages: Trunk builds that bundle without a loader, so one is written
-/// here, versioned by a hash of the bundle's files.
+/// The template for practice pages: Trunk builds that bundle without a loader and without a
+/// content hash, so here its two files are renamed after a hash of both (`practice-<hash>.js`,
+/// `practice-<hash>_bg.wasm`) and the loader written for those names. A browser holding a page
+/// of one build can then never pair its script with the wasm of another: every asset of the site
+/// is content-addressed.
 fn practice_template(template: &str, out: &Path) -> Result<String, Box<dyn std::error::Error>> {
     let bin = Bundle::Practice.bin();
     let (js, wasm) = (format!("{bin}.js"), format!("{bin}_bg.wasm"));
@@ -106,5 +109,11 @@ fn practice_template(template: &str, out: &Path) -> Result<String, Box<dyn std::
         })?);
     }
     let version = output::fnv_hex(&bytes);
-    Ok(template::with_bundle(template, &js, &wasm, &version)?)
+    let (hashed_js, hashed_wasm) = (
+        format!("{bin}-{version}.js"),
+        format!("{bin}-{version}_bg.wasm"),
+    );
+    std::fs::rename(out.join(&js), out.join(&hashed_js))?;
+    std::fs::rename(out.join(&wasm), out.join(&hashed_wasm))?;
+    Ok(template::with_bundle(template, &hashed_js, &hashed_wasm)?)
 }

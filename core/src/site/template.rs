@@ -39,12 +39,7 @@ const TRUNK_LOADER_START: &str = "<script type=\"module\">";
 /// Makes the template for pages of a bundle Trunk does not load itself (the practice bundle, built
 /// as a Trunk "worker" so that it gets no loader of its own): Trunk's loader and its preload links
 /// are replaced by a loader for `js`/`wasm`. `version` busts caches, since those names carry no hash.
-pub fn with_bundle(
-    template: &str,
-    js: &str,
-    wasm: &str,
-    version: &str,
-) -> Result<String, TemplateError> {
+pub fn with_bundle(template: &str, js: &str, wasm: &str) -> Result<String, TemplateError> {
     let mut out = template.to_string();
     let start = out
         .find(TRUNK_LOADER_START)
@@ -65,9 +60,9 @@ pub fn with_bundle(
         }
     }
     let loader = format!(
-        "<link rel=\"modulepreload\" href=\"./{js}?v={version}\" crossorigin=\"anonymous\">\
-         <link rel=\"preload\" href=\"./{wasm}?v={version}\" as=\"fetch\" type=\"application/wasm\" crossorigin=\"anonymous\">\
-         <script type=\"module\">import init from './{js}?v={version}';await init({{ module_or_path: './{wasm}?v={version}' }});</script>"
+        "<link rel=\"modulepreload\" href=\"./{js}\" crossorigin=\"anonymous\">\
+         <link rel=\"preload\" href=\"./{wasm}\" as=\"fetch\" type=\"application/wasm\" crossorigin=\"anonymous\">\
+         <script type=\"module\">import init from './{js}';await init({{ module_or_path: './{wasm}' }});</script>"
     );
     let head_end = out
         .find("</head>")
@@ -194,13 +189,13 @@ mod tests {
 
     #[test]
     fn swaps_the_loader_for_another_bundle() {
-        let out = with_bundle(TRUNK, "practice.js", "practice_bg.wasm", "v9").unwrap();
+        let out = with_bundle(TRUNK, "practice-0a1b.js", "practice-0a1b_bg.wasm").unwrap();
         assert!(!out.contains("browse-1a"), "{out}");
-        assert!(out.contains("import init from './practice.js?v=v9';await init({ module_or_path: './practice_bg.wasm?v=v9' });"));
-        assert!(out.contains("<link rel=\"preload\" href=\"./practice_bg.wasm?v=v9\" as=\"fetch\""));
+        assert!(out.contains("import init from './practice-0a1b.js';await init({ module_or_path: './practice-0a1b_bg.wasm' });"));
+        assert!(out.contains("<link rel=\"preload\" href=\"./practice-0a1b_bg.wasm\" as=\"fetch\""));
         assert!(out.contains(BODY_MARKER));
         assert_eq!(
-            with_bundle("<head></head>", "a", "b", "c").unwrap_err().0,
+            with_bundle("<head></head>", "a", "b").unwrap_err().0,
             "Trunk's loader script for the browse bundle is missing"
         );
     }
@@ -250,9 +245,9 @@ mod tests {
         assert!(!csp.contains(&security::hash_source("alert(1)")));
 
         // The practice pages' own loader, written by the generator, is what their policy allows.
-        let practice = with_bundle(TRUNK, "practice.js", "practice_bg.wasm", "v9").unwrap();
+        let practice = with_bundle(TRUNK, "practice-0a1b.js", "practice-0a1b_bg.wasm").unwrap();
         let out = page(&practice, "");
-        let loader = "import init from './practice.js?v=v9';await init({ module_or_path: './practice_bg.wasm?v=v9' });";
+        let loader = "import init from './practice-0a1b.js';await init({ module_or_path: './practice-0a1b_bg.wasm' });";
         assert!(out.contains(&format!("<script type=\"module\">{loader}</script>")));
         assert!(policy(&out).contains(&format!(
             "'wasm-unsafe-eval' {};",

@@ -8,7 +8,7 @@ const firstPath = `scenarios/${first.pack}/${first.slug}/`;
 
 test("opens from the catalog, with the practice bundle, and comes back", async ({ page }) => {
   const wasm = [];
-  page.on("request", (r) => r.url().endsWith(".wasm") || /_bg\.wasm\?v=/.test(r.url()) ? wasm.push(new URL(r.url()).pathname) : null);
+  page.on("request", (r) => (r.url().endsWith(".wasm") ? wasm.push(new URL(r.url()).pathname) : null));
   await page.goto("./");
   await ready(page);
   expect(wasm.some((p) => /browse-[0-9a-f]+_bg\.wasm$/.test(p))).toBe(true);
@@ -16,7 +16,8 @@ test("opens from the catalog, with the practice bundle, and comes back", async (
   await page.locator(`.card h2 a[href="${firstPath}"]`).click();
   await expect(page).toHaveURL(new RegExp(`${firstPath}$`));
   await ready(page);
-  expect(wasm.some((p) => p.endsWith("practice_bg.wasm"))).toBe(true);
+  // Every asset is content-addressed, the practice bundle too.
+  expect(wasm.some((p) => /practice-[0-9a-f]+_bg\.wasm$/.test(p))).toBe(true);
   await expect(page.locator("h1")).toHaveText(first.title);
   await expect(page).toHaveTitle(`${first.title} — ${index.title}`);
   await expect(page.locator("#situation")).toHaveText("Situation");
