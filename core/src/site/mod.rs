@@ -81,6 +81,7 @@ pub fn write_site(
                 body: &body,
             },
         )?;
+        let html = with_preloads(&html, &spec.route, site, &index.build);
         let rel = match &spec.route {
             Route::NotFound => "404.html".to_string(),
             other => format!("{}index.html", other.path()),
@@ -92,6 +93,33 @@ pub fn write_site(
         std::fs::write(path, html)?;
     }
     Ok(specs.len())
+}
+
+/// Preload hints for the data a page's first render fetches, so those requests leave with the
+/// HTML instead of waiting for the wasm that makes them (issue 11: no waterfall). The URLs are
+/// exactly the app's (`path?v=build`, a CORS-mode fetch), or the browser would fetch twice.
+fn with_preloads(html: &str, route: &Route, site: &CompiledSite, build: &str) -> String {
+    let mut paths = vec![crate::routes::INDEX_PATH.to_string()];
+    match route {
+        Route::Scenario { pack, slug } => {
+            paths.push(crate::routes::body_path(pack, slug));
+            let hidden = site.scenarios.iter().any(|s| {
+                s.summary.pack == *pack && s.summary.slug == *slug && s.investigation.is_some()
+            });
+            if hidden {
+                paths.push(crate::routes::investigation_path(pack, slug));
+            }
+        }
+        Route::HowItWorks => paths.push(crate::routes::HOW_IT_WORKS_PATH.to_string()),
+        _ => {}
+    }
+    let links: String = paths
+        .iter()
+        .map(|p| {
+            format!("<link rel=\"preload\" href=\"{p}?v={build}\" as=\"fetch\" crossorigin=\"anonymous\">")
+        })
+        .collect();
+    html.replacen("</head>", &format!("{links}</head>"), 1)
 }
 
 /// The template for practice pages: Trunk builds that bundle without a loader and without a

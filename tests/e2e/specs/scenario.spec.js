@@ -105,3 +105,26 @@ test("an unknown scenario in a known shape shows not found", async ({ page }) =>
 function escapeHtml(s) {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
+
+test("no waterfall: the page's data is requested with the HTML, never after the wasm", async ({ page }) => {
+  const started = {};
+  const finished = {};
+  page.on("request", (r) => (started[new URL(r.url()).pathname] ??= Date.now()));
+  page.on("requestfinished", (r) => (finished[new URL(r.url()).pathname] ??= Date.now()));
+  await page.goto(firstPath);
+  await ready(page);
+  const path = (suffix) => Object.keys(started).find((p) => p.endsWith(suffix));
+  const wasm = path("_bg.wasm");
+  for (const data of ["data/index.json", `${firstPath}scenario.json`]) {
+    const p = path(data);
+    expect(p, `${data} was requested`).toBeTruthy();
+    expect(started[p], `${data} left before the wasm arrived`).toBeLessThanOrEqual(finished[wasm]);
+  }
+  // One request each: the preload is what the app uses, not a second download.
+  const requests = [];
+  page.on("request", (r) => requests.push(new URL(r.url()).pathname));
+  await page.reload();
+  await ready(page);
+  expect(requests.filter((p) => p.endsWith("/data/index.json"))).toHaveLength(1);
+  expect(requests.filter((p) => p.endsWith("/scenario.json"))).toHaveLength(1);
+});
