@@ -9,7 +9,7 @@ use crate::site::Store;
 use leap_core::grading::config::{self, Preferences, Profile, TIMEOUT_RANGE};
 use leap_core::grading::errors::local_setup;
 use leap_core::grading::probe::interpret;
-use leap_core::grading::provider::{ProviderKind, Settings};
+use leap_core::grading::provider::{ProviderKind, Readiness, Settings};
 use leap_core::security::origin_sharing;
 use leptos::prelude::*;
 
@@ -177,7 +177,7 @@ pub fn SettingsPage() -> impl IntoView {
         });
     };
 
-    let problem = move || current().check(page_is_https()).err();
+    let readiness = move || current().readiness(page_is_https());
     let provider = move || prefs.with(|p| p.provider);
     let origin = move || {
         current()
@@ -258,7 +258,12 @@ pub fn SettingsPage() -> impl IntoView {
                     <p class="hint">"A model on a laptop can take a minute before its first word; raise this if gradings time out."</p>
                 </div>
             </form>
-            {move || problem().map(|p| view! { <p class="notice error" role="alert">{p}</p> })}
+            // Not set up yet is a to-do, not an error: red only once something entered cannot work.
+            {move || match readiness() {
+                Readiness::Ready => None,
+                Readiness::NotSetUp(todo) => Some(view! { <p class="notice" role="status">{todo}</p> }.into_any()),
+                Readiness::Wrong(p) => Some(view! { <p class="notice error" role="alert">{p}</p> }.into_any()),
+            }}
             {move || local_setup(&current(), &site_origin()).map(|s| view! { <p class="notice">{s}</p> })}
             <div class="actions">
                 <button type="button" class="primary" on:click=test prop:disabled=move || probing.get()>"Test connection"</button>

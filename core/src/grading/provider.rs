@@ -193,6 +193,21 @@ impl Settings {
         h
     }
 
+    /// Whether the evaluator is ready, not set up yet, or set up wrongly. Not set up is not an
+    /// error: nothing has gone wrong until the learner has entered something that cannot work.
+    pub fn readiness(&self, page_is_https: bool) -> Readiness {
+        match self.check(page_is_https) {
+            Ok(()) => Readiness::Ready,
+            Err(m)
+                if self.model.trim().is_empty()
+                    || (self.provider.needs_key() && self.key.trim().is_empty()) =>
+            {
+                Readiness::NotSetUp(m)
+            }
+            Err(m) => Readiness::Wrong(m),
+        }
+    }
+
     /// Checks the settings before anything is sent; the message says what to fix.
     pub fn check(&self, page_is_https: bool) -> Result<(), String> {
         if self.model.trim().is_empty() {
@@ -215,6 +230,17 @@ impl Settings {
         }
         Ok(())
     }
+}
+
+/// Where the evaluator's set-up stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Readiness {
+    /// Everything needed is there.
+    Ready,
+    /// Something is still to be entered (a key, a model): what.
+    NotSetUp(String),
+    /// Something entered cannot work (an address that is not one, plain HTTP from HTTPS): why.
+    Wrong(String),
 }
 
 /// `scheme://host[:port]` of an absolute http(s) URL.
@@ -321,6 +347,25 @@ mod tests {
             is_loopback("http://[::1]:11434")
                 && is_loopback("http://127.0.0.1")
                 && !is_loopback("http://10.0.0.1")
+        );
+    }
+
+    #[test]
+    fn a_first_visit_is_not_set_up_yet_which_is_not_an_error() {
+        let a = Settings::defaults(ProviderKind::Anthropic);
+        assert_eq!(
+            a.readiness(true),
+            Readiness::NotSetUp("Enter your Anthropic API key in Settings.".into())
+        );
+        let mut lan = Settings::defaults(ProviderKind::OpenAiCompatible);
+        lan.base_url = "http://192.168.1.20:1234/v1".into();
+        assert!(matches!(lan.readiness(true), Readiness::Wrong(m) if m.contains("plain HTTP")));
+        let mut bad = Settings::defaults(ProviderKind::Ollama);
+        bad.base_url = "localhost:11434".into();
+        assert!(matches!(bad.readiness(false), Readiness::Wrong(_)));
+        assert_eq!(
+            Settings::defaults(ProviderKind::Ollama).readiness(true),
+            Readiness::Ready
         );
     }
 }
