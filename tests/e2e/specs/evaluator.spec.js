@@ -525,3 +525,14 @@ test("progress and the brag document count the evaluator's grading, with the sel
   const md = await readFile(await (await brag).path(), "utf8");
   expect(md).toContain(`score ${graded} % (graded by the AI evaluator; my self-review said 100 %)`);
 });
+
+test("a first visit to Settings says what to set up, and shows no error until something entered cannot work", async ({ page }) => {
+  await page.goto("settings/");
+  await ready(page);
+  await expect(page.getByRole("status").filter({ hasText: "Enter your Anthropic API key in Settings." })).toBeVisible();
+  await expect(page.getByRole("alert")).toHaveCount(0);
+  await page.getByLabel("Provider").selectOption("open-ai-compatible");
+  await page.getByLabel("Base URL").fill("localhost:1234");
+  await page.getByLabel("Base URL").blur();
+  await expect(page.getByRole("alert")).toContainText("is not a web address");
+});
