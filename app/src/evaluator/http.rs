@@ -160,6 +160,10 @@ pub async fn stream(
     cancel: &Cancel,
     on_chunk: &mut dyn FnMut(&str) -> Flow,
 ) -> Result<Ending, ProviderError> {
+    // Offline, a request can only fail: say so plainly instead of blaming the provider or CORS.
+    if web_sys::window().is_some_and(|w| !w.navigator().on_line()) {
+        return Err(ProviderError::new(ErrorKind::Offline));
+    }
     let init =
         init("POST", &request.headers, Some(&request.body), cancel).map_err(|_| failure(cancel))?;
     let response = send(&request.url, &init, idle_ms, cancel).await?;

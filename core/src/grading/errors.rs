@@ -34,6 +34,8 @@ pub enum ErrorKind {
     Malformed,
     /// The reply went on past the size any grading needs; reading stopped there.
     TooLarge,
+    /// The browser is offline: nothing was sent.
+    Offline,
 }
 
 /// A failed request, as reported by the provider or the browser.
@@ -205,6 +207,10 @@ impl ProviderError {
             ErrorKind::TooLarge => (
                 format!("{p}'s reply went on past the {} a grading can take, so the page stopped reading it.", self.message),
                 "Whatever verdicts arrived before that are kept. Try again; if it happens again, choose another model in Settings (this one is not producing a grading).".to_string(),
+            ),
+            ErrorKind::Offline => (
+                "You are offline, so the evaluator cannot be reached.".to_string(),
+                "Everything else works offline: review yourself against the rubric now, and get feedback once you are back online.".to_string(),
             ),
             ErrorKind::Network => network_help(settings, site_origin),
         }

@@ -2,6 +2,7 @@
 //! its data files, into the folder Trunk built.
 
 pub mod template;
+pub mod worker;
 
 use crate::catalog::Filters;
 use crate::compiler::{output, CompiledSite};
