@@ -17,6 +17,9 @@ export default defineConfig({
   reporter: [["list"]],
   use: {
     baseURL: `http://127.0.0.1:${SUB_PORT}${SUB_PATH}`,
+    // The offline worker is tested on its own (specs/offline.spec.js); elsewhere it would answer
+    // requests the tests mean to observe on the network.
+    serviceWorkers: "block",
     launchOptions: {
       executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
       args: [

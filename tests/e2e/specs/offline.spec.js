@@ -1,0 +1,90 @@
+// Offline after the first visit: the service worker `leap build` writes keeps the shell, the
+// catalog and every scenario the learner opened; drafts, commit, self-review and progress work
+// with the network off; the evaluator says it is offline; a new deploy is offered, not mixed in.
+import { test, expect, siteIndex, ready } from "./fixtures.js";
+
+test.use({ serviceWorkers: "allow" });
+
+const index = siteIndex();
+const scenario = index.scenarios.find((s) => !s.investigation) ?? index.scenarios[0];
+const path = `scenarios/${scenario.pack}/${scenario.slug}/`;
+
+async function controlled(page) {
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+}
+
+test("after one visit the catalog and an opened scenario work offline, through commit and progress", async ({ page, context }) => {
+  await page.goto("./");
+  await ready(page);
+  await controlled(page);
+  // Opening a scenario online is what keeps it (and its rubric) for offline use.
+  await page.goto(path);
+  await ready(page);
+  await page.waitForTimeout(500);
+
+  await context.setOffline(true);
+  await page.goto("./");
+  await ready(page);
+  await expect(page.locator(".card").first()).toBeVisible();
+  await page.goto(path);
+  await ready(page);
+  await expect(page.locator("h1")).toHaveText(scenario.title);
+  await page.getByLabel("Reasoning").fill("Offline, I still reason: the push reached every site at once.");
+  await page.getByLabel("Commitment").fill("Roll the push back first.");
+  await page.getByLabel("Confidence").fill("60");
+  await page.getByRole("button", { name: "Commit", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "The rubric", exact: true })).toBeVisible();
+  // The evaluator says it is offline instead of failing.
+  const feedbackControl = page.getByRole("button", { name: "Get feedback" }).or(page.getByRole("link", { name: "Set up feedback" }));
+  await expect(feedbackControl.first()).toBeVisible();
+
+  await page.goto("progress/");
+  await ready(page);
+  await expect(page.locator(".lead")).toContainText("1 committed attempt");
+  // A page never opened before gets a plain offline page, not a browser error.
+  const other = index.scenarios.find((s) => s.slug !== scenario.slug);
+  const response = await page.goto(`scenarios/${other.pack}/${other.slug}/`);
+  expect(response.status()).toBe(503);
+  await expect(page.getByRole("heading", { name: "You are offline" })).toBeVisible();
+  await context.setOffline(false);
+});
+
+test("the evaluator says it is offline, and the attempt stays", async ({ page, context }) => {
+  await page.goto("settings/");
+  await ready(page);
+  await controlled(page);
+  await page.getByLabel("Provider").selectOption("ollama");
+  await page.getByLabel("Base URL").fill("http://127.0.0.1:4180");
+  await page.getByLabel("Base URL").blur();
+  await page.getByLabel("Model", { exact: true }).fill("qwen3:8b");
+  await page.goto(path);
+  await ready(page);
+  await page.waitForTimeout(500);
+  await context.setOffline(true);
+  await page.getByLabel("Reasoning").fill("The push reached every site at once.");
+  await page.getByLabel("Commitment").fill("Roll the push back first.");
+  await page.getByLabel("Confidence").fill("60");
+  await page.getByRole("button", { name: "Commit", exact: true }).click();
+  await page.getByRole("button", { name: "Get feedback" }).click();
+  await expect(page.locator(".feedback").getByRole("alert")).toContainText("You are offline");
+  await context.setOffline(false);
+});
+
+test("a new deploy waits for the learner: 'A new version of the site is ready'", async ({ page }) => {
+  await page.goto("./");
+  await ready(page);
+  await controlled(page);
+  // Simulate a deploy: the server now answers sw.js with a changed worker.
+  await page.route("**/sw.js", async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()).replace(/const BUILD = "([^"]+)";/, 'const BUILD = "$1-next";');
+    await route.fulfill({ response, body, headers: { ...response.headers(), "cache-control": "no-store" } });
+  });
+  await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+  const notice = page.getByRole("status").filter({ hasText: "A new version of the site is ready." });
+  await expect(notice).toBeVisible({ timeout: 15_000 });
+  await notice.getByRole("button", { name: "Reload" }).click();
+  await page.waitForEvent("load");
+  await ready(page);
+  await expect(notice).toHaveCount(0);
+});
