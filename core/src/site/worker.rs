@@ -31,6 +31,14 @@ pub fn write(out: &Path, build: &str) -> std::io::Result<Vec<String>> {
         .collect();
     assets.sort();
     precache.extend(assets);
+    // wasm-bindgen's JS snippets, imported by the bundles at start-up.
+    let snippets = out.join("snippets");
+    if snippets.is_dir() {
+        let mut found = Vec::new();
+        collect_files(out, &snippets, &mut found)?;
+        found.sort();
+        precache.extend(found);
+    }
     for data in [crate::routes::INDEX_PATH, crate::routes::HOW_IT_WORKS_PATH] {
         if out.join(data).is_file() {
             precache.push(format!("{data}?v={build}"));
@@ -38,6 +46,19 @@ pub fn write(out: &Path, build: &str) -> std::io::Result<Vec<String>> {
     }
     std::fs::write(out.join(FILE), source(build, &precache))?;
     Ok(precache)
+}
+
+/// Every file below `dir`, as a path relative to `root` with `/` separators.
+fn collect_files(root: &Path, dir: &Path, out: &mut Vec<String>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_files(root, &path, out)?;
+        } else if let Ok(rel) = path.strip_prefix(root) {
+            out.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    Ok(())
 }
 
 /// Files of the site root worth precaching: the hashed bundles, their wasm, the stylesheet.
@@ -109,7 +130,8 @@ self.addEventListener("fetch", (event) => {{
         return response;
       }}).catch(async () =>
         (await cache.match(request, {{ ignoreSearch: true }})) ||
-        new Response(OFFLINE, {{ status: 503, headers: {{ "Content-Type": "text/html; charset=utf-8" }} }}))));
+        // 200, not 503: an error status would only add a console error to a page that explains itself.
+        new Response(OFFLINE, {{ headers: {{ "Content-Type": "text/html; charset=utf-8" }} }}))));
     return;
   }}
   event.respondWith(caches.open(CACHE).then(async (cache) =>
@@ -143,6 +165,8 @@ mod tests {
             std::fs::create_dir_all(out.join(page)).unwrap();
             std::fs::write(out.join(page).join("index.html"), "x").unwrap();
         }
+        std::fs::create_dir_all(out.join("snippets/app-1/")).unwrap();
+        std::fs::write(out.join("snippets/app-1/inline0.js"), "x").unwrap();
         std::fs::create_dir_all(out.join("data")).unwrap();
         std::fs::write(out.join("data/index.json"), "{}").unwrap();
         let list = write(out, "b42").unwrap();
@@ -159,6 +183,7 @@ mod tests {
                 "main-5e6f.css",
                 "practice-3c4d.js",
                 "practice-3c4d_bg.wasm",
+                "snippets/app-1/inline0.js",
                 "data/index.json?v=b42"
             ]
         );
