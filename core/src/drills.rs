@@ -4,6 +4,7 @@
 //! well it came back. Scheduling is SM-2 (the algorithm behind SuperMemo 2 and Anki's classic
 //! scheduler) with whole days, tested here natively; the app only stores cards and shows them.
 
+use crate::storage::repo::ScenarioState;
 use serde::{Deserialize, Serialize};
 
 /// Milliseconds in a day.
@@ -24,6 +25,9 @@ pub struct Card {
     pub situation: String,
     /// The artifact to look at first, if the scenario has one.
     pub artifact: Option<String>,
+    /// The HTML id of that artifact's heading on the scenario page, for a link straight to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub artifact_anchor: Option<String>,
     /// The insight the learner missed (shown after they answer).
     pub insight: String,
     /// How the learner did when the card was made: missed, or half-caught.
@@ -97,6 +101,8 @@ pub struct Source<'a> {
     pub situation: &'a str,
     /// The first artifact's title.
     pub artifact: Option<&'a str>,
+    /// The HTML id of the first artifact's heading.
+    pub artifact_anchor: Option<&'a str>,
 }
 
 impl Card {
@@ -115,6 +121,7 @@ impl Card {
             title: src.title.to_string(),
             situation: two_sentences(src.situation),
             artifact: src.artifact.map(str::to_string),
+            artifact_anchor: src.artifact_anchor.map(str::to_string),
             insight: insight.to_string(),
             half_caught,
             created_at: now,
@@ -238,14 +245,119 @@ fn plain(markdown: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Whether an attempt has a complete result to make its cards from: every criterion judged by the
+/// site's decided verdicts together with either the learner's self-review or one of the
+/// evaluator's gradings. A half-done self-review makes nothing yet: cards made from it would miss
+/// what the rest of the review finds, and an attempt makes its cards only once.
+pub fn has_result(attempt: &crate::storage::schema::Attempt) -> bool {
+    let Some(criteria) = attempt.rubric.as_deref().filter(|c| !c.is_empty()) else {
+        return false;
+    };
+    let decided = |id: &str| attempt.decided.contains_key(id);
+    let reviewed = criteria.iter().all(|c| {
+        decided(&c.id)
+            || attempt
+                .review
+                .as_ref()
+                .is_some_and(|r| r.verdicts.contains_key(&c.id))
+    });
+    reviewed
+        || attempt
+            .feedback
+            .iter()
+            .any(|f| f.score(criteria, &attempt.decided).complete())
+}
+
+/// Local calendar day of `ms` for a reader `offset_minutes` east of UTC.
+fn local_day(ms: u64, offset_minutes: i32) -> i64 {
+    ((ms / 1000) as i64 + i64::from(offset_minutes) * 60).div_euclid(86_400)
+}
+
+/// When something is due, as the learner would say it: "now", "later today", "tomorrow",
+/// "in 6 days", or a date ("on 8 Dec 2026") beyond two weeks.
+pub fn due_words(due: u64, now: u64, offset_minutes: i32) -> String {
+    if due <= now {
+        return "now".to_string();
+    }
+    match local_day(due, offset_minutes) - local_day(now, offset_minutes) {
+        0 => "later today".to_string(),
+        1 => "tomorrow".to_string(),
+        d @ 2..=13 => format!("in {d} days"),
+        _ => format!("on {}", crate::time::format_date(due, offset_minutes)),
+    }
+}
+
+/// "1 card" or "3 cards".
+pub fn cards_words(n: usize) -> String {
+    if n == 1 {
+        "1 card".to_string()
+    } else {
+        format!("{n} cards")
+    }
+}
+
 /// The learner's queue.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Queue {
     /// Every card, in the order they were made.
     pub cards: Vec<Card>,
+    /// The ids of the attempts that have made their cards: an attempt makes them once, when it
+    /// first has a complete result, so a card the learner has since learnt is not made again by
+    /// the attempt that first missed it.
+    #[serde(default)]
+    pub made_from: Vec<String>,
 }
 
 impl Queue {
+    /// The scenarios, as (pack, scenario id), whose attempts are ready to make cards: the page
+    /// loads these scenarios' situations before calling [`Queue::sync`].
+    pub fn pending(&self, records: &[(String, String, ScenarioState)]) -> Vec<(String, String)> {
+        records
+            .iter()
+            .filter(|(_, _, state)| state.attempts.iter().any(|a| self.ready(a)))
+            .map(|(pack, scenario, _)| (pack.clone(), scenario.clone()))
+            .collect()
+    }
+
+    /// Whether an attempt has a complete result and has not made its cards yet.
+    fn ready(&self, attempt: &crate::storage::schema::Attempt) -> bool {
+        !self.made_from.contains(&attempt.id) && has_result(attempt)
+    }
+
+    /// Makes the cards of every attempt that has a complete result and has not made them yet,
+    /// oldest attempt first (a newer miss of the same criterion resets the card). `source` gives a
+    /// scenario's details by (pack, scenario id); an attempt whose scenario it does not know (a
+    /// pack that dropped it, a body that failed to load) is left for a later sync. Returns how many
+    /// cards were made or reset.
+    pub fn sync<'s>(
+        &mut self,
+        records: &[(String, String, ScenarioState)],
+        source: impl Fn(&str, &str) -> Option<Source<'s>>,
+        now: u64,
+    ) -> usize {
+        let mut ready: Vec<(&crate::storage::schema::Attempt, Source<'s>)> = records
+            .iter()
+            .flat_map(|(pack, scenario, state)| {
+                let src = source(pack, scenario);
+                state
+                    .attempts
+                    .iter()
+                    .filter(|a| self.ready(a))
+                    .filter_map(move |a| Some((a, src?)))
+            })
+            .collect();
+        ready.sort_by_key(|(a, _)| (a.finished_at, a.number));
+        let mut made = 0;
+        for (attempt, src) in ready {
+            for card in from_attempt(attempt, src, now) {
+                self.add(card);
+                made += 1;
+            }
+            self.made_from.push(attempt.id.clone());
+        }
+        made
+    }
+
     /// Adds a card for a criterion missed again, or resets the one already there: missing it
     /// again means it has not stuck, whatever its schedule said.
     pub fn add(&mut self, card: Card) {
@@ -281,8 +393,14 @@ impl Queue {
     }
 
     /// Merges an imported queue: cards not here are added; for one here already, the one
-    /// reviewed more recently (later due) wins.
+    /// reviewed more recently (later due) wins. Attempts that made cards there count as having
+    /// made them here. Returns how many cards were added.
     pub fn merge(&mut self, other: Queue) -> usize {
+        for id in other.made_from {
+            if !self.made_from.contains(&id) {
+                self.made_from.push(id);
+            }
+        }
         let mut added = 0;
         for card in other.cards {
             match self.cards.iter_mut().find(|c| {
@@ -297,6 +415,24 @@ impl Queue {
             }
         }
         added
+    }
+
+    /// The card due soonest, due or not.
+    pub fn next(&self) -> Option<&Card> {
+        self.cards.iter().min_by_key(|c| c.due)
+    }
+
+    /// What the Review page says when nothing is due: how many cards wait, and when the next
+    /// comes back.
+    pub fn nothing_due(&self, now: u64, offset_minutes: i32) -> String {
+        match self.next() {
+            None => "No review cards yet. Cards appear when you miss a criterion: commit an analysis, review it against the rubric, and each criterion you missed or half-caught comes back here the next day as a two-minute drill.".to_string(),
+            Some(next) => format!(
+                "Nothing to review right now. {} scheduled; the next is due {}.",
+                cards_words(self.cards.len()),
+                due_words(next.due, now, offset_minutes)
+            ),
+        }
     }
 }
 
@@ -315,6 +451,7 @@ mod tests {
                 situation:
                     "Traffic is **normal**. Every core is pinned. The CDN team is paging you.",
                 artifact: Some("CPU by region"),
+                artifact_anchor: Some("cpu-by-region"),
             },
             "global-push",
             "Every site failing in the same minute points at a global push.",
@@ -333,6 +470,7 @@ mod tests {
             title: "t",
             situation: "s.",
             artifact: None,
+            artifact_anchor: None,
         };
         // Self-review: a caught, b missed.
         let mut a = graded("A", Track::Backend, NOW, 90, 1);
@@ -424,6 +562,7 @@ mod tests {
                 title: "t",
                 situation: "s.",
                 artifact: None,
+                artifact_anchor: None,
             },
             "global-push",
             "i",
@@ -441,5 +580,154 @@ mod tests {
         assert_eq!(q.merge(other), 0);
         let json = serde_json::to_string(&q).unwrap();
         assert_eq!(serde_json::from_str::<Queue>(&json).unwrap(), q);
+    }
+
+    fn records(
+        attempts: Vec<crate::storage::schema::Attempt>,
+    ) -> Vec<(String, String, ScenarioState)> {
+        vec![(
+            "core".into(),
+            "edge".into(),
+            ScenarioState {
+                draft: None,
+                attempts,
+            },
+        )]
+    }
+
+    fn edge<'a>(pack: &str, scenario: &str) -> Option<Source<'a>> {
+        (pack == "core" && scenario == "edge").then_some(Source {
+            pack: "core",
+            slug: "edge-slug",
+            title: "Every edge node at 100 % CPU",
+            situation: "Traffic is normal. Every core is pinned. Paging.",
+            artifact: Some("CPU by region"),
+            artifact_anchor: Some("cpu-by-region"),
+        })
+    }
+
+    #[test]
+    fn an_attempt_makes_its_cards_once_when_it_first_has_a_complete_result() {
+        use crate::progress::tests::{graded, grading};
+        use crate::taxonomy::{Track, Verdict};
+        let mut a = graded("A", Track::Backend, NOW, 90, 1);
+        // Half a self-review is no result yet: nothing is made, and the attempt stays pending.
+        a.review.as_mut().unwrap().verdicts.remove("a");
+        let mut q = Queue::default();
+        assert!(!has_result(&a));
+        assert!(q.pending(&records(vec![a.clone()])).is_empty());
+        assert_eq!(q.sync(&records(vec![a.clone()]), edge, NOW), 0);
+        assert!(q.made_from.is_empty());
+
+        // The review is complete: b was missed, so one card, due tomorrow, with the scenario's
+        // slug, two sentences of its situation and a link to its first artifact.
+        a.review
+            .as_mut()
+            .unwrap()
+            .verdicts
+            .insert("a".into(), Verdict::Caught);
+        assert_eq!(
+            q.pending(&records(vec![a.clone()])),
+            [("core".to_string(), "edge".to_string())]
+        );
+        assert_eq!(q.sync(&records(vec![a.clone()]), edge, NOW), 1);
+        let c = &q.cards[0];
+        assert_eq!(
+            (c.slug.as_str(), c.criterion.as_str(), c.situation.as_str()),
+            ("edge-slug", "b", "Traffic is normal. Every core is pinned.")
+        );
+        assert_eq!(c.artifact_anchor.as_deref(), Some("cpu-by-region"));
+        assert_eq!(q.made_from, [a.id.clone()]);
+
+        // Learnt, then the evaluator grades the same attempt with other misses: the attempt has
+        // made its cards, so nothing comes back and nothing new is made.
+        q.review("core", "edge-slug", "b", Recall::Good, NOW + DAY_MS);
+        let learnt = q.clone();
+        a.feedback.push(grading(Verdict::Missed, Verdict::Missed));
+        assert!(q.pending(&records(vec![a.clone()])).is_empty());
+        assert_eq!(q.sync(&records(vec![a.clone()]), edge, NOW + DAY_MS), 0);
+        assert_eq!(q, learnt);
+
+        // A new attempt graded by the evaluator (no self-review) makes its own cards; missing b
+        // again resets its card.
+        let mut second = graded("A2", Track::Backend, NOW + 2 * DAY_MS, 90, 2);
+        second.review = None;
+        second
+            .feedback
+            .push(grading(Verdict::Partial, Verdict::Missed));
+        assert!(has_result(&second));
+        let made = q.sync(
+            &records(vec![a.clone(), second.clone()]),
+            edge,
+            NOW + 2 * DAY_MS,
+        );
+        assert_eq!(made, 2);
+        assert_eq!(q.cards.len(), 2);
+        assert_eq!(q.due(NOW + 3 * DAY_MS).len(), 2);
+        assert_eq!(q.made_from, [a.id.clone(), second.id.clone()]);
+
+        // An attempt whose scenario is unknown waits for a later sync.
+        let third = graded("A3", Track::Backend, NOW + 3 * DAY_MS, 90, 0);
+        assert_eq!(q.sync(&records(vec![third.clone()]), |_, _| None, NOW), 0);
+        assert!(!q.made_from.contains(&third.id));
+
+        // Every criterion decided from the log is a complete result on its own.
+        let mut decided = graded("D", Track::Backend, NOW, 90, 0);
+        decided.review = None;
+        assert!(!has_result(&decided));
+        decided.decided.insert("a".into(), Verdict::Caught);
+        decided.decided.insert("b".into(), Verdict::Missed);
+        assert!(has_result(&decided));
+        // An attempt without its rubric has nothing to card.
+        decided.rubric = None;
+        assert!(!has_result(&decided));
+    }
+
+    #[test]
+    fn merging_an_import_carries_which_attempts_made_cards() {
+        let mut q = Queue {
+            cards: vec![card()],
+            made_from: vec!["x".into()],
+        };
+        let other = Queue {
+            cards: vec![],
+            made_from: vec!["x".into(), "y".into()],
+        };
+        assert_eq!(q.merge(other), 0);
+        assert_eq!(q.made_from, ["x", "y"]);
+        // A queue stored before `made_from` existed still reads.
+        let old: Queue = serde_json::from_str(r#"{"cards":[]}"#).unwrap();
+        assert!(old.made_from.is_empty());
+    }
+
+    #[test]
+    fn when_the_next_card_is_due_in_the_learners_words() {
+        // Noon, UTC.
+        let noon = 1_800_014_400_000 - 1_800_014_400_000 % DAY_MS + 12 * 3_600_000;
+        let h = 3_600_000;
+        assert_eq!(due_words(noon - 1, noon, 0), "now");
+        assert_eq!(due_words(noon + 10 * 60_000, noon, 0), "later today");
+        assert_eq!(due_words(noon + 11 * h, noon, 0), "later today");
+        assert_eq!(due_words(noon + 13 * h, noon, 0), "tomorrow");
+        // The learner's day, not UTC's: 11 hours later is tomorrow two hours east of UTC, and
+        // 13 hours later is still today two hours west.
+        assert_eq!(due_words(noon + 11 * h, noon, 120), "tomorrow");
+        assert_eq!(due_words(noon + 13 * h, noon, -120), "later today");
+        assert_eq!(due_words(noon + 6 * DAY_MS, noon, 0), "in 6 days");
+        assert!(due_words(noon + 38 * DAY_MS, noon, 0).starts_with("on "));
+
+        let mut q = Queue::default();
+        assert!(q
+            .nothing_due(NOW, 0)
+            .contains("Cards appear when you miss a criterion"));
+        q.add(card());
+        let mut later = card();
+        later.criterion = "other".into();
+        later.due = NOW + 6 * DAY_MS;
+        q.add(later);
+        assert_eq!(
+            q.nothing_due(NOW, 0),
+            "Nothing to review right now. 2 cards scheduled; the next is due tomorrow."
+        );
     }
 }

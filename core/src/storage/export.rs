@@ -2,11 +2,12 @@
 //! merging — nothing duplicated, nothing overwritten silently, and a file that is not ours or is
 //! damaged rejected with a precise message before anything is written.
 
-use super::keys::{Key, ASIDE};
+use super::keys::{Key, ASIDE, REVIEW_KEY};
 use super::kv::{KeyValue, StoreError};
 use super::migrate::{decode, Decoded};
 use super::repo::{Repo, ScenarioState};
 use super::schema::{Attempt, Draft};
+use crate::drills::Queue;
 use crate::routes::is_slug;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -32,6 +33,14 @@ pub struct ExportFile {
     /// Entries that could not be read and were set aside, exactly as stored.
     #[serde(default)]
     pub set_aside: Vec<AsideEntry>,
+    /// The review queue, with its own version; absent when there is none (and in files made
+    /// before the queue existed).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "super::review::versioned"
+    )]
+    pub review: Option<Queue>,
 }
 
 /// One scenario's data in an export.
@@ -93,6 +102,7 @@ pub fn export<S: KeyValue>(
         .into_iter()
         .map(|(key, value)| AsideEntry { key, value })
         .collect();
+    let review = Some(repo.queue()?).filter(|q| *q != Queue::default());
     Ok(ExportFile {
         format: FORMAT.into(),
         version: FILE_VERSION,
@@ -100,6 +110,7 @@ pub fn export<S: KeyValue>(
         site: site.into(),
         scenarios,
         set_aside,
+        review,
     })
 }
 
@@ -256,6 +267,13 @@ pub fn parse(text: &str) -> Result<ExportFile, ImportError> {
             });
         }
     }
+    let review = match root.get("review") {
+        None | Some(Value::Null) => None,
+        Some(q) => Some(
+            super::review::decode_value(q.clone())
+                .map_err(|reason| damaged("review".into(), reason))?,
+        ),
+    };
     Ok(ExportFile {
         format: FORMAT.into(),
         version: FILE_VERSION,
@@ -267,6 +285,7 @@ pub fn parse(text: &str) -> Result<ExportFile, ImportError> {
             .to_string(),
         scenarios,
         set_aside,
+        review,
     })
 }
 
@@ -300,6 +319,8 @@ pub struct ImportReport {
     pub drafts_kept_local: Vec<String>,
     /// Set-aside entries restored to the set-aside area.
     pub set_aside: usize,
+    /// Review cards added to the queue.
+    pub cards_added: usize,
 }
 
 impl std::fmt::Display for ImportReport {
@@ -331,6 +352,13 @@ impl std::fmt::Display for ImportReport {
                 f,
                 " Your current draft was kept for: {} (the file's draft was not imported).",
                 self.drafts_kept_local.join(", ")
+            )?;
+        }
+        if self.cards_added > 0 {
+            write!(
+                f,
+                " {} added to your review queue.",
+                plural(self.cards_added, "review card was", "review cards were")
             )?;
         }
         if self.set_aside > 0 {
@@ -451,6 +479,19 @@ pub fn merge<S: KeyValue>(
         writes.push((format!("{ASIDE}{original}"), e.value.clone()));
         aside.push((original, e.value.clone()));
         report.set_aside += 1;
+    }
+    // The queue goes last: it is the one entry that may already exist, so a failed import must
+    // never have written it (the roll-back below removes what it wrote).
+    if let Some(theirs) = &file.review {
+        let local = repo.queue()?;
+        let mut merged = local.clone();
+        report.cards_added = merged.merge(theirs.clone());
+        if merged != local {
+            writes.push((
+                REVIEW_KEY.to_string(),
+                super::review::encode_value(&merged).to_string(),
+            ));
+        }
     }
     for (i, (key, value)) in writes.iter().enumerate() {
         if let Err(e) = repo.write_raw(key, value) {
@@ -828,5 +869,131 @@ mod tests {
         );
         assert_eq!(second.duplicates, 2);
         assert_eq!(repo.store().keys().unwrap(), before);
+    }
+
+    #[test]
+    fn the_review_queue_travels_in_exports_and_merges_on_import() {
+        use crate::drills::{Recall, DAY_MS};
+        use crate::storage::review::tests::card;
+        let mut source = filled();
+        // No queue yet: the file has none, as files made before the queue existed.
+        let file = export(&mut source, "s", 1, None).unwrap();
+        assert_eq!(file.review, None);
+        assert!(serde_json::to_value(&file).unwrap().get("review").is_none());
+
+        let mut q = Queue::default();
+        q.add(card("a", 0));
+        q.add(card("b", 0));
+        q.made_from.push("a1".into());
+        q.review("core", "edge", "a", Recall::Good, DAY_MS);
+        source.save_queue(&q).unwrap();
+        let file = export(&mut source, "s", 1, None).unwrap();
+        let text = serde_json::to_string_pretty(&file).unwrap();
+        assert!(
+            text.contains("\"v\": 1"),
+            "the queue carries its own version"
+        );
+        let parsed = parse(&text).unwrap();
+        assert_eq!(parsed, file);
+        assert_eq!(parsed.review.as_ref(), Some(&q));
+
+        // Into an empty browser: the queue arrives whole.
+        let mut target = Repo::new(MemoryStore::new());
+        let report = merge(&mut target, &parsed).unwrap();
+        assert_eq!(report.cards_added, 2);
+        assert_eq!(target.queue().unwrap(), q);
+        assert_eq!(
+            report.to_string(),
+            "Imported 2 attempts and 1 draft. 2 review cards were added to your review queue."
+        );
+        // Again: nothing changes.
+        let again = merge(&mut target, &parsed).unwrap();
+        assert_eq!(again.cards_added, 0);
+        assert_eq!(target.queue().unwrap(), q);
+
+        // Into a browser with its own queue: cards are merged, the later-reviewed one wins, and
+        // attempts that made cards in either made them in both.
+        let mut mine = Queue::default();
+        mine.add(card("a", 0));
+        mine.add(card("c", 0));
+        mine.made_from.push("z9".into());
+        let mut other = Repo::new(MemoryStore::new());
+        other.save_queue(&mine).unwrap();
+        assert_eq!(merge(&mut other, &parsed).unwrap().cards_added, 1);
+        let merged = other.queue().unwrap();
+        let find = |id: &str| merged.cards.iter().find(|c| c.criterion == id).unwrap();
+        assert_eq!(find("a").streak, 1, "the reviewed card wins");
+        assert_eq!(merged.cards.len(), 3);
+        assert_eq!(merged.made_from, ["z9", "a1"]);
+    }
+
+    #[test]
+    fn a_damaged_or_newer_queue_in_a_file_is_refused_before_anything_is_written() {
+        let base = r#"{"format":"senior-leap-export","version":1,"scenarios":[],"review":"#;
+        for (queue, reason) in [
+            (
+                r#"{"v":1,"cards":[{"due":"soon"}]}"#,
+                "does not match review queue version 1",
+            ),
+            (r#"{"v":2,"cards":[]}"#, "review queue version 2"),
+            (r#"[]"#, "no version"),
+        ] {
+            match parse(&format!("{base}{queue}}}")) {
+                Err(ImportError::Damaged { at, reason: r }) => {
+                    assert_eq!(at, "review");
+                    assert!(r.contains(reason), "{r}");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(parse(&format!("{base}null}}")).unwrap().review, None);
+    }
+
+    #[test]
+    fn a_failed_import_never_loses_the_queue_already_here() {
+        use crate::storage::review::tests::card;
+        let mut source = filled();
+        let mut theirs = Queue::default();
+        theirs.add(card("t", 0));
+        source.save_queue(&theirs).unwrap();
+        let file = export(&mut source, "s", 1, None).unwrap();
+        let mut mine = Queue::default();
+        mine.add(card("m", 0));
+        let mut store = MemoryStore::new();
+        store
+            .set(
+                REVIEW_KEY,
+                &crate::storage::review::encode_value(&mine).to_string(),
+            )
+            .unwrap();
+        // Room for the attempts and the draft, not for the merged queue: measured by a dry run.
+        let used = |s: &MemoryStore| -> usize {
+            s.keys()
+                .unwrap()
+                .iter()
+                .map(|k| k.chars().count() + s.get(k).unwrap().unwrap().chars().count())
+                .sum()
+        };
+        let mut dry = Repo::new(store.clone());
+        merge(&mut dry, &file).unwrap();
+        store.limit = Some(used(dry.store()) - 10);
+        let mut target = Repo::new(store);
+        let before: Vec<(String, Option<String>)> = target
+            .store()
+            .keys()
+            .unwrap()
+            .into_iter()
+            .map(|k| (k.clone(), target.store().get(&k).unwrap()))
+            .collect();
+        assert_eq!(merge(&mut target, &file), Err(StoreError::Full));
+        let after: Vec<(String, Option<String>)> = target
+            .store()
+            .keys()
+            .unwrap()
+            .into_iter()
+            .map(|k| (k.clone(), target.store().get(&k).unwrap()))
+            .collect();
+        assert_eq!(after, before);
+        assert_eq!(target.queue().unwrap(), mine);
     }
 }

@@ -25,7 +25,13 @@ pub enum Key {
         /// Attempt id.
         id: String,
     },
+    /// The review queue: one entry for every pack (a drill is about a criterion, wherever it is).
+    Review,
 }
+
+/// The review queue's key. Pack keys have at least three parts (`leap:pack:scenario:draft`), so no
+/// pack or scenario id can produce it.
+pub const REVIEW_KEY: &str = "leap:review";
 
 impl Key {
     /// The storage key.
@@ -35,6 +41,7 @@ impl Key {
             Key::Attempt { pack, scenario, id } => {
                 format!("{PREFIX}{pack}:{scenario}:attempt:{id}")
             }
+            Key::Review => REVIEW_KEY.to_string(),
         }
     }
 
@@ -46,6 +53,7 @@ impl Key {
         }
         let parts: Vec<&str> = rest.split(':').collect();
         match parts.as_slice() {
+            ["review"] => Some(Key::Review),
             [pack, scenario, "draft"] => Some(Key::Draft {
                 pack: (*pack).into(),
                 scenario: (*scenario).into(),
@@ -59,10 +67,14 @@ impl Key {
         }
     }
 
-    /// The pack and scenario the key belongs to.
-    pub fn scenario(&self) -> (&str, &str) {
+    /// The pack and scenario the key belongs to; `None` for the review queue, which belongs to
+    /// every pack.
+    pub fn scenario(&self) -> Option<(&str, &str)> {
         match self {
-            Key::Draft { pack, scenario } | Key::Attempt { pack, scenario, .. } => (pack, scenario),
+            Key::Draft { pack, scenario } | Key::Attempt { pack, scenario, .. } => {
+                Some((pack, scenario))
+            }
+            Key::Review => None,
         }
     }
 }
@@ -88,11 +100,19 @@ mod tests {
                 scenario: "x".into(),
                 id: "a1b2".into(),
             },
+            Key::Review,
         ] {
             assert_eq!(Key::parse(&k.render()), Some(k));
         }
         assert_eq!(Key::parse("leap:aside:leap:core:x:draft"), None);
         assert_eq!(Key::parse("other:core:x:draft"), None);
         assert_eq!(Key::parse("leap:core:x:nope"), None);
+        assert_eq!(Key::parse(REVIEW_KEY), Some(Key::Review));
+        assert_eq!(Key::Review.scenario(), None);
+        // No pack can write a key that reads as the queue's.
+        assert_eq!(
+            Key::parse("leap:review:x:draft").unwrap().scenario(),
+            Some(("review", "x"))
+        );
     }
 }

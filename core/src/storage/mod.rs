@@ -1,4 +1,5 @@
-//! The learner's data, kept in their browser: a versioned schema of drafts and attempts,
+//! The learner's data, kept in their browser: a versioned schema of drafts and attempts (and the
+//! review queue, versioned on its own),
 //! namespaced by pack, over any key-value store (the browser adapter wraps `localStorage`; tests
 //! and private-mode browsers use the in-memory one). Every failure has a defined outcome: a full
 //! store is reported and damages nothing, a corrupt or unknown-version entry is set aside rather
@@ -9,4 +10,5 @@ pub mod keys;
 pub mod kv;
 pub mod migrate;
 pub mod repo;
+pub mod review;
 pub mod schema;

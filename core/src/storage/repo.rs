@@ -2,10 +2,12 @@
 //! unreadable entries are set aside (never deleted), a draft changed by another tab is reported
 //! as a conflict instead of being overwritten, and a failed write leaves what was stored intact.
 
-use super::keys::{scenario_prefix, Key, ASIDE, PREFIX};
+use super::keys::{scenario_prefix, Key, ASIDE, PREFIX, REVIEW_KEY};
 use super::kv::{KeyValue, StoreError};
 use super::migrate::{decode, Decoded};
+use super::review;
 use super::schema::{Attempt, Draft, Outcome, VERSION};
+use crate::drills::Queue;
 use serde::de::DeserializeOwned;
 
 /// Something the learner should be told about their stored data.
@@ -128,7 +130,7 @@ impl<S: KeyValue> Repo<S> {
             match Key::parse(&key) {
                 Some(Key::Draft { .. }) => state.draft = self.read(&key)?,
                 Some(Key::Attempt { .. }) => state.attempts.extend(self.read::<Attempt>(&key)?),
-                None => {}
+                Some(Key::Review) | None => {}
             }
         }
         state.attempts.sort_by_key(|a| (a.finished_at, a.number));
@@ -142,9 +144,9 @@ impl<S: KeyValue> Repo<S> {
             .keys()?
             .iter()
             .filter_map(|k| Key::parse(k))
-            .map(|k| {
-                let (p, s) = k.scenario();
-                (p.to_string(), s.to_string())
+            .filter_map(|k| {
+                let (p, s) = k.scenario()?;
+                Some((p.to_string(), s.to_string()))
             })
             .collect();
         scenarios.sort();
@@ -257,6 +259,27 @@ impl<S: KeyValue> Repo<S> {
         }
         .render();
         self.write(&key, attempt)
+    }
+
+    /// The review queue; empty when there is none yet. An unreadable one is set aside (the learner
+    /// is told) and the queue starts again from the attempts.
+    pub fn queue(&mut self) -> Result<Queue, StoreError> {
+        let Some(raw) = self.store.get(REVIEW_KEY)? else {
+            return Ok(Queue::default());
+        };
+        match review::decode(&raw) {
+            Ok(q) => Ok(q),
+            Err(reason) => {
+                self.set_aside(REVIEW_KEY, &raw, reason);
+                Ok(Queue::default())
+            }
+        }
+    }
+
+    /// Writes the review queue; on failure the stored one is untouched.
+    pub fn save_queue(&mut self, queue: &Queue) -> Result<(), StoreError> {
+        self.store
+            .set(REVIEW_KEY, &review::encode_value(queue).to_string())
     }
 
     /// Entries set aside, as (original key, raw value).
@@ -510,6 +533,40 @@ mod tests {
             repo.store().get("leap:core:s:draft").unwrap().as_deref(),
             Some("{ corrupt")
         );
+    }
+
+    #[test]
+    fn the_review_queue_is_its_own_entry_read_back_and_set_aside_when_unreadable() {
+        use crate::drills::{Recall, DAY_MS};
+        use crate::storage::review::tests::card;
+        let mut repo = Repo::new(MemoryStore::new());
+        repo.save_draft("core", "s", &draft("a", "text", 0, "t"), 0)
+            .unwrap();
+        assert_eq!(repo.queue().unwrap(), Queue::default());
+        let mut q = Queue::default();
+        q.add(card("c", 0));
+        q.made_from.push("a".into());
+        repo.save_queue(&q).unwrap();
+        // A queue of this version is read back, and never taken for a scenario's entry.
+        assert_eq!(repo.queue().unwrap(), q);
+        assert_eq!(repo.all().unwrap().len(), 1);
+        assert!(repo.notices.is_empty());
+        q.review("core", "edge", "c", Recall::Good, DAY_MS);
+        repo.save_queue(&q).unwrap();
+        assert_eq!(repo.queue().unwrap(), q);
+
+        // A damaged queue is set aside, not deleted, and the learner is told.
+        repo.write_raw(REVIEW_KEY, "{ damaged").unwrap();
+        assert_eq!(repo.queue().unwrap(), Queue::default());
+        assert!(matches!(&repo.notices[0], Notice::SetAside { key, .. } if key == REVIEW_KEY));
+        assert_eq!(
+            repo.set_aside_entries().unwrap(),
+            [(REVIEW_KEY.to_string(), "{ damaged".to_string())]
+        );
+        // Deleting everything deletes the queue too.
+        repo.save_queue(&q).unwrap();
+        repo.clear().unwrap();
+        assert!(repo.store().keys().unwrap().is_empty());
     }
 
     #[test]
