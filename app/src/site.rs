@@ -201,16 +201,27 @@ pub async fn load_index(build: &str) -> Result<SiteIndex, String> {
 
 /// Fetches and parses a JSON file of the site, with a message a reader can act on when it fails.
 pub async fn fetch_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, String> {
-    let response = gloo_net::http::Request::get(url)
-        .send()
-        .await
-        .map_err(|_| {
-            "The network request failed. Check your connection and try again.".to_string()
-        })?;
+    // Plain `fetch`, with the URL exactly as given: the page preloads these files under that URL
+    // and the offline worker caches them under it (gloo-net appends a `&` to any query string,
+    // and a preload that does not match to the byte is fetched twice).
+    use wasm_bindgen::JsCast;
+    let failed = || "The network request failed. Check your connection and try again.".to_string();
+    let window = web_sys::window().ok_or_else(failed)?;
+    let response: web_sys::Response =
+        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(url))
+            .await
+            .map_err(|_| failed())?
+            .dyn_into()
+            .map_err(|_| failed())?;
     if !response.ok() {
         return Err(format!("The site answered {} for {url}. Reload the page; if it persists, the site may be mid-deploy.", response.status()));
     }
-    response.json::<T>().await.map_err(|_| {
-        format!("{url} is not in the format this version of the site expects. Reload the page.")
-    })
+    let unreadable =
+        || format!("{url} is not in the format this version of the site expects. Reload the page.");
+    let text = wasm_bindgen_futures::JsFuture::from(response.text().map_err(|_| unreadable())?)
+        .await
+        .map_err(|_| failed())?
+        .as_string()
+        .ok_or_else(unreadable)?;
+    serde_json::from_str(&text).map_err(|_| unreadable())
 }
