@@ -162,7 +162,12 @@ impl<'de> Deserialize<'de> for Quotes {
                 f.write_str("quotes")
             }
             fn visit_str<E>(self, s: &str) -> Result<Vec<String>, E> {
-                Ok(vec![cut(s)])
+                // A blank quote is no evidence (the list form drops them too).
+                Ok(if s.trim().is_empty() {
+                    vec![]
+                } else {
+                    vec![cut(s)]
+                })
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Vec<String>, A::Error> {
                 let mut out = Vec::new();
@@ -528,6 +533,18 @@ mod tests {
             ),
             Err(Unusable::NoVerdicts)
         );
+    }
+
+    #[test]
+    fn blank_evidence_is_no_evidence_in_either_form() {
+        // Found by the reply_reader fuzz target: a single blank string was kept as a quote.
+        for evidence in [r#"" ""#, r#""""#, r#"[" ", ""]"#] {
+            let raw = format!(
+                r#"{{"criteria":[{{"id":"simulate","verdict":"missed","evidence":{evidence}}}]}}"#
+            );
+            let g = validate(&raw, &ids(), ANSWER, B).unwrap();
+            assert!(g.criteria[0].evidence.is_empty(), "{evidence}: {g:?}");
+        }
     }
 
     #[test]
