@@ -85,6 +85,18 @@ pub fn load(content: &Path) -> (Option<SiteConfig>, Vec<Diagnostic>) {
                         format!("pack id `{id}` is not lowercase-hyphenated"),
                         "name pack folders with lowercase letters, digits and single hyphens",
                     );
+                } else if id
+                    == crate::storage::keys::ASIDE
+                        .trim_start_matches(crate::storage::keys::PREFIX)
+                        .trim_end_matches(':')
+                {
+                    // The browser keeps unreadable entries under `leap:aside:`; a pack of that name
+                    // would have every draft and attempt taken for one and never read back.
+                    c.error(
+                        v,
+                        format!("pack id `{id}` is reserved by the site's storage"),
+                        "rename the pack folder (and this entry), e.g. `aside-notes`",
+                    );
                 } else if ids.iter().any(|(i, _, _)| *i == id) {
                     c.error(
                         v,
@@ -131,4 +143,26 @@ pub fn load(content: &Path) -> (Option<SiteConfig>, Vec<Diagnostic>) {
         packs: packs.unwrap_or_default(),
     };
     (Some(config), diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pack_may_not_take_the_name_the_storage_sets_entries_aside_under() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(SITE_FILE),
+            "title = \"T\"\ntagline = \"t\"\npacks = [\"core\", \"aside\"]\n",
+        )
+        .unwrap();
+        let (_, problems) = load(dir.path());
+        let text: Vec<String> = problems.iter().map(|d| d.to_string()).collect();
+        assert!(
+            text.iter()
+                .any(|t| t.contains("pack id `aside` is reserved")),
+            "{text:?}"
+        );
+    }
 }
