@@ -146,9 +146,9 @@ pub fn SettingsPage() -> impl IntoView {
     };
     let test = move |_| {
         let settings = current();
-        // The problem is already shown (live, above the buttons); a second copy would only repeat it.
-        if settings.check(page_is_https()).is_err() {
-            probe.set(None);
+        // Asked to test settings that are not complete: now it is an error, said once, here.
+        if let Err(problem) = settings.check(page_is_https()) {
+            probe.set(Some((false, problem)));
             return;
         }
         let Some(cancel) = Cancel::new() else { return };
@@ -261,6 +261,8 @@ pub fn SettingsPage() -> impl IntoView {
             // Not set up yet is a to-do, not an error: red only once something entered cannot work.
             {move || match readiness() {
                 Readiness::Ready => None,
+                // Once "Test connection" has said it as an error, a calm copy would only repeat it.
+                Readiness::NotSetUp(_) if probe.with(Option::is_some) => None,
                 Readiness::NotSetUp(todo) => Some(view! { <p class="notice" role="status">{todo}</p> }.into_any()),
                 Readiness::Wrong(p) => Some(view! { <p class="notice error" role="alert">{p}</p> }.into_any()),
             }}
