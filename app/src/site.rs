@@ -1,8 +1,11 @@
 //! Where the site lives and how its baked data is loaded: the base URL every relative link and
 //! fetch resolves against, and a cache of the data files pages need.
 
-use leap_core::baked::{Prose, Rubric, ScenarioBody, SiteIndex};
-use leap_core::routes::{body_path, rubric_path, HOW_IT_WORKS_PATH, INDEX_PATH};
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
+use leap_core::baked::{Investigation, Prose, Rubric, ScenarioBody, SiteIndex};
+use leap_core::routes::{
+    body_path, investigation_path, rubric_path, HOW_IT_WORKS_PATH, INDEX_PATH,
+};
 use leptos::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -64,6 +67,9 @@ pub enum Load<T> {
 /// Per-scenario data files by (pack, slug).
 type PerScenario<T> = RwSignal<HashMap<(String, String), Load<Arc<T>>>>;
 
+/// A scenario's hidden parts, loading or loaded: one request however many readers await it.
+pub type InvestigationLoad = Shared<LocalBoxFuture<'static, Result<Arc<Investigation>, String>>>;
+
 /// The baked data the app has loaded, shared by every page.
 #[derive(Clone, Copy)]
 pub struct Store {
@@ -73,6 +79,7 @@ pub struct Store {
     pub base: StoredValue<String>,
     bodies: PerScenario<ScenarioBody>,
     rubrics: PerScenario<Rubric>,
+    investigations: StoredValue<HashMap<(String, String), InvestigationLoad>, LocalStorage>,
     how_it_works: RwSignal<Load<Arc<Prose>>>,
 }
 
@@ -84,6 +91,7 @@ impl Store {
             base: StoredValue::new(base),
             bodies: RwSignal::new(HashMap::new()),
             rubrics: RwSignal::new(HashMap::new()),
+            investigations: StoredValue::new_local(HashMap::new()),
             how_it_works: RwSignal::new(Load::Loading),
         }
     }
@@ -107,6 +115,26 @@ impl Store {
     /// A scenario's rubric, loading it on first use: only pages past the commit ask for it.
     pub fn rubric(&self, pack: &str, slug: &str) -> Load<Arc<Rubric>> {
         self.per_scenario(self.rubrics, rubric_path(pack, slug), pack, slug)
+    }
+
+    /// An investigation's probes, injects and facts (`investigation.json`). The request starts on
+    /// the first call and is shared by every later one, so the page can start it beside the
+    /// scenario's body and the practice section await the same response; a failed load is
+    /// forgotten, so calling again retries.
+    pub fn investigation(&self, pack: &str, slug: &str) -> InvestigationLoad {
+        let key = (pack.to_string(), slug.to_string());
+        let cached = self.investigations.with_value(|m| m.get(&key).cloned());
+        if let Some(load) = cached.filter(|l| !matches!(l.peek(), Some(Err(_)))) {
+            return load;
+        }
+        let url = self.data_url(&investigation_path(pack, slug));
+        let load = async move { fetch_json::<Investigation>(&url).await.map(Arc::new) }
+            .boxed_local()
+            .shared();
+        self.investigations.update_value(|m| {
+            m.insert(key, load.clone());
+        });
+        load
     }
 
     /// Forgets failed loads of a scenario's files so the next read retries.

@@ -148,6 +148,8 @@ pub struct Rubric {
 pub struct Criterion {
     /// Stable id, unique in the rubric.
     pub id: String,
+    /// What the insight is, in at most eight plain words: its title wherever it is listed.
+    pub name: String,
     /// How much it matters.
     pub tier: Tier,
     /// Its weight in the score.

@@ -597,12 +597,14 @@ pub(crate) mod tests {
             rubric: Some(vec![
                 CriterionRef {
                     id: "a".into(),
+                    name: String::new(),
                     tier: Tier::Critical,
                     weight: 1,
                     insight: "A".into(),
                 },
                 CriterionRef {
                     id: "b".into(),
+                    name: String::new(),
                     tier: Tier::Critical,
                     weight: 1,
                     insight: "B".into(),

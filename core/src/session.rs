@@ -1238,6 +1238,7 @@ mod tests {
         use crate::taxonomy::Tier;
         let criterion = |id: &str, rule: Option<&str>| Criterion {
             id: id.into(),
+            name: String::new(),
             tier: Tier::Important,
             weight: 1,
             insight: prose(id),

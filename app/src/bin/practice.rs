@@ -24,7 +24,19 @@ fn main() {
         |store, route| {
             Box::pin(async move {
                 if let Route::Scenario { pack, slug } = route {
-                    store.load_body(&pack, &slug).await;
+                    let investigation = store.index.with_value(|i| {
+                        i.scenarios
+                            .iter()
+                            .any(|s| s.pack == pack && s.slug == slug && s.investigation)
+                    });
+                    // Both requests leave together: the hidden parts never wait for the body.
+                    if investigation {
+                        let hidden = store.investigation(&pack, &slug);
+                        // A failure is the practice section's to show, with a retry.
+                        let _ = futures::future::join(store.load_body(&pack, &slug), hidden).await;
+                    } else {
+                        store.load_body(&pack, &slug).await;
+                    }
                 }
             })
         },

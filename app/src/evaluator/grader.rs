@@ -6,9 +6,10 @@
 use super::http::{self, Cancel};
 use leap_core::grading::call::Ending;
 use leap_core::grading::engine::{
-    self, Answered, Flow, Graded, Live, Outgoing, Question, Transport,
+    self, Answered, Flow, Graded, Live, Outgoing, Question, RoomAnswer, Transport,
 };
 use leap_core::grading::errors::ProviderError;
+use leap_core::grading::game_master::Room;
 use leap_core::grading::prompt::Prompt;
 use leap_core::grading::provider::Settings;
 use std::cell::{Cell, RefCell};
@@ -146,6 +147,22 @@ pub async fn ask(
         frames.push(t.to_string())
     })
     .await;
+    frames.close();
+    result
+}
+
+/// Asks the room (an investigation's game master) a question, through the one engine; `live`
+/// follows the request (waiting, receiving, asking again after an unusable reply).
+pub async fn ask_room(
+    settings: &Settings,
+    idle_ms: u32,
+    room: &Room<'_>,
+    cancel: &Cancel,
+    live: impl Fn(Live) + 'static,
+) -> Result<RoomAnswer, ProviderError> {
+    let frames = PerFrame::new(live);
+    let transport = Fetch { idle_ms, cancel };
+    let result = engine::ask_room(&transport, settings, room, true, &mut |l| frames.push(l)).await;
     frames.close();
     result
 }

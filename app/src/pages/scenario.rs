@@ -52,7 +52,7 @@ fn Scenario(summary: ScenarioSummary) -> impl IntoView {
         // The markup is the pack compiler's: Markdown with raw HTML escaped, links checked.
         Load::Ready(b) => view! {
             <article class="scenario" inner_html=scenario_inner(&summary, &b)></article>
-            <Practice summary=summary.clone()/>
+            <Practice summary=summary.clone() body=b.clone()/>
         }
         .into_any(),
         Load::Loading => view! { <article class="scenario"><p class="loading" role="status">"Loading the scenario…"</p></article> }.into_any(),

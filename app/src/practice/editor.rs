@@ -1,6 +1,7 @@
 //! Writing an analysis: Reasoning, Uncertainty and Commitment, a confidence, a Markdown preview,
 //! word counts and a visible save state; then commit, or give the attempt up to see the rubric.
 
+use super::investigation::focus_soon;
 use super::workspace::{Status, Workspace};
 use crate::clock::offset_minutes;
 use leap_core::md::{render_untrusted, word_count};
@@ -64,6 +65,11 @@ pub fn Editor() -> impl IntoView {
     let preview = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     let confirm_give_up = RwSignal::new(false);
+    // The button pressed is gone once the attempt is finished: focus goes to what replaced it.
+    let finish = move |outcome: Outcome| match ws.finish(outcome) {
+        Ok(()) => focus_soon("attempt-title".into()),
+        Err(e) => problem.set(Some(e)),
+    };
     let commit = move |_| {
         let a = f.answer();
         let mut missing = vec![];
@@ -80,11 +86,11 @@ pub fn Editor() -> impl IntoView {
             problem.set(Some(format!("Before committing, add {}.", join(&missing))));
             return;
         }
-        problem.set(ws.finish(Outcome::Committed).err());
+        finish(Outcome::Committed);
     };
     let give_up = move |_| {
         confirm_give_up.set(false);
-        problem.set(ws.finish(Outcome::GaveUp).err());
+        finish(Outcome::GaveUp);
     };
     view! {
         <div class="editor">

@@ -11,7 +11,7 @@ use crate::evaluator::prefs::{page_is_https, site_origin, Stores};
 use crate::site::{Load, Store};
 use leap_core::grading::engine::{Graded, Live};
 use leap_core::grading::errors::{ErrorKind, ProviderError};
-use leap_core::grading::prompt::{answer_text, build};
+use leap_core::grading::prompt::{answer_text, build_with_log};
 use leap_core::grading::provider::{ProviderKind, Settings};
 use leap_core::storage::schema::{Feedback, FollowUp};
 use leptos::prelude::*;
@@ -183,9 +183,13 @@ impl Evaluations {
                 false,
             ));
         };
-        let answer = ws
+        let (answer, log) = ws
             .attempts
-            .with_untracked(|l| l.iter().find(|a| a.id == attempt).map(|a| a.answer.clone()))
+            .with_untracked(|l| {
+                l.iter()
+                    .find(|a| a.id == attempt)
+                    .map(|a| (a.answer.clone(), a.log.clone()))
+            })
             .ok_or_else(|| {
                 problem(
                     "This attempt is no longer stored in this browser.".into(),
@@ -199,9 +203,36 @@ impl Evaluations {
                 .map(|s| s.title.clone())
                 .unwrap_or_default()
         });
+        // The evaluator grades the path too: it needs the probes and injects the log names.
+        let investigation = if ws.investigation {
+            let loaded = store
+                .investigation(&pack, &slug)
+                .peek()
+                .and_then(|r| r.clone().ok());
+            Some(loaded.ok_or_else(|| {
+                problem(
+                    "The investigation must be loaded first; reload the page if it does not appear.".into(),
+                    false,
+                )
+            })?)
+        } else {
+            None
+        };
         let text = answer_text(&answer);
-        let prompt = build(&title, &body, &rubric, &answer, &boundary_for(&[&text]))
-            .map_err(|_| problem("Could not fence the answer; try again.".into(), false))?;
+        let log_text = log
+            .as_ref()
+            .and_then(|l| serde_json::to_string(l).ok())
+            .unwrap_or_default();
+        let prompt = build_with_log(
+            &title,
+            &body,
+            &rubric,
+            &answer,
+            investigation.as_deref(),
+            log.as_ref(),
+            &boundary_for(&[&text, &log_text]),
+        )
+        .map_err(|_| problem("Could not fence the answer; try again.".into(), false))?;
         Ok(Job {
             settings,
             idle_ms: prefs.idle_ms(),

@@ -114,9 +114,17 @@ fn OutcomeNote(outcome: Outcome) -> impl IntoView {
 /// The run in progress: what it is waiting for, then the verdicts as they arrive.
 #[component]
 fn Progress(evaluator: String, live: Live, attempt: Memo<Option<Attempt>>) -> impl IntoView {
-    let criteria = attempt
+    // The model grades every criterion but those the site decided from the path.
+    let criteria: Vec<CriterionRef> = attempt
         .get_untracked()
-        .and_then(|a| a.rubric)
+        .map(|a| {
+            let decided = a.decided;
+            a.rubric
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|c| !decided.contains_key(&c.id))
+                .collect()
+        })
         .unwrap_or_default();
     let (status, partial) = match live {
         Live::Waiting => (format!("Waiting for {evaluator}…"), None),
@@ -159,8 +167,9 @@ fn plain(markdown: &str) -> String {
     markdown.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A verdict as a small coloured label.
 #[component]
-fn VerdictBadge(verdict: Option<Verdict>) -> impl IntoView {
+pub fn VerdictBadge(verdict: Option<Verdict>) -> impl IntoView {
     let (class, label) = match verdict {
         Some(v) => (format!("verdict-badge {}", v.slug()), v.label()),
         None => ("verdict-badge none".to_string(), "Not graded"),
@@ -177,8 +186,12 @@ fn usage_line(f: &Feedback) -> Option<String> {
 fn FeedbackCard(feedback: Feedback, attempt: Memo<Option<Attempt>>, open: bool) -> impl IntoView {
     let snapshot = attempt.get_untracked();
     let attempt_id = snapshot.as_ref().map(|a| a.id.clone()).unwrap_or_default();
+    let decided = snapshot
+        .as_ref()
+        .map(|a| a.decided.clone())
+        .unwrap_or_default();
     let criteria: Vec<CriterionRef> = snapshot.and_then(|a| a.rubric).unwrap_or_default();
-    let model_score = feedback.score(&criteria);
+    let model_score = feedback.score(&criteria, &decided);
     let when = format_datetime(feedback.at, offset_minutes());
     let grade: Grade = feedback.grade.clone();
     let summary = format!(
@@ -243,14 +256,15 @@ fn FeedbackCard(feedback: Feedback, attempt: Memo<Option<Attempt>>, open: bool) 
         }
     };
     let rows = {
-        let (criteria, grade) = (criteria.clone(), grade.clone());
+        let (criteria, grade, decided) = (criteria.clone(), grade.clone(), decided.clone());
         move || {
             let (mine, _) = own();
             criteria
                 .iter()
                 .map(|c| {
                     let theirs = grade.criteria.iter().find(|g| g.id == c.id).cloned();
-                    view! { <CriterionRow criterion=c.clone() mine=mine.get(&c.id).copied() theirs=theirs/> }
+                    let site = decided.get(&c.id).copied();
+                    view! { <CriterionRow criterion=c.clone() mine=mine.get(&c.id).copied() theirs=theirs decided=site/> }
                 })
                 .collect_view()
         }
@@ -316,7 +330,22 @@ fn CriterionRow(
     criterion: CriterionRef,
     mine: Option<Verdict>,
     theirs: Option<CriterionGrade>,
+    decided: Option<Verdict>,
 ) -> impl IntoView {
+    if let Some(v) = decided {
+        // Decided from the log at commit: neither the evaluator nor the learner grades it.
+        return view! {
+            // Not an `.fb-criterion`: those are the ones the evaluator graded.
+            <li class="fb-decided">
+                <p class="fb-insight">
+                    <span class="weight">{format!("{} · weight {} · ", criterion.tier.label(), criterion.weight)}</span>
+                    <span inner_html=insight_html(&criterion.insight)></span>
+                </p>
+                <p class="fb-verdicts">"Decided by the site from your path: "<VerdictBadge verdict=Some(v)/></p>
+            </li>
+        }
+        .into_any();
+    }
     let verdict = theirs.as_ref().map(|t| t.verdict);
     let disagree = disagree(mine, verdict);
     let class = if disagree {
@@ -345,6 +374,7 @@ fn CriterionRow(
             })}
         </li>
     }
+    .into_any()
 }
 
 /// Follow-up questions about one grading.

@@ -113,9 +113,9 @@ pub fn Compare(left: String, right: String) -> impl IntoView {
         }
     }
     let verdict = |x: &Attempt, id: &str| {
-        x.review
-            .as_ref()
-            .and_then(|r| r.verdicts.get(id))
+        x.decided
+            .get(id)
+            .or_else(|| x.review.as_ref().and_then(|r| r.verdicts.get(id)))
             .map_or("—".to_string(), |v| v.label().to_string())
     };
     let score = |x: &Attempt| match (x.outcome, x.self_review_score()) {

@@ -2,13 +2,15 @@
 //! now), the learner's verdict per criterion with the score our code computes, and reflections.
 
 use super::feedback::FeedbackPanel;
+use super::feedback::VerdictBadge;
 use super::workspace::Workspace;
 use crate::clock::offset_minutes;
 use crate::site::{Load, Store};
-use leap_core::baked::{Criterion, Prose, Rubric};
+use leap_core::baked::{Criterion, Prose, Rubric, RubricInvestigation};
 use leap_core::md::render_untrusted;
 use leap_core::score::score;
-use leap_core::storage::schema::{Attempt, CriterionRef, Outcome, SelfReview};
+use leap_core::session::{clock_label, figures, SessionLog};
+use leap_core::storage::schema::{Attempt, Outcome, SelfReview};
 use leap_core::taxonomy::{Tier, Verdict};
 use leap_core::time::format_datetime;
 use leptos::prelude::*;
@@ -28,13 +30,16 @@ pub fn Review(id: String) -> impl IntoView {
         let (pack, slug) = (pack.clone(), slug.clone());
         move || store.rubric(&pack, &slug)
     };
-    // The score is computed from the criteria as the learner first saw them.
+    // The score is computed from the criteria as the learner first saw them, and an
+    // investigation's path criteria are decided from its log right then, once.
     {
         let (id, rubric) = (id.clone(), rubric.clone());
         Effect::new(move |_| {
             if let (Load::Ready(r), Some(a)) = (rubric(), attempt.get()) {
                 if a.rubric.is_none() {
-                    ws.change_attempt(&id, |a| a.rubric = Some(snapshot(&r)));
+                    ws.change_attempt(&id, |a| {
+                        a.see_rubric(&r);
+                    });
                 }
             }
         });
@@ -46,7 +51,7 @@ pub fn Review(id: String) -> impl IntoView {
         };
         view! {
             <div class="review">
-                <AttemptHead attempt=a.clone()/>
+                <AttemptHead attempt=a.clone() id="attempt-title"/>
                 <FrozenAnswer attempt=a.clone()/>
                 {match rubric() {
                     Load::Ready(r) => view! { <RubricView rubric=r attempt=a.clone()/> }.into_any(),
@@ -69,21 +74,10 @@ pub fn Review(id: String) -> impl IntoView {
     }
 }
 
-fn snapshot(r: &Rubric) -> Vec<CriterionRef> {
-    r.criteria
-        .iter()
-        .map(|c| CriterionRef {
-            id: c.id.clone(),
-            tier: c.tier,
-            weight: c.weight,
-            insight: c.insight.markdown.clone(),
-        })
-        .collect()
-}
-
-/// "Attempt 2 · committed 21 Nov 2026, 14:03 · 80 % sure".
+/// "Attempt 2 · committed 21 Nov 2026, 14:03 · 80 % sure". With an `id`, focus can be moved to
+/// it (after a commit).
 #[component]
-pub fn AttemptHead(attempt: Attempt) -> impl IntoView {
+pub fn AttemptHead(attempt: Attempt, #[prop(optional)] id: Option<&'static str>) -> impl IntoView {
     let when = format_datetime(attempt.finished_at, offset_minutes());
     let what = match attempt.outcome {
         Outcome::Committed => format!("committed {when}"),
@@ -94,7 +88,7 @@ pub fn AttemptHead(attempt: Attempt) -> impl IntoView {
         .confidence
         .map(|c| format!(" · {c} % sure"))
         .unwrap_or_default();
-    view! { <h3 class="attempt-head">{format!("Attempt {} · {what}{sure}", attempt.number)}</h3> }
+    view! { <h3 class="attempt-head" id=id tabindex=id.map(|_| "-1")>{format!("Attempt {} · {what}{sure}", attempt.number)}</h3> }
 }
 
 /// The attempt's text, frozen.
@@ -192,6 +186,7 @@ fn RubricView(rubric: Arc<Rubric>, attempt: Attempt) -> impl IntoView {
             } else {
                 view! { <p class="hint">"You gave this attempt up, so it is not scored. Try again when you are ready to commit."</p> }.into_any()
             }}
+            {rubric.investigation.clone().zip(attempt.log.clone()).map(|(senior, log)| view! { <Path senior=senior log=log/> })}
             {tiers}
             {reviewing.then(|| view! {
                 <p class="score" role="status">{total}</p>
@@ -235,6 +230,25 @@ fn CriterionBox(
 ) -> impl IntoView {
     let ws = expect_context::<Workspace>();
     let cid = criterion.id.clone();
+    let decided = current.with_untracked(|a| a.as_ref().and_then(|a| a.decided.get(&cid).copied()));
+    if let (true, Some(v)) = (reviewing, decided) {
+        return view! {
+            // Not a `.criterion`: those are the ones the learner marks.
+            <fieldset class=format!("criterion-decided tier-{}", criterion.tier.slug())>
+                <legend>
+                    <span class="weight">{format!("weight {} · ", criterion.weight)}</span>
+                    <span inner_html=inline(&criterion.insight.html)></span>
+                </legend>
+                <dl>
+                    <dt>"Caught if"</dt><dd inner_html=inline(&criterion.caught.html)></dd>
+                    <dt>"Partly caught if"</dt><dd inner_html=inline(&criterion.partial.html)></dd>
+                    <dt>"Why it matters"</dt><dd inner_html=inline(&criterion.why.html)></dd>
+                </dl>
+                <p class="decided-verdict">"Decided by the site from your path: "<VerdictBadge verdict=Some(v)/></p>
+            </fieldset>
+        }
+        .into_any();
+    }
     let radios = reviewing.then(|| {
         [Verdict::Caught, Verdict::Partial, Verdict::Missed]
             .into_iter()
@@ -270,5 +284,63 @@ fn CriterionBox(
             </dl>
             {radios.map(|r| view! { <div class="verdicts">{r}</div> })}
         </fieldset>
+    }
+    .into_any()
+}
+
+/// The learner's path beside the one the rubric says a senior takes.
+#[component]
+fn Path(senior: RubricInvestigation, log: SessionLog) -> impl IntoView {
+    let ws = expect_context::<Workspace>();
+    let store = expect_context::<Store>();
+    let (pack, (_, slug)) = (ws.pack.get_value(), ws.scenario.get_value());
+    // The investigation is on the page already (the evidence beside the review shows it).
+    let hidden = store
+        .investigation(&pack, &slug)
+        .peek()
+        .and_then(|r| r.clone().ok());
+    let label = |id: &str| {
+        hidden
+            .as_ref()
+            .and_then(|inv| inv.probe(id).map(|p| p.label.clone()))
+            .unwrap_or_else(|| id.to_string())
+    };
+    let list = |ids: &[String]| {
+        ids.iter()
+            .map(|id| label(id))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let f = figures(&log, &senior);
+    let yours = log
+        .probes()
+        .iter()
+        .map(|(id, at)| format!("{} ({})", label(id), clock_label(*at)))
+        .collect::<Vec<_>>();
+    let when = match f.committed_at {
+        Some(t) => format!("committed at {}", clock_label(t)),
+        None => "never committed".to_string(),
+    };
+    let first_hypothesis = f
+        .first_hypothesis_at
+        .map_or("no hypothesis written".to_string(), |t| {
+            format!("first hypothesis at {}", clock_label(t))
+        });
+    view! {
+        <section class="path" aria-labelledby="path-title">
+            <h4 id="path-title">"Your path and a senior's"</h4>
+            <dl>
+                <dt>"You looked at"</dt>
+                <dd>{if yours.is_empty() { "nothing beyond the briefing".to_string() } else { yours.join(" → ") }}{format!("; {first_hypothesis}; {when}.")}</dd>
+                <dt>"A senior looks first at"</dt>
+                <dd>{format!("{} ({} of {} run by you)", list(&senior.first), f.senior_first_run, senior.first.len())}{(!senior.why_first.is_empty()).then(|| format!(" — {}", senior.why_first))}</dd>
+                {(!senior.traps.is_empty()).then(|| view! {
+                    <dt>"Traps"</dt>
+                    <dd>{format!("{} ({} run by you)", list(&senior.traps), f.traps_run)}{(!senior.why_traps.is_empty()).then(|| format!(" — {}", senior.why_traps))}</dd>
+                })}
+                <dt>"A senior has acted by"</dt>
+                <dd>{clock_label(senior.act_by)}</dd>
+            </dl>
+        </section>
     }
 }

@@ -2,16 +2,22 @@
 //! finished, and how both reach storage. Autosave is debounced while typing and immediate when the
 //! tab is hidden or closed; another tab's changes arrive through the `storage` event and are
 //! adopted, or reported as a conflict when this tab has unsaved text of its own.
+//!
+//! On an investigation the draft also carries the session's log (probes run, injects arrived,
+//! hypotheses, questions to the room): every step of the investigation is saved at once, so a
+//! reload resumes it exactly, and committing freezes the log with the answer.
 
 use crate::clock::{now, random_id};
 use crate::storage::{open_repo, SharedRepo};
-use leap_core::baked::ScenarioSummary;
+use leap_core::baked::{Investigation, ScenarioSummary};
+use leap_core::session::{Session, SessionError, SessionLog};
 use leap_core::storage::keys::{scenario_prefix, Key};
 use leap_core::storage::kv::StoreError;
 use leap_core::storage::migrate::{decode, Decoded};
 use leap_core::storage::repo::{Notice, Saved};
 use leap_core::storage::schema::{Answer, Attempt, Draft, Outcome, ScenarioRef, VERSION};
 use leptos::prelude::*;
+use std::sync::Arc;
 use std::time::Duration;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -120,6 +126,12 @@ pub struct Workspace {
     pub notices: RwSignal<Vec<Notice>>,
     /// Whether storage survives this tab.
     pub persistent: bool,
+    /// Whether the scenario is an investigation.
+    pub investigation: bool,
+    /// The investigation's log as it stands in the draft (empty until the first step).
+    pub log: RwSignal<SessionLog>,
+    /// The investigation's hidden parts, once loaded: committing needs them to stop the clock.
+    pub hidden: StoredValue<Option<Arc<Investigation>>>,
     draft: StoredValue<DraftState>,
     timers: StoredValue<Timers, LocalStorage>,
     tab: StoredValue<String>,
@@ -175,6 +187,9 @@ impl Workspace {
             stash: RwSignal::new(None),
             notices: RwSignal::new(notices),
             persistent,
+            investigation: summary.investigation,
+            log: RwSignal::new(SessionLog::default()),
+            hidden: StoredValue::new(None),
             draft: StoredValue::new(DraftState::fresh()),
             timers: StoredValue::new_local(Timers::default()),
             tab: StoredValue::new(random_id()),
@@ -216,6 +231,7 @@ impl Workspace {
             dirty: false,
         });
         self.fields.replace(d.answer);
+        self.log.set(d.log.unwrap_or_default());
         self.status.set(Status::Saved(d.updated_at));
         self.view.set(View::Editing);
     }
@@ -255,7 +271,8 @@ impl Workspace {
             return;
         }
         let answer = self.fields.answer();
-        if answer.is_empty() && state.rev == 0 {
+        let log_empty = self.log.with_untracked(|l| l.events.is_empty());
+        if answer.is_empty() && log_empty && state.rev == 0 {
             self.draft.update_value(|d| d.dirty = false);
             self.status.set(Status::Empty);
             return;
@@ -289,7 +306,33 @@ impl Workspace {
             updated_at: now(),
             rev: state.rev,
             writer: self.tab.get_value(),
+            log: self
+                .investigation
+                .then(|| self.log.get_untracked())
+                .filter(|l| !l.events.is_empty()),
         }
+    }
+
+    /// One step of the investigation (a probe run, a wait, a hypothesis, a question to the room)
+    /// on the draft's log, saved at once: each is a single action the learner expects to find
+    /// again after a reload. Nothing changes when the session refuses the step.
+    pub fn step<'a, R>(
+        &self,
+        inv: &'a Investigation,
+        act: impl FnOnce(&mut Session<'a>) -> Result<R, SessionError>,
+    ) -> Result<R, SessionError> {
+        let mut session = Session::resume(inv, self.log.get_untracked());
+        let result = act(&mut session)?;
+        self.log.set(session.into_log());
+        self.draft.update_value(|d| d.dirty = true);
+        if !matches!(
+            self.status.get_untracked(),
+            Status::Conflict(_) | Status::Gone | Status::Failed(StoreError::Full)
+        ) {
+            self.status.set(Status::Unsaved);
+        }
+        self.save_now();
+        Ok(result)
     }
 
     /// The draft as it is on screen, stored or not (for an export when storage is full).
@@ -304,7 +347,18 @@ impl Workspace {
             return Err("Resolve the change made in another tab first (see above).".into());
         }
         let state = self.draft.get_value();
-        let draft = self.make_draft(&state, self.fields.answer());
+        let mut draft = self.make_draft(&state, self.fields.answer());
+        if self.investigation && outcome == Outcome::Committed {
+            // The clock stops at the commit: the log says when the learner acted.
+            let Some(inv) = self.hidden.get_value() else {
+                return Err("The investigation has not loaded yet, so its clock cannot be stopped. Wait for it, or reload the page; your text is saved.".into());
+            };
+            let mut session = Session::resume(&inv, self.log.get_untracked());
+            if !session.is_committed() {
+                session.commit().map_err(|e| e.to_string())?;
+            }
+            draft.log = Some(session.into_log());
+        }
         let (pack, (id, _)) = (self.pack.get_value(), self.scenario.get_value());
         let result = self
             .repo
@@ -329,6 +383,7 @@ impl Workspace {
     pub fn start_fresh(&self) {
         self.draft.set_value(DraftState::fresh());
         self.fields.replace(Answer::default());
+        self.log.set(SessionLog::default());
         self.status.set(Status::Empty);
         self.stash.set(None);
     }

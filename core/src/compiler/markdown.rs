@@ -13,7 +13,7 @@ use pulldown_cmark::{
 use std::collections::{BTreeSet, HashMap};
 
 /// The Markdown extensions content may use.
-fn options() -> Options {
+pub(super) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

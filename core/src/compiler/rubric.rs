@@ -2,12 +2,13 @@
 
 use super::checks::Checker;
 use super::investigation::{self, ProbeIndex, INVESTIGATION_CRITERIA_MAX};
-use super::markdown::{split_sections, Section};
-use super::schema::RubricFile;
+use super::markdown::{self, split_sections, Section};
+use super::scaffold::PLACEHOLDER;
+use super::schema::{RubricFile, Text};
 use crate::baked::{CriterionKind, Reference, RubricInvestigation, Rule};
 use crate::routes::is_slug;
 use crate::taxonomy::Tier;
-use pulldown_cmark::HeadingLevel;
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag};
 
 /// The sections of `rubric.md`, in order.
 pub const RUBRIC_SECTIONS: &[&str] = &[
@@ -29,12 +30,20 @@ pub const REASONING_PARTS: &[&str] = &[
 /// How many criteria a rubric holds: enough to separate answers, few enough to grade honestly.
 pub const CRITERIA_RANGE: std::ops::RangeInclusive<usize> = 3..=6;
 
+/// The most words a criterion's name may have: a title to scan, not a second insight.
+pub const NAME_MAX_WORDS: usize = 8;
+
+/// A name to copy into a fix.
+const NAME_EXAMPLE: &str = "\"Kill switch before root cause\"";
+
 /// A criterion whose prose is still Markdown, each with the byte offset it was written at.
 pub struct CriterionSource {
     /// Its position among the `[[criteria]]` tables.
     pub entry: usize,
     /// Its id.
     pub id: String,
+    /// Its short name, plain text (empty when the author gave none).
+    pub name: String,
     /// Its tier.
     pub tier: Tier,
     /// Its weight.
@@ -78,6 +87,7 @@ pub fn compile_rubric_front_matter(
     let top = c.toml_offset.saturating_sub(4);
     let errors_before = c.diags.len();
     let mut criteria = Vec::new();
+    let mut names: Vec<String> = Vec::new();
     if let Some(list) = c.required(&fm.criteria, "criteria", "[[criteria]] tables", top) {
         let n = list.get_ref().len();
         // Investigation criteria grade the path and come on top of the analysis ones.
@@ -117,6 +127,7 @@ pub fn compile_rubric_front_matter(
                 }
             }
             let at = entry.id.as_ref().map_or(at, |v| c.offset(v));
+            let name = criterion_name(c, &entry.name, &mut names);
             let tier = c.vocabulary(&entry.tier, "tier", Tier::from_slug, &Tier::slugs(), at);
             let weight = c.number(&entry.weight, "weight", 1..=10, "3", at);
             let mut prose = |field: &Option<toml::Spanned<String>>, name: &str, example: &str| {
@@ -153,6 +164,7 @@ pub fn compile_rubric_front_matter(
                 investigation::criterion_kind_and_rule(c, &entry.kind, &entry.rule, probes);
             if let (
                 Some(id),
+                Some(name),
                 Some(tier),
                 Some(weight),
                 Some(insight),
@@ -161,11 +173,13 @@ pub fn compile_rubric_front_matter(
                 Some(why),
                 Some(kind),
                 Some(rule),
-            ) = (id, tier, weight, insight, caught, partial, why, kind, rule)
-            {
+            ) = (
+                id, name, tier, weight, insight, caught, partial, why, kind, rule,
+            ) {
                 criteria.push(CriterionSource {
                     entry: index,
                     id,
+                    name,
                     tier,
                     weight,
                     insight,
@@ -244,6 +258,98 @@ pub fn compile_rubric_front_matter(
     }
 }
 
+/// A criterion's name: one line of at most [`NAME_MAX_WORDS`] plain words, unique in the rubric
+/// (`names` holds the ones seen so far). Absent, it is empty. `None` when it has a problem.
+fn criterion_name(
+    c: &mut Checker<'_>,
+    field: &Option<Text>,
+    names: &mut Vec<String>,
+) -> Option<String> {
+    let Some(v) = field else {
+        return Some(String::new());
+    };
+    let name = v.get_ref().trim();
+    // A scaffold's marker is reported once, as a marker, not also as a long or Markdown name.
+    if name.contains(PLACEHOLDER) {
+        return Some(name.to_string());
+    }
+    if name.is_empty() {
+        c.error(
+            v,
+            "`name` is empty",
+            format!("say what the insight is in at most {NAME_MAX_WORDS} words, e.g. `name = {NAME_EXAMPLE}`"),
+        );
+        return None;
+    }
+    if name.contains(['\n', '\r']) {
+        c.error(
+            v,
+            "criterion name runs over more than one line",
+            format!("write it on one line, in at most {NAME_MAX_WORDS} words"),
+        );
+        return None;
+    }
+    let words = name.split_whitespace().count();
+    if words > NAME_MAX_WORDS {
+        c.error(
+            v,
+            format!("criterion name `{name}` has {words} words"),
+            format!("shorten it to at most {NAME_MAX_WORDS} words that say what the insight is: the insight says the rest"),
+        );
+        return None;
+    }
+    if let Some(what) = markdown_in(name) {
+        c.error(
+            v,
+            format!("criterion name `{name}` contains Markdown ({what})"),
+            "write the name as plain text: it is shown as written, never rendered",
+        );
+        return None;
+    }
+    // Names that differ only in case or spacing read as the same name.
+    let key = name
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    if names.contains(&key) {
+        c.error(
+            v,
+            format!("criterion name `{name}` is used twice"),
+            "give every criterion its own name",
+        );
+        return None;
+    }
+    names.push(key);
+    Some(name.to_string())
+}
+
+/// The first piece of Markdown syntax in a one-line text that should be plain, named for the
+/// author; `None` when it reads as written.
+fn markdown_in(text: &str) -> Option<&'static str> {
+    let mut plain = String::new();
+    for event in Parser::new_ext(text, markdown::options()) {
+        match event {
+            Event::Text(t) => plain.push_str(&t),
+            Event::Start(Tag::Paragraph) | Event::End(_) => {}
+            Event::Start(Tag::Emphasis) => return Some("emphasis, `*…*` or `_…_`"),
+            Event::Start(Tag::Strong) => return Some("bold, `**…**`"),
+            Event::Start(Tag::Strikethrough) => return Some("strikethrough, `~~…~~`"),
+            Event::Code(_) => return Some("code, `` `…` ``"),
+            Event::Start(Tag::Link { .. }) => return Some("a link"),
+            Event::Start(Tag::Image { .. }) => return Some("an image"),
+            Event::Html(_) | Event::InlineHtml(_) => return Some("HTML"),
+            Event::Start(Tag::Heading { .. }) => return Some("a heading mark, `#`"),
+            Event::Start(Tag::List(_) | Tag::Item) => return Some("a list mark"),
+            Event::Start(Tag::BlockQuote(_)) => return Some("a quote mark, `>`"),
+            Event::Start(Tag::CodeBlock(_)) => return Some("a code block"),
+            _ => return Some("Markdown syntax"),
+        }
+    }
+    // Escapes and entities (`\*`, `&amp;`) read differently from how they are written.
+    (plain != text).then_some("an escape or entity")
+}
+
 /// A rubric needs a critical criterion, and a higher tier never weighs less than a lower one —
 /// otherwise the score would say a bonus matters more than what the incident turned on.
 fn check_weights(
@@ -281,4 +387,129 @@ fn check_weights(
 pub fn check_reference_reasoning(c: &mut Checker<'_>, section: &Section<'_>) {
     let parts = split_sections(section.body, section.body_offset, HeadingLevel::H3);
     c.sections(&parts, REASONING_PARTS, "###");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compiler::front_matter::parse;
+    use crate::compiler::source::SourceFile;
+
+    /// A criterion table with this `name` line (none when `name` is `None`).
+    fn criterion(id: &str, tier: &str, weight: u32, name: Option<&str>) -> String {
+        let name = name.map_or(String::new(), |n| format!("name = {n}\n"));
+        format!("[[criteria]]\nid = \"{id}\"\n{name}tier = \"{tier}\"\nweight = {weight}\ninsight = \"i\"\ncaught = \"c\"\npartial = \"p\"\nwhy = \"w\"\n\n")
+    }
+
+    /// The rubric's front matter with three criteria named as given, checked: the criteria's
+    /// names, and every problem.
+    fn check(names: [Option<&str>; 3]) -> (Vec<String>, Vec<String>) {
+        let toml = format!(
+            "{}{}{}[[references]]\ntitle = \"t\"\nurl = \"https://example.com\"\n",
+            criterion("a", "critical", 3, names[0]),
+            criterion("b", "important", 2, names[1]),
+            criterion("c", "bonus", 1, names[2]),
+        );
+        let file = SourceFile::new("rubric.md", format!("+++\n{toml}+++\n"));
+        let split = file.split_front_matter().unwrap();
+        let mut parsed = parse::<RubricFile>(&file, &split);
+        let fm = parsed.value.take().unwrap();
+        let mut c = Checker::after(&file, split.front_matter_offset, &mut parsed);
+        let front = compile_rubric_front_matter(&mut c, &fm, None);
+        assert_eq!(front.ok, c.diags.is_empty());
+        (
+            front.criteria.iter().map(|k| k.name.clone()).collect(),
+            c.diags.iter().map(|d| d.to_string()).collect(),
+        )
+    }
+
+    #[test]
+    fn plain_short_distinct_names_are_kept_trimmed() {
+        let (names, problems) = check([
+            Some("\" Kill switch before root cause \""),
+            Some("\"Raise max_connections, not the pool\""),
+            Some("'Tell the VP a time [not an ETA]'"),
+        ]);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            names,
+            [
+                "Kill switch before root cause",
+                "Raise max_connections, not the pool",
+                "Tell the VP a time [not an ETA]"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_criterion_without_a_name_has_an_empty_one() {
+        let (names, problems) = check([None, Some("\"Shed load\""), None]);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(names, ["", "Shed load", ""]);
+    }
+
+    #[test]
+    fn long_empty_multiline_and_repeated_names_are_located_with_a_fix() {
+        let (names, problems) = check([
+            Some("\"One two three four five six seven eight nine\""),
+            Some("\"  \""),
+            Some("\"Shed\\nload\""),
+        ]);
+        assert!(names.is_empty());
+        assert_eq!(
+            problems,
+            [
+                "rubric.md:4:8: criterion name `One two three four five six seven eight nine` has 9 words — shorten it to at most 8 words that say what the insight is: the insight says the rest",
+                "rubric.md:14:8: `name` is empty — say what the insight is in at most 8 words, e.g. `name = \"Kill switch before root cause\"`",
+                "rubric.md:24:8: criterion name runs over more than one line — write it on one line, in at most 8 words",
+            ]
+        );
+        let (_, problems) = check([
+            Some("\"Shed load first\""),
+            Some("\"Jitter the TTLs\""),
+            Some("\"shed load  first\""),
+        ]);
+        assert_eq!(problems, ["rubric.md:24:8: criterion name `shed load  first` is used twice — give every criterion its own name"]);
+    }
+
+    #[test]
+    fn markdown_in_a_name_is_named() {
+        for (name, what) in [
+            ("**Kill** switch", "bold, `**…**`"),
+            ("Kill _switch_", "emphasis, `*…*` or `_…_`"),
+            ("Raise `max_connections`", "code, `` `…` ``"),
+            ("See [the runbook](https://x.example)", "a link"),
+            ("Stop <b>now</b>", "HTML"),
+            ("# Stop", "a heading mark, `#`"),
+            ("- Stop", "a list mark"),
+            ("1. Stop", "a list mark"),
+            ("> Stop", "a quote mark, `>`"),
+            ("~~Stop~~ go", "strikethrough, `~~…~~`"),
+            ("Fish &amp; chips", "an escape or entity"),
+            ("Not \\*this\\*", "an escape or entity"),
+        ] {
+            assert_eq!(markdown_in(name), Some(what), "{name}");
+        }
+        for plain in [
+            "Kill switch before root cause",
+            "Raise max_connections first",
+            "A & B at 3.5 % * 2",
+            "Ask #ops, not the VP",
+            "Tell the VP [a time]",
+            "Don't wait > 10 min",
+        ] {
+            assert_eq!(markdown_in(plain), None, "{plain}");
+        }
+    }
+
+    #[test]
+    fn a_scaffold_marker_in_a_name_is_left_to_the_marker_check() {
+        let (names, problems) = check([
+            Some("\"[[fill in: what the insight is, in at most eight words]]\""),
+            Some("\"b\""),
+            Some("\"c\""),
+        ]);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(names.len(), 3);
+    }
 }

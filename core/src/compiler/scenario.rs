@@ -314,6 +314,7 @@ fn compile_folder(input: &ScenarioInput<'_>) -> Compiled {
             };
             criteria.push(Criterion {
                 id: raw.id.clone(),
+                name: raw.name.clone(),
                 tier: raw.tier,
                 weight: raw.weight,
                 insight: prose(&raw.insight.0, raw.insight.1),

@@ -114,6 +114,9 @@ pub struct RubricInvestigationFile {
 pub struct CriterionEntry {
     /// Stable id, unique in the rubric; sample answers name it.
     pub id: Option<Text>,
+    /// What the insight is, in at most eight plain words: the criterion's title wherever it is
+    /// listed.
+    pub name: Option<Text>,
     /// critical, important or bonus.
     pub tier: Option<Text>,
     /// Weight in the score, 1 to 10; a higher tier never weighs less than a lower one.

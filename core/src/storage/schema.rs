@@ -93,6 +93,10 @@ pub enum Outcome {
 pub struct CriterionRef {
     /// Criterion id.
     pub id: String,
+    /// Its short name; empty in attempts stored before criteria had names (see
+    /// [`CriterionRef::label`]).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
     /// Its tier.
     pub tier: Tier,
     /// Its weight.
@@ -105,11 +109,55 @@ impl From<&Criterion> for CriterionRef {
     fn from(c: &Criterion) -> Self {
         CriterionRef {
             id: c.id.clone(),
+            name: c.name.clone(),
             tier: c.tier,
             weight: c.weight,
             insight: c.insight.markdown.clone(),
         }
     }
+}
+
+impl CriterionRef {
+    /// What to call the criterion wherever it is listed: its name, or, in an attempt stored
+    /// before criteria had names, the first sentence of its insight as plain text.
+    pub fn label(&self) -> String {
+        if !self.name.trim().is_empty() {
+            return self.name.trim().to_string();
+        }
+        let text = plain_text(&self.insight);
+        let first = first_sentence(&text);
+        first.strip_suffix('.').unwrap_or(first).to_string()
+    }
+}
+
+/// Markdown as one line of plain text: the words, without markup.
+fn plain_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser, TagEnd};
+    let mut out = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+                out.push(' ')
+            }
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Up to the end of the first sentence: a `.`, `!` or `?` followed by a space and a capital, so
+/// that "e.g. a push" or "3.5 %" do not end it.
+fn first_sentence(text: &str) -> &str {
+    for (i, c) in text.char_indices() {
+        if matches!(c, '.' | '!' | '?') {
+            let rest = &text[i + c.len_utf8()..];
+            if rest.starts_with(' ') && rest[1..].starts_with(char::is_uppercase) {
+                return &text[..i + c.len_utf8()];
+            }
+        }
+    }
+    text
 }
 
 /// The learner's grading of their own attempt against the rubric.
@@ -401,10 +449,43 @@ pub(crate) mod tests {
     fn criterion(id: &str, tier: Tier, weight: u32) -> CriterionRef {
         CriterionRef {
             id: id.into(),
+            name: String::new(),
             tier,
             weight,
             insight: String::new(),
         }
+    }
+
+    #[test]
+    fn a_criterion_is_labelled_by_its_name_or_else_its_insights_first_sentence() {
+        let mut c = criterion("kill-switch", Tier::Critical, 3);
+        c.insight =
+            "Use the **kill switch** first, e.g. before the rollback. The root cause can wait."
+                .into();
+        assert_eq!(
+            c.label(),
+            "Use the kill switch first, e.g. before the rollback"
+        );
+        c.name = "Kill switch before root cause".into();
+        assert_eq!(c.label(), "Kill switch before root cause");
+        c.name = "  ".into();
+        c.insight = "Roll back at 3.5 % errors".into();
+        assert_eq!(c.label(), "Roll back at 3.5 % errors");
+    }
+
+    #[test]
+    fn a_criterion_stored_without_a_name_loads_and_is_stored_as_it_was() {
+        let old = r#"{"id":"a","tier":"critical","weight":3,"insight":"Push. Then pull."}"#;
+        let c: CriterionRef = serde_json::from_str(old).unwrap();
+        assert_eq!((c.name.as_str(), c.label().as_str()), ("", "Push"));
+        assert_eq!(serde_json::to_string(&c).unwrap(), old);
+        let named = CriterionRef {
+            name: "Push first".into(),
+            ..c
+        };
+        let json = serde_json::to_string(&named).unwrap();
+        assert!(json.contains(r#""name":"Push first""#), "{json}");
+        assert_eq!(serde_json::from_str::<CriterionRef>(&json).unwrap(), named);
     }
 
     /// An evaluator's complete grading with these verdicts.
@@ -475,6 +556,7 @@ pub(crate) mod tests {
         };
         let c = |id: &str, rule: Option<&str>| Criterion {
             id: id.into(),
+            name: String::new(),
             tier: Tier::Important,
             weight: 2,
             insight: prose(id),

@@ -47,8 +47,11 @@ for (const path of pages) {
         const normalise = new Function(`return (${normaliseSource})`)();
         const staticApp = new DOMParser().parseFromString(raw, "text/html").getElementById("app").innerHTML;
         // The practice section is the app's own: it reads the learner's data, which only the browser has.
+        // So are the "Quote into answer" buttons it adds to the briefing's artifacts (their room is
+        // kept from the first paint, which the layout-shift check below holds it to).
         const live = document.getElementById("app").cloneNode(true);
         live.querySelector("#practice")?.remove();
+        live.querySelectorAll(".artifact > button.quote-into").forEach((b) => b.remove());
         return [normalise(staticApp), normalise(live.innerHTML)];
       },
       [raw, normalise.toString()],
