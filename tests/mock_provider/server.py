@@ -109,8 +109,20 @@ def grade(criterion_ids, answer):
         "uncertainties": [{"concern": concern, "answer": "Check the change log of the last hour first."}],
         "missed_failure_mode": "Treating what changed as a search instead of reading the failure's shape.",
         "focus_next": "Name the mechanism before proposing the fix.",
-        "overall": "A mock evaluator's read: useful for tests, not for learning.",
+        "overall": "A mock evaluator's read: useful for tests, not for learning." + path_note(answer),
     }
+
+
+def path_note(answer):
+    """For an investigation, a sentence about the path, read from the fenced log the way a model
+    would refer to it: the first probe run and when, and when the learner committed."""
+    log = answer.split("## Investigation log", 1)
+    if len(log) < 2:
+        return ""
+    probes = re.findall(r"^T\+(\d+) probe: (.+)$", log[1], re.M)
+    committed = re.search(r"^T\+(\d+) committed$", log[1], re.M)
+    note = f" On your path: you ran {probes[0][1]} first, at T+{probes[0][0]}" if probes else " On your path: you ran no probe"
+    return note + (f", and committed at T+{committed.group(1)}." if committed else ".")
 
 
 def criterion_ids(schema):

@@ -57,3 +57,15 @@ export { expect };
 export async function ready(page) {
   await page.locator("#app[data-ready]").waitFor({ timeout: 15_000 });
 }
+
+/**
+ * Presses Tab (or Shift+Tab with `back`) until `locator` has the focus, as a keyboard user would
+ * move to it; fails if it is not reached within `max` presses.
+ */
+export async function tabTo(page, locator, { back = false, max = 150 } = {}) {
+  for (let i = 0; i < max; i++) {
+    if (await locator.evaluate((el) => el === document.activeElement).catch(() => false)) return;
+    await page.keyboard.press(back ? "Shift+Tab" : "Tab");
+  }
+  await expect(locator).toBeFocused();
+}
