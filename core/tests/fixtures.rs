@@ -249,8 +249,9 @@ fn the_good_pack_renders_its_snapshot() {
         .collect();
     assert_eq!(names.len(), 2, "{names:?}");
     assert!(
-        names.iter().all(|n| n.starts_with("practice-")
-            && (n.ends_with(".js") || n.ends_with("_bg.wasm"))),
+        names
+            .iter()
+            .all(|n| n.starts_with("practice-") && (n.ends_with(".js") || n.ends_with("_bg.wasm"))),
         "{names:?}"
     );
 
@@ -368,11 +369,19 @@ fn scaffold_fill_and_compile(investigation: bool) -> leap_core::compiler::Compil
         "{problems}"
     );
 
+    // Each marker gets its own text, as an author's would be: criteria names must differ.
+    let mut written = 0;
     for file in &files {
         let mut text = std::fs::read_to_string(file).unwrap();
         while let Some(at) = text.find(PLACEHOLDER) {
             let end = at + text[at..].find("]]").unwrap() + 2;
-            text.replace_range(at..end, "Written.");
+            written += 1;
+            let filled = if text[..at].ends_with("https://") {
+                "Written.".to_string()
+            } else {
+                format!("Written {written}.")
+            };
+            text.replace_range(at..end, &filled);
         }
         std::fs::write(
             file,
@@ -380,7 +389,21 @@ fn scaffold_fill_and_compile(investigation: bool) -> leap_core::compiler::Compil
         )
         .unwrap();
     }
-    compile(dir.path()).unwrap_or_else(|d| panic!("{d}"))
+    let site = compile(dir.path()).unwrap_or_else(|d| panic!("{d}"));
+    let fresh = site.scenarios.iter().find(|s| s.summary.slug == "fresh");
+    let names: Vec<_> = fresh
+        .unwrap()
+        .rubric
+        .criteria
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(names.len(), if investigation { 5 } else { 3 });
+    assert!(
+        names.iter().all(|n| n.starts_with("Written ")),
+        "every criterion's name is one the author wrote: {names:?}"
+    );
+    site
 }
 
 #[test]

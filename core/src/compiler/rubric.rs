@@ -87,7 +87,8 @@ pub fn compile_rubric_front_matter(
     let top = c.toml_offset.saturating_sub(4);
     let errors_before = c.diags.len();
     let mut criteria = Vec::new();
-    let mut names: Vec<String> = Vec::new();
+    // Each name seen so far (as compared), with the id of the criterion that has it.
+    let mut names: Vec<(String, Option<String>)> = Vec::new();
     if let Some(list) = c.required(&fm.criteria, "criteria", "[[criteria]] tables", top) {
         let n = list.get_ref().len();
         // Investigation criteria grade the path and come on top of the analysis ones.
@@ -127,7 +128,7 @@ pub fn compile_rubric_front_matter(
                 }
             }
             let at = entry.id.as_ref().map_or(at, |v| c.offset(v));
-            let name = criterion_name(c, &entry.name, &mut names);
+            let name = criterion_name(c, &entry.name, id.as_deref(), at, &mut names);
             let tier = c.vocabulary(&entry.tier, "tier", Tier::from_slug, &Tier::slugs(), at);
             let weight = c.number(&entry.weight, "weight", 1..=10, "3", at);
             let mut prose = |field: &Option<toml::Spanned<String>>, name: &str, example: &str| {
@@ -258,15 +259,30 @@ pub fn compile_rubric_front_matter(
     }
 }
 
-/// A criterion's name: one line of at most [`NAME_MAX_WORDS`] plain words, unique in the rubric
-/// (`names` holds the ones seen so far). Absent, it is empty. `None` when it has a problem.
+/// A criterion's name: required, one line of at most [`NAME_MAX_WORDS`] plain words, unique in
+/// the rubric (`names` holds the ones seen so far, with their criteria's ids). A missing one is reported at `missing_at`,
+/// naming the criterion by `id` when it has one. `None` when it has a problem.
 fn criterion_name(
     c: &mut Checker<'_>,
     field: &Option<Text>,
-    names: &mut Vec<String>,
+    id: Option<&str>,
+    missing_at: usize,
+    names: &mut Vec<(String, Option<String>)>,
 ) -> Option<String> {
     let Some(v) = field else {
-        return Some(String::new());
+        // A name whose value was unreadable has been reported already.
+        if !c.removed.contains("name") {
+            let which = id.map_or_else(
+                || "a criterion".to_string(),
+                |id| format!("criterion `{id}`"),
+            );
+            c.error_at(
+                missing_at,
+                format!("{which} has no name"),
+                format!("add a name of at most {NAME_MAX_WORDS} words that says what the insight is, beside `id`, e.g. `name = {NAME_EXAMPLE}`"),
+            );
+        }
+        return None;
     };
     let name = v.get_ref().trim();
     // A scaffold's marker is reported once, as a marker, not also as a long or Markdown name.
@@ -312,15 +328,15 @@ fn criterion_name(
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase();
-    if names.contains(&key) {
-        c.error(
-            v,
-            format!("criterion name `{name}` is used twice"),
-            "give every criterion its own name",
-        );
+    if let Some((_, other)) = names.iter().find(|(k, _)| *k == key) {
+        let problem = match other {
+            Some(other) => format!("criterion name `{name}` is already the name of `{other}`"),
+            None => format!("criterion name `{name}` is used twice"),
+        };
+        c.error(v, problem, "give every criterion its own name");
         return None;
     }
-    names.push(key);
+    names.push((key, id.map(str::to_string)));
     Some(name.to_string())
 }
 
@@ -415,8 +431,9 @@ mod tests {
         let mut parsed = parse::<RubricFile>(&file, &split);
         let fm = parsed.value.take().unwrap();
         let mut c = Checker::after(&file, split.front_matter_offset, &mut parsed);
+        let read = c.diags.len();
         let front = compile_rubric_front_matter(&mut c, &fm, None);
-        assert_eq!(front.ok, c.diags.is_empty());
+        assert_eq!(front.ok, c.diags.len() == read);
         (
             front.criteria.iter().map(|k| k.name.clone()).collect(),
             c.diags.iter().map(|d| d.to_string()).collect(),
@@ -442,10 +459,25 @@ mod tests {
     }
 
     #[test]
-    fn a_criterion_without_a_name_has_an_empty_one() {
+    fn a_criterion_without_a_name_is_located_at_its_id() {
         let (names, problems) = check([None, Some("\"Shed load\""), None]);
-        assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(names, ["", "Shed load", ""]);
+        assert_eq!(names, ["Shed load"]);
+        assert_eq!(
+            problems,
+            [
+                "rubric.md:3:6: criterion `a` has no name — add a name of at most 8 words that says what the insight is, beside `id`, e.g. `name = \"Kill switch before root cause\"`",
+                "rubric.md:22:6: criterion `c` has no name — add a name of at most 8 words that says what the insight is, beside `id`, e.g. `name = \"Kill switch before root cause\"`",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_name_that_is_not_text_is_reported_once() {
+        let (_, problems) = check([Some("8"), Some("\"b\""), Some("\"c\"")]);
+        assert_eq!(
+            problems,
+            ["rubric.md:4:1: `name` must be text, found integer `8` — write `name` as text in double quotes, e.g. `\"...\"`"]
+        );
     }
 
     #[test]
@@ -469,7 +501,7 @@ mod tests {
             Some("\"Jitter the TTLs\""),
             Some("\"shed load  first\""),
         ]);
-        assert_eq!(problems, ["rubric.md:24:8: criterion name `shed load  first` is used twice — give every criterion its own name"]);
+        assert_eq!(problems, ["rubric.md:24:8: criterion name `shed load  first` is already the name of `a` — give every criterion its own name"]);
     }
 
     #[test]

@@ -234,6 +234,7 @@ why_traps = "[[fill in: why the trap costs more than it tells, in one line]]"
 const PATH_CRITERIA: &str = r#"
 [[criteria]]
 id = "looks-first-where-it-splits"
+name = "[[fill in: what the path shows, in at most 8 words — e.g. Checked the drop counter first]]"
 tier = "important"
 weight = 2
 kind = "investigation"
@@ -245,6 +246,7 @@ why = "[[fill in]]"
 
 [[criteria]]
 id = "changes-mind-on-evidence"
+name = "[[fill in: its name, in at most 8 words]]"
 tier = "bonus"
 weight = 1
 kind = "investigation"
@@ -274,6 +276,7 @@ const PRIMER: &str = "[[fill in: background for a learner new to this domain. Th
 const RUBRIC: &str = r#"+++
 [[criteria]]
 id = "the-insight-it-turned-on"
+name = "[[fill in: what the insight is, in at most 8 words — e.g. Kill switch before root cause]]"
 tier = "critical"
 weight = 3
 insight = "[[fill in: the insight the incident turned on, in one or two sentences]]"
@@ -283,6 +286,7 @@ why = "[[fill in: why it mattered in the real incident]]"
 
 [[criteria]]
 id = "second-insight"
+name = "[[fill in: its name, in at most 8 words]]"
 tier = "important"
 weight = 2
 insight = "[[fill in]]"
@@ -292,6 +296,7 @@ why = "[[fill in]]"
 
 [[criteria]]
 id = "third-insight"
+name = "[[fill in: its name, in at most 8 words]]"
 tier = "bonus"
 weight = 1
 insight = "[[fill in]]"
