@@ -406,3 +406,164 @@ fn every_live_incident_is_an_investigation() {
         "live incidents that are not investigations: {flat:?}"
     );
 }
+
+/// Every person's first name the core pack's scenarios use (people in situations, artifacts,
+/// rubrics and sample answers; cited authors are not characters and are left out). Add a name here
+/// when a scenario introduces someone.
+const PEOPLE: &[&str] = &[
+    "Adaeze",
+    "Agnieszka",
+    "Aiko",
+    "Ama",
+    "Anouk",
+    "Babajide",
+    "Bashir",
+    "Benedikt",
+    "Björn",
+    "Bruno",
+    "Caio",
+    "Camila",
+    "Chiara",
+    "Chidi",
+    "Cosmin",
+    "Dalia",
+    "Deniz",
+    "Dilnoza",
+    "Dmitri",
+    "Dragan",
+    "Efua",
+    "Eitan",
+    "Elif",
+    "Emeka",
+    "Esra",
+    "Farah",
+    "Farid",
+    "Fatou",
+    "Fionn",
+    "Florin",
+    "Freya",
+    "Gaspard",
+    "Goran",
+    "Grace",
+    "Gulnara",
+    "Gwen",
+    "Halima",
+    "Hamid",
+    "Hana",
+    "Haruto",
+    "Henrik",
+    "Hiroshi",
+    "Hyejin",
+    "Idris",
+    "Ilse",
+    "Ines",
+    "Isidora",
+    "Ivo",
+    "Jana",
+    "Jaroslav",
+    "Joanna",
+    "Jomo",
+    "Jonas",
+    "Kasia",
+    "Kemi",
+    "Kofi",
+    "Lars",
+    "Leila",
+    "Luca",
+    "Maeve",
+    "Marek",
+    "Mateo",
+    "Nikhil",
+    "Noor",
+    "Oksana",
+    "Olu",
+    "Oren",
+    "Paloma",
+    "Pedro",
+    "Priya",
+    "Quentin",
+    "Ramón",
+    "Rania",
+    "Ravi",
+    "Rhys",
+    "Rosa",
+    "Sofia",
+    "Stellan",
+    "Sven",
+    "Tariq",
+    "Tendai",
+    "Thandi",
+    "Tomasz",
+    "Uche",
+    "Ulla",
+    "Valentina",
+    "Vikram",
+    "Wen",
+    "Wiebke",
+    "Ximena",
+    "Yara",
+    "Yusuf",
+    "Zanele",
+];
+
+/// The most scenarios one person's name may appear in: a cast that recurs teaches a learner the
+/// cast ("Tomasz is always wrong") instead of judgment.
+const MAX_SCENARIOS_PER_NAME: usize = 2;
+
+/// Whether `text` holds `word` as a whole word (not inside a longer one, e.g. `Wen` in `Wendy`).
+fn has_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// All the Markdown of one scenario folder: scenario, primer, rubric and sample answers.
+fn folder_text(dir: &Path) -> String {
+    let mut text = String::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            text.push_str(&folder_text(&path));
+        } else if path.extension().is_some_and(|e| e == "md") {
+            text.push_str(&std::fs::read_to_string(&path).unwrap());
+            text.push('\n');
+        }
+    }
+    text
+}
+
+#[test]
+fn every_persons_name_is_used_in_at_most_two_scenarios() {
+    assert!(has_word("Ask Wen's team.", "Wen") && !has_word("Ask Wendy.", "Wen"));
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/packs/core/scenarios");
+    let mut folders: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                folder_text(&p),
+            )
+        })
+        .collect();
+    folders.sort();
+    let mut overused = Vec::new();
+    for name in PEOPLE {
+        let used: Vec<&str> = folders
+            .iter()
+            .filter(|(_, text)| has_word(text, name))
+            .map(|(slug, _)| slug.as_str())
+            .collect();
+        if used.len() > MAX_SCENARIOS_PER_NAME {
+            overused.push(format!("{name}: {}", used.join(", ")));
+        }
+    }
+    assert!(
+        overused.is_empty(),
+        "names used in more than {MAX_SCENARIOS_PER_NAME} scenarios (rename the person in the extra ones, in all their files):\n{}",
+        overused.join("\n")
+    );
+}
