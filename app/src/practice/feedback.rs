@@ -148,8 +148,8 @@ fn Progress(evaluator: String, live: Live, attempt: Memo<Option<Attempt>>) -> im
             {partial.map(|g| view! {
                 <ul class="partial-verdicts">
                     {g.criteria.iter().map(|c| {
-                        let label = criteria.iter().find(|r| r.id == c.id).map(|r| insight_html(&r.insight)).unwrap_or_else(|| c.id.clone());
-                        view! { <li><VerdictBadge verdict=Some(c.verdict)/>" "<span inner_html=label></span></li> }
+                        let label = criteria.iter().find(|r| r.id == c.id).map(CriterionRef::label).unwrap_or_else(|| c.id.clone());
+                        view! { <li><VerdictBadge verdict=Some(c.verdict)/>" "<span>{label}</span></li> }
                     }).collect_view()}
                 </ul>
             })}
@@ -160,11 +160,6 @@ fn Progress(evaluator: String, live: Live, attempt: Memo<Option<Attempt>>) -> im
 /// A criterion's insight (the attempt's snapshot keeps its Markdown) as inline HTML.
 fn insight_html(markdown: &str) -> String {
     inline(&render_untrusted(markdown))
-}
-
-/// A criterion's insight as one line of plain text, for lists inside a sentence.
-fn plain(markdown: &str) -> String {
-    markdown.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A verdict as a small coloured label.
@@ -274,7 +269,7 @@ fn FeedbackCard(feedback: Feedback, attempt: Memo<Option<Attempt>>, open: bool) 
         let missing: Vec<String> = criteria
             .iter()
             .filter(|c| grade.ungraded.contains(&c.id))
-            .map(|c| plain(&c.insight))
+            .map(CriterionRef::label)
             .collect();
         view! {
             <p class="notice warning">
@@ -337,11 +332,14 @@ fn CriterionRow(
         return view! {
             // Not an `.fb-criterion`: those are the ones the evaluator graded.
             <li class="fb-decided">
+                <div role="group" aria-label=criterion.label()>
+                <p class="fb-name">{criterion.label()}</p>
                 <p class="fb-insight">
                     <span class="weight">{format!("{} · weight {} · ", criterion.tier.label(), criterion.weight)}</span>
                     <span inner_html=insight_html(&criterion.insight)></span>
                 </p>
                 <p class="fb-verdicts">"Decided by the site from your path: "<VerdictBadge verdict=Some(v)/></p>
+                </div>
             </li>
         }
         .into_any();
@@ -355,6 +353,8 @@ fn CriterionRow(
     };
     view! {
         <li class=class>
+            <div role="group" aria-label=criterion.label()>
+            <p class="fb-name">{criterion.label()}</p>
             <p class="fb-insight">
                 <span class="weight">{format!("{} · weight {} · ", criterion.tier.label(), criterion.weight)}</span>
                 <span inner_html=insight_html(&criterion.insight)></span>
@@ -372,6 +372,7 @@ fn CriterionRow(
                 }).collect_view()}
                 {(!t.why.is_empty()).then(|| view! { <div class="prose fb-why" inner_html=render_untrusted(&t.why)></div> })}
             })}
+            </div>
         </li>
     }
     .into_any()

@@ -108,7 +108,7 @@ pub fn Compare(left: String, right: String) -> impl IntoView {
     for x in [&a, &b] {
         for c in x.rubric.iter().flatten() {
             if !criteria.iter().any(|(id, _)| *id == c.id) {
-                criteria.push((c.id.clone(), c.insight.clone()));
+                criteria.push((c.id.clone(), c.label()));
             }
         }
     }
@@ -135,8 +135,8 @@ pub fn Compare(left: String, right: String) -> impl IntoView {
                         <tr><th scope="row">"Confidence"</th>
                             <td>{a.answer.confidence.map_or("—".into(), |c| format!("{c} %"))}</td>
                             <td>{b.answer.confidence.map_or("—".into(), |c| format!("{c} %"))}</td></tr>
-                        {criteria.into_iter().map(|(id, insight)| view! {
-                            <tr><th scope="row">{insight}</th><td>{verdict(&a, &id)}</td><td>{verdict(&b, &id)}</td></tr>
+                        {criteria.into_iter().map(|(id, name)| view! {
+                            <tr><th scope="row">{name}</th><td>{verdict(&a, &id)}</td><td>{verdict(&b, &id)}</td></tr>
                         }).collect_view()}
                         <tr><th scope="row">"Reasoning"</th><td class="prose" inner_html=text(&a.answer.reasoning)></td><td class="prose" inner_html=text(&b.answer.reasoning)></td></tr>
                         <tr><th scope="row">"Uncertainty"</th><td class="prose" inner_html=text(&a.answer.uncertainty)></td><td class="prose" inner_html=text(&b.answer.uncertainty)></td></tr>

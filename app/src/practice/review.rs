@@ -235,10 +235,12 @@ fn CriterionBox(
         return view! {
             // Not a `.criterion`: those are the ones the learner marks.
             <fieldset class=format!("criterion-decided tier-{}", criterion.tier.slug())>
-                <legend>
+                // The short name alone is the legend, so it is the row's accessible name.
+                <legend class="crit-name">{criterion.name.clone()}</legend>
+                <p class="crit-insight">
                     <span class="weight">{format!("weight {} · ", criterion.weight)}</span>
                     <span inner_html=inline(&criterion.insight.html)></span>
-                </legend>
+                </p>
                 <dl>
                     <dt>"Caught if"</dt><dd inner_html=inline(&criterion.caught.html)></dd>
                     <dt>"Partly caught if"</dt><dd inner_html=inline(&criterion.partial.html)></dd>
@@ -273,10 +275,11 @@ fn CriterionBox(
     });
     view! {
         <fieldset class=format!("criterion tier-{}", criterion.tier.slug())>
-            <legend>
+            <legend class="crit-name">{criterion.name.clone()}</legend>
+            <p class="crit-insight">
                 <span class="weight">{format!("weight {} · ", criterion.weight)}</span>
                 <span inner_html=inline(&criterion.insight.html)></span>
-            </legend>
+            </p>
             <dl>
                 <dt>"Caught if"</dt><dd inner_html=inline(&criterion.caught.html)></dd>
                 <dt>"Partly caught if"</dt><dd inner_html=inline(&criterion.partial.html)></dd>
