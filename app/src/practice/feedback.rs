@@ -8,9 +8,10 @@ use super::evaluation::{Activity, Evaluations, Outcome};
 use super::review::inline;
 use super::workspace::Workspace;
 use crate::clock::offset_minutes;
-use crate::evaluator::prefs::Stores;
+use crate::evaluator::prefs::{page_is_https, Stores};
 use crate::site::Store;
 use leap_core::grading::engine::Live;
+use leap_core::grading::provider::Readiness;
 use leap_core::grading::reply::{CriterionGrade, Grade};
 use leap_core::grading::usage::describe;
 use leap_core::md::render_untrusted;
@@ -29,6 +30,9 @@ pub fn FeedbackPanel(attempt: Memo<Option<Attempt>>, attempt_id: String) -> impl
     let settings = Stores::open().settings(&store, Some(&pack));
     let model = RwSignal::new(settings.model.clone());
     let suggestions = settings.provider.suggested_models();
+    // Nothing entered yet is not an error: offer the way to set it up instead of a button that fails.
+    // A configuration that is there but wrong keeps the button, whose error says what to fix.
+    let not_set_up = matches!(settings.readiness(page_is_https()), Readiness::NotSetUp(_));
     let activity = {
         let id = attempt_id.clone();
         Memo::new(move |_| ev.activity(&id))
@@ -69,6 +73,14 @@ pub fn FeedbackPanel(attempt: Memo<Option<Attempt>>, attempt_id: String) -> impl
                 {format!("An AI evaluator ({}) reads your answer against the rubric. Your answer goes only to {}; ", settings.provider.name(), settings.origin().unwrap_or_else(|| settings.base_url.clone()))}
                 <a href="settings/">"change the evaluator in Settings"</a>"."
             </p>
+            {if not_set_up {
+                view! {
+                    <p class="evaluator-bar">
+                        <a class="button" href="settings/">"Set up feedback"</a>
+                        " No evaluator is set up yet: choose one and enter its key or model in Settings."
+                    </p>
+                }.into_any()
+            } else { view! {
             <div class="evaluator-bar">
                 <div class="field inline">
                     <label for="grade-model">"Grade with model"</label>
@@ -82,6 +94,7 @@ pub fn FeedbackPanel(attempt: Memo<Option<Attempt>>, attempt_id: String) -> impl
                 <button type="button" class="primary" on:click=get_feedback prop:disabled=busy>"Get feedback"</button>
                 {move || grading().then(|| view! { <button type="button" class="secondary" on:click=cancel.clone()>"Cancel"</button> })}
             </div>
+            }.into_any() }}
             {move || match activity.get() {
                 Some(Activity::Grading { evaluator, live }) => view! { <Progress evaluator=evaluator live=live attempt=attempt/> }.into_any(),
                 _ => ().into_any(),
