@@ -53,9 +53,44 @@ pub fn word_count(text: &str) -> usize {
     text.split_whitespace().count()
 }
 
+/// A quote from Markdown the learner wrote, as the words they would read: bold markers,
+/// backticks and list bullets dropped, lines joined with a space. Evidence quotes are shown as
+/// plain text, where `**Tell Ana:**` or a leading `- ` would read as noise.
+pub fn quote_text(quote: &str) -> String {
+    quote
+        .lines()
+        .map(|line| {
+            let line = line.trim();
+            let line = ["- ", "* ", "+ "]
+                .iter()
+                .find_map(|b| line.strip_prefix(b))
+                .unwrap_or(line);
+            line.replace("**", "").replace('`', "")
+        })
+        .map(|line| line.trim().to_string())
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quotes_lose_markdown_syntax() {
+        assert_eq!(
+            quote_text("**Tell Ana:** roll back `payments-api` now"),
+            "Tell Ana: roll back payments-api now"
+        );
+        assert_eq!(
+            quote_text("- The dashboards lag.\n- The pager fired at 02:10."),
+            "The dashboards lag. The pager fired at 02:10."
+        );
+        // Words and ordinary punctuation are kept: a hyphen inside a line is not a bullet.
+        assert_eq!(quote_text("a read-only - replica"), "a read-only - replica");
+        assert_eq!(quote_text("  plain  "), "plain");
+    }
 
     #[test]
     fn untrusted_markdown_cannot_inject_markup_or_requests() {

@@ -14,7 +14,7 @@ use leap_core::grading::engine::Live;
 use leap_core::grading::provider::Readiness;
 use leap_core::grading::reply::{CriterionGrade, Grade};
 use leap_core::grading::usage::describe;
-use leap_core::md::render_untrusted;
+use leap_core::md::{quote_text, render_untrusted};
 use leap_core::storage::schema::{disagree, Attempt, CriterionRef, Feedback};
 use leap_core::taxonomy::Verdict;
 use leap_core::time::format_datetime;
@@ -379,9 +379,9 @@ fn CriterionRow(
             </p>
             {theirs.map(|t| view! {
                 {t.evidence.into_iter().map(|e| if e.verified {
-                    view! { <blockquote class="quote"><p>{format!("\u{201c}{}\u{201d}", e.quote)}</p><footer>"From your answer"</footer></blockquote> }.into_any()
+                    view! { <blockquote class="quote"><p>{format!("\u{201c}{}\u{201d}", quote_text(&e.quote))}</p><footer>"From your answer"</footer></blockquote> }.into_any()
                 } else {
-                    view! { <blockquote class="quote unverified"><p>{format!("\u{201c}{}\u{201d}", e.quote)}</p><footer>"Unverified: this is not in your answer. The evaluator paraphrased or invented it; do not rely on it."</footer></blockquote> }.into_any()
+                    view! { <blockquote class="quote unverified"><p>{format!("\u{201c}{}\u{201d}", quote_text(&e.quote))}</p><footer>"Unverified: this is not in your answer. The evaluator paraphrased or invented it; do not rely on it."</footer></blockquote> }.into_any()
                 }).collect_view()}
                 {(!t.why.is_empty()).then(|| view! { <div class="prose fb-why" inner_html=render_untrusted(&t.why)></div> })}
             })}
