@@ -111,10 +111,37 @@ pub fn Editor() -> impl IntoView {
                         step="5"
                         aria-describedby="confidence-hint"
                         aria-valuetext=move || f.confidence.get().map_or("not set".to_string(), |c| format!("{c} %"))
+                        // A range always has a value; until the learner sets one its thumb is hidden
+                        // (CSS `.unset`), so the 50 it holds is never shown as theirs.
+                        class:unset=move || f.confidence.get().is_none()
                         prop:value=move || f.confidence.get().unwrap_or(50).to_string()
+                        on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                            if f.confidence.get_untracked().is_some() {
+                                return;
+                            }
+                            // The first key chooses a value instead of stepping from the hidden 50.
+                            let chosen = match ev.key().as_str() {
+                                "Home" => Some(0),
+                                "End" => Some(100),
+                                "ArrowUp" | "ArrowRight" | "ArrowDown" | "ArrowLeft" | "PageUp" | "PageDown" => Some(50),
+                                _ => None,
+                            };
+                            if let Some(c) = chosen {
+                                ev.prevent_default();
+                                f.confidence.set(Some(c));
+                                ws.edited();
+                            }
+                        }
                         on:input=move |ev| {
                             f.confidence.set(event_target_value(&ev).parse().ok());
                             ws.edited();
+                        }
+                        // A click exactly on the hidden 50 changes nothing, so fires no input: take it.
+                        on:click=move |ev| {
+                            if f.confidence.get_untracked().is_none() {
+                                f.confidence.set(event_target_value(&ev).parse().ok());
+                                ws.edited();
+                            }
                         }
                     />
                     <output for="confidence">{move || f.confidence.get().map_or("not set".to_string(), |c| format!("{c} %"))}</output>

@@ -292,6 +292,30 @@ test("committing needs a commitment and a confidence", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "The rubric", exact: true })).toHaveCount(0);
 });
 
+test("the confidence has no value until set, and the first key chooses one", async ({ page }) => {
+  await open(page);
+  const confidence = page.getByLabel("Confidence");
+  const output = page.locator("output[for=confidence]");
+  await expect(output).toHaveText("not set");
+  await expect(confidence).toHaveAttribute("aria-valuetext", "not set");
+  await expect(confidence).toHaveClass(/unset/);
+  await confidence.focus();
+  await page.keyboard.press("ArrowUp");
+  await expect(output).toHaveText("50 %");
+  await expect(confidence).not.toHaveClass(/unset/);
+  await page.keyboard.press("ArrowUp");
+  await expect(output).toHaveText("55 %");
+});
+
+test("a first step down also chooses 50 rather than stepping from a hidden value", async ({ page }) => {
+  await open(page);
+  await page.getByLabel("Confidence").focus();
+  await page.keyboard.press("ArrowLeft");
+  await expect(page.locator("output[for=confidence]")).toHaveText("50 %");
+  await page.keyboard.press("ArrowLeft");
+  await expect(page.locator("output[for=confidence]")).toHaveText("45 %");
+});
+
 test("keyboard only: write all three parts, set the confidence and commit", async ({ page }) => {
   await open(page);
   await page.getByLabel("Reasoning").focus();
@@ -304,7 +328,8 @@ test("keyboard only: write all three parts, set the confidence and commit", asyn
   await page.keyboard.type("Keyboard commitment.");
   await page.keyboard.press("Tab");
   await expect(page.getByLabel("Confidence")).toBeFocused();
-  for (let i = 0; i < 4; i++) await page.keyboard.press("ArrowRight");
+  // The first key sets 50 (issue 10 point 7); four more steps of 5 reach 70.
+  for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowRight");
   await expect(page.locator("output[for=confidence]")).toHaveText("70 %");
   const commitButton = page.getByRole("button", { name: "Commit", exact: true });
   for (let i = 0; i < 5 && !(await commitButton.evaluate((b) => b === document.activeElement)); i++) await page.keyboard.press("Tab");
