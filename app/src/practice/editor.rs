@@ -1,7 +1,7 @@
 //! Writing an analysis: Reasoning, Uncertainty and Commitment, a confidence, a Markdown preview,
 //! word counts and a visible save state; then commit, or give the attempt up to see the rubric.
 
-use super::investigation::focus_soon;
+use super::follow::follow;
 use super::workspace::{Status, Workspace};
 use crate::clock::offset_minutes;
 use leap_core::md::{render_untrusted, word_count};
@@ -67,7 +67,13 @@ pub fn Editor() -> impl IntoView {
     let confirm_give_up = RwSignal::new(false);
     // The button pressed is gone once the attempt is finished: focus goes to what replaced it.
     let finish = move |outcome: Outcome| match ws.finish(outcome) {
-        Ok(()) => focus_soon("attempt-title".into()),
+        Ok(()) => follow(
+            "rubric",
+            match outcome {
+                Outcome::Committed => "Committed. The rubric follows: mark each criterion.",
+                Outcome::GaveUp => "Attempt given up. The rubric follows.",
+            },
+        ),
         Err(e) => problem.set(Some(e)),
     };
     let commit = move |_| {

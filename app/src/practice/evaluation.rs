@@ -3,6 +3,7 @@
 //! compare does not cancel a grading); leaving the page cancels what is still running. Results
 //! are saved into the attempt the moment they exist; a failure never touches the attempt.
 
+use super::follow::{announce, follow, typing};
 use super::workspace::Workspace;
 use crate::clock::{now, random_id};
 use crate::evaluator::grader::{self, boundary_for, Job};
@@ -303,7 +304,14 @@ impl Evaluations {
             match result {
                 Ok(graded) => {
                     let stopped = graded.stopped.clone();
-                    save_feedback(&ws, &attempt, &settings, graded);
+                    let id = save_feedback(&ws, &attempt, &settings, graded);
+                    let said = "The evaluator's feedback is ready.";
+                    if typing() {
+                        // Writing a reflection while waiting: say it, but leave the caret there.
+                        announce(said.to_string());
+                    } else {
+                        follow(format!("fb-{id}"), said);
+                    }
                     if let Some(e) = stopped {
                         this.explain(&attempt, &e, &settings, None);
                     }
@@ -412,9 +420,11 @@ impl Default for Evaluations {
     }
 }
 
-fn save_feedback(ws: &Workspace, attempt: &str, settings: &Settings, graded: Graded) {
+/// Saves a grading as the attempt's newest feedback; returns its id.
+fn save_feedback(ws: &Workspace, attempt: &str, settings: &Settings, graded: Graded) -> String {
+    let id = random_id();
     let feedback = Feedback {
-        id: random_id(),
+        id: id.clone(),
         provider: settings.provider,
         model: settings.model.clone(),
         at: now(),
@@ -425,4 +435,5 @@ fn save_feedback(ws: &Workspace, attempt: &str, settings: &Settings, graded: Gra
         thread: Vec::new(),
     };
     ws.change_attempt(attempt, |a| a.feedback.push(feedback));
+    id
 }

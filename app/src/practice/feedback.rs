@@ -192,6 +192,8 @@ fn usage_line(f: &Feedback) -> Option<String> {
 /// One grading, as saved with the attempt.
 #[component]
 fn FeedbackCard(feedback: Feedback, attempt: Memo<Option<Attempt>>, open: bool) -> impl IntoView {
+    // Focus moves here when this grading arrives (see `follow`).
+    let summary_id = format!("fb-{}", feedback.id);
     let snapshot = attempt.get_untracked();
     let attempt_id = snapshot.as_ref().map(|a| a.id.clone()).unwrap_or_default();
     let decided = snapshot
@@ -295,7 +297,7 @@ fn FeedbackCard(feedback: Feedback, attempt: Memo<Option<Attempt>>, open: bool) 
     let md = |text: &str| render_untrusted(text);
     view! {
         <details class="feedback-card" open=open>
-            <summary>{summary}</summary>
+            <summary id=summary_id>{summary}</summary>
             {usage_line(&feedback).map(|u| view! { <p class="muted usage">{u}</p> })}
             {incomplete}
             <p class="score">{score_line}</p>

@@ -1,5 +1,6 @@
 //! Earlier attempts at this scenario, and two of them side by side.
 
+use super::follow::follow;
 use super::review::AttemptHead;
 use super::workspace::{View, Workspace};
 use crate::clock::offset_minutes;
@@ -62,6 +63,7 @@ pub fn History() -> impl IntoView {
             resolve(left.get_untracked(), 2),
             resolve(right.get_untracked(), 1),
         ));
+        follow("compare-title", "The comparison follows.");
     };
     move || {
         let list = ws.attempts.get();
@@ -72,10 +74,14 @@ pub fn History() -> impl IntoView {
                     <ul>
                         {list.iter().map(|a| {
                             let id = a.id.clone();
+                            let number = a.number;
                             view! {
                                 <li>
                                     <span>{summary(a)}</span>" "
-                                    <button type="button" class="link" on:click=move |_| ws.view.set(View::Review(id.clone()))>{format!("Open attempt {}", a.number)}</button>
+                                    <button type="button" class="link" on:click=move |_| {
+                                        ws.view.set(View::Review(id.clone()));
+                                        follow("attempt-title", format!("Attempt {number} opened."));
+                                    }>{format!("Open attempt {}", a.number)}</button>
                                 </li>
                             }
                         }).collect_view()}
@@ -126,7 +132,7 @@ pub fn Compare(left: String, right: String) -> impl IntoView {
     let text = |s: &str| render_untrusted(if s.trim().is_empty() { "(empty)" } else { s });
     view! {
         <section class="compare" aria-labelledby="compare-title">
-            <h3 id="compare-title">{format!("Attempt {} and attempt {}", a.number, b.number)}</h3>
+            <h3 id="compare-title" tabindex="-1">{format!("Attempt {} and attempt {}", a.number, b.number)}</h3>
             <div class="table-wrap" tabindex="0">
                 <table>
                     <thead><tr><th scope="col"></th><th scope="col"><AttemptHead attempt=a.clone()/></th><th scope="col"><AttemptHead attempt=b.clone()/></th></tr></thead>

@@ -9,6 +9,7 @@
 pub mod editor;
 pub mod evaluation;
 pub mod feedback;
+pub mod follow;
 pub mod history;
 pub mod investigation;
 pub mod notices;
@@ -102,6 +103,7 @@ pub fn Practice(summary: ScenarioSummary, body: Arc<ScenarioBody>) -> impl IntoV
             </div>
             <QuoteArtifacts/>
             <Toast/>
+            <p id=follow::ANNOUNCER class="visually-hidden" role="status"></p>
         </section>
     }
 }

@@ -3,6 +3,7 @@
 
 use super::feedback::FeedbackPanel;
 use super::feedback::VerdictBadge;
+use super::follow::follow;
 use super::workspace::Workspace;
 use crate::clock::offset_minutes;
 use crate::site::{Load, Store};
@@ -66,7 +67,10 @@ pub fn Review(id: String) -> impl IntoView {
                 }}
                 {(a.outcome == Outcome::Committed && matches!(rubric(), Load::Ready(_))).then(|| view! { <FeedbackPanel attempt=attempt attempt_id=a.id.clone()/> })}
                 <div class="actions">
-                    <button type="button" class="primary" on:click=move |_| ws.try_again()>"Try again"</button>
+                    <button type="button" class="primary" on:click=move |_| {
+                        ws.try_again();
+                        follow("reasoning", "A new attempt: the form is empty.");
+                    }>"Try again"</button>
                 </div>
             </div>
         }
@@ -180,7 +184,7 @@ fn RubricView(rubric: Arc<Rubric>, attempt: Attempt) -> impl IntoView {
     };
     view! {
         <section class="rubric" aria-labelledby="rubric">
-            <h3 id="rubric">"The rubric"</h3>
+            <h3 id="rubric" tabindex="-1">"The rubric"</h3>
             {if reviewing {
                 view! { <p class="hint">"Mark each criterion as your answer stands — not as you would write it now."</p> }.into_any()
             } else {

@@ -405,6 +405,21 @@ test("follow-up questions form a thread saved with the grading", async ({ page }
   await expect(page.locator(".thread .question")).toContainText("Why is the simulate-mode criterion missed?");
 });
 
+test("after Get feedback, focus and scroll move to the new feedback card's heading, announced", async ({ page }) => {
+  await use(page, "anthropic");
+  await commitAnswer(page);
+  await page.getByRole("button", { name: "Get feedback" }).focus();
+  await page.keyboard.press("Enter");
+  const card = await expectGraded(page);
+  const heading = card.locator("summary").first();
+  await expect(heading).toBeFocused();
+  await expect(heading).toBeInViewport();
+  await expect(page.locator("#practice-announce")).toHaveText("The evaluator's feedback is ready.");
+  // Each graded criterion's row is named by the criterion's short name.
+  const first = rubric.criteria.find((c) => !c.rule) ?? rubric.criteria[0];
+  await expect(card.getByRole("group", { name: first.name, exact: true })).toHaveCount(1);
+});
+
 // Behaviour changed deliberately (issue 10 point 5): with nothing set up there is no button that
 // fails, only a link to set it up, and no error anywhere.
 test("without settings, the feedback control is a link named Set up feedback that opens Settings", async ({ page }) => {

@@ -154,9 +154,10 @@ async function investigateByKeyboard(page, { phone }) {
   await tabTo(page, page.getByRole("button", { name: "Commit", exact: true }));
   await page.keyboard.press("Enter");
 
-  // Committed: focus on the attempt, the clock stopped, the rubric, the site's verdicts.
-  await expect(page.getByRole("heading", { name: /^Attempt 1 · committed/ })).toBeFocused();
-  await expect(page.getByRole("heading", { name: "The rubric", exact: true })).toBeVisible();
+  // Committed: focus on the rubric that appeared (issue 10 point 4; it was the attempt's heading),
+  // the clock stopped, the site's verdicts.
+  await expect(page.getByRole("heading", { name: /^Attempt 1 · committed/ })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "The rubric", exact: true })).toBeFocused();
   await expect(page.locator(".frozen-note")).toHaveText(`Committed at T+${clock} min: this investigation is frozen. It is shown as it was.`);
   await expect(menu(page)).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Add hypothesis" })).toHaveCount(0);

@@ -316,6 +316,54 @@ test("a first step down also chooses 50 rather than stepping from a hidden value
   await expect(page.locator("output[for=confidence]")).toHaveText("45 %");
 });
 
+test("focus follows the learner: commit, self-review, try again, compare, open attempt", async ({ page }) => {
+  await open(page);
+  await write(page, { reasoning: "First try.", commitment: "Kill switch now.", confidence: 60 });
+  await page.getByRole("button", { name: "Commit", exact: true }).focus();
+  await page.keyboard.press("Enter");
+  const rubricHeading = page.getByRole("heading", { name: "The rubric", exact: true });
+  await expect(rubricHeading).toBeFocused();
+  await expect(rubricHeading).toBeInViewport();
+  await expect(page.locator("#practice-announce")).toContainText("Committed. The rubric follows");
+  // From the heading, the first self-review choice is at most 3 Tabs away.
+  const firstChoice = page.locator(".criterion").first().locator("input[type=radio]").first();
+  let tabs = 0;
+  while (tabs < 3 && !(await firstChoice.evaluate((e) => e === document.activeElement))) {
+    await page.keyboard.press("Tab");
+    tabs++;
+  }
+  await expect(firstChoice).toBeFocused();
+
+  // Each criterion's row in the rubric is named by its short name.
+  const names = await page.locator(".criterion legend").allTextContents();
+  expect(names.length).toBeGreaterThan(0);
+  await expect(page.getByRole("group", { name: names[0], exact: true })).toHaveCount(1);
+
+  await page.getByRole("button", { name: "Try again" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByLabel("Reasoning")).toBeFocused();
+  await expect(page.getByLabel("Reasoning")).toBeInViewport();
+  await expect(page.getByLabel("Reasoning")).toHaveValue("");
+  await expect(page.locator("#practice-announce")).toContainText("A new attempt");
+
+  await write(page, { reasoning: "Second try.", commitment: "Kill switch, then revert.", confidence: 70 });
+  await commit(page);
+  await page.getByRole("button", { name: "Compare", exact: true }).focus();
+  await page.keyboard.press("Enter");
+  const compareHeading = page.getByRole("heading", { name: "Attempt 1 and attempt 2" });
+  await expect(compareHeading).toBeFocused();
+  await expect(compareHeading).toBeInViewport();
+  await expect(page.locator("#practice-announce")).toContainText("The comparison follows");
+  // The comparison lists criteria by their short names.
+  await expect(page.locator(".compare th[scope=row]", { hasText: names[0] })).toHaveCount(1);
+
+  await page.getByRole("button", { name: "Open attempt 1" }).focus();
+  await page.keyboard.press("Enter");
+  const attemptHeading = page.getByRole("heading", { name: /^Attempt 1 · committed/ });
+  await expect(attemptHeading).toBeFocused();
+  await expect(attemptHeading).toBeInViewport();
+});
+
 test("keyboard only: write all three parts, set the confidence and commit", async ({ page }) => {
   await open(page);
   await page.getByLabel("Reasoning").focus();
