@@ -1,9 +1,11 @@
 //! The app's frame: the router, the header and footer every page shares, and the route table.
-//! Markup mirrors `leap_core::site::pages::shell` exactly.
+//! Markup mirrors `leap_core::markup::shell` exactly, plus what only the browser knows: how many
+//! review cards are due, in the Review link.
 
 use crate::site::Store;
 use leap_core::routes::Route as SiteRoute;
 use leap_core::site_text::FOOTER;
+use leap_core::storage::{keys::REVIEW_KEY, review::due_count};
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use leptos_router::hooks::use_location;
@@ -34,9 +36,46 @@ pub fn current_route() -> Memo<SiteRoute> {
     })
 }
 
+/// Cards due now, from the one storage entry that holds them: every page's header reads it, the
+/// catalog's too, so nothing else is read or parsed.
+fn due_now() -> usize {
+    window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_item(REVIEW_KEY).ok().flatten())
+        .map_or(0, |raw| {
+            due_count(&raw, crate::clock::now(), crate::clock::offset_minutes())
+        })
+}
+
+/// Shows how many review cards are due in the header's Review link: named "Review, 3 due", with
+/// the number drawn as a badge from `data-due` by the stylesheet; with none due the link is as the
+/// static page has it. Set on the element rather than through a signal: the catalog's bundle
+/// carries every byte of reactive attribute code, and this is all it needs.
+pub fn show_due(n: usize) {
+    let Some(link) = document()
+        .query_selector(".site-header nav a[href=\"review/\"]")
+        .ok()
+        .flatten()
+    else {
+        return;
+    };
+    if n > 0 {
+        link.set_attribute("aria-label", &format!("Review, {n} due"))
+            .ok();
+        link.set_attribute("data-due", &n.to_string()).ok();
+    } else {
+        link.remove_attribute("aria-label").ok();
+        link.remove_attribute("data-due").ok();
+    }
+}
+
 #[component]
 fn Shell(routes: RouteTable) -> impl IntoView {
     let store = expect_context::<Store>();
+    // Once the header is on the page.
+    Effect::new(move |_| show_due(due_now()));
     let route = current_route();
     let title = store.index.with_value(|i| i.title.clone());
     let current = move |target: SiteRoute| move || (route.get() == target).then_some("page");
@@ -64,6 +103,7 @@ fn Shell(routes: RouteTable) -> impl IntoView {
             <a class="brand" href="./">{title}</a>
             <nav aria-label="Site">
                 <a href="./" aria-current=current(SiteRoute::Catalog)>"Scenarios"</a>
+                <a href="review/" aria-current=current(SiteRoute::Review)>"Review"</a>
                 <a href="progress/" aria-current=current(SiteRoute::Progress)>"Progress"</a>
                 <a href="settings/" aria-current=current(SiteRoute::Settings)>"Settings"</a>
                 <a href="how-it-works/" aria-current=current(SiteRoute::HowItWorks)>"How it works"</a>

@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 /// Milliseconds in a day.
 pub const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 
+/// The hour a learner's day starts, for scheduling (as in Anki): a session past midnight still
+/// belongs to the day before.
+const DAY_STARTS_MS: u64 = 4 * 60 * 60 * 1000;
+
 /// What the learner reviews: one criterion of one scenario.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Card {
@@ -34,9 +38,11 @@ pub struct Card {
     pub half_caught: bool,
     /// When the card was made (ms since the Unix epoch).
     pub created_at: u64,
-    /// When it is next due (ms since the Unix epoch).
+    /// When it is next due (ms since the Unix epoch). A card scheduled a day or more ahead is due
+    /// from the start of that day in the learner's time zone (see [`Card::is_due`]).
     pub due: u64,
-    /// Days until the next review after a good recall.
+    /// The gap it was scheduled with, in days; 0 while it is being relearnt, minutes after it was
+    /// forgotten.
     pub interval_days: u32,
     /// SM-2's ease factor, ×100 (250 = 2.5): integers so exports compare exactly.
     pub ease: u32,
@@ -106,7 +112,8 @@ pub struct Source<'a> {
 }
 
 impl Card {
-    /// A new card, due tomorrow: a drill the same day tests short-term memory, not learning.
+    /// A new card, due tomorrow (a gap of one day): a drill the same day tests short-term memory,
+    /// not learning.
     pub fn new(
         src: Source<'_>,
         criterion: &str,
@@ -126,16 +133,18 @@ impl Card {
             half_caught,
             created_at: now,
             due: now + DAY_MS,
-            interval_days: 0,
+            interval_days: 1,
             ease: 250,
             streak: 0,
             lapses: 0,
         }
     }
 
-    /// Whether it is due at `now`.
-    pub fn is_due(&self, now: u64) -> bool {
-        self.due <= now
+    /// Whether it is due at `now` for a learner `offset_minutes` east of UTC. A card scheduled
+    /// days ahead is due all of its day, not from the minute it was answered: a card missed at
+    /// 9:00 is due at 8:00 the next morning. A forgotten card, minutes ahead, waits its minutes.
+    pub fn is_due(&self, now: u64, offset_minutes: i32) -> bool {
+        is_due(self.due, self.interval_days, now, offset_minutes)
     }
 
     /// The card after a review at `now` (SM-2: intervals 1, 6, then × ease; a lapse starts over
@@ -273,6 +282,19 @@ fn local_day(ms: u64, offset_minutes: i32) -> i64 {
     ((ms / 1000) as i64 + i64::from(offset_minutes) * 60).div_euclid(86_400)
 }
 
+/// Whether a card due at `due`, scheduled `interval_days` ahead, is due at `now` (see
+/// [`Card::is_due`]; the header counts stored cards with this without reading the rest of them).
+pub fn is_due(due: u64, interval_days: u32, now: u64, offset_minutes: i32) -> bool {
+    due <= now
+        || (interval_days > 0
+            && learner_day(due, offset_minutes) <= learner_day(now, offset_minutes))
+}
+
+/// The learner's scheduling day of `ms`: their calendar day, starting at 4:00.
+fn learner_day(ms: u64, offset_minutes: i32) -> i64 {
+    local_day(ms.saturating_sub(DAY_STARTS_MS), offset_minutes)
+}
+
 /// When something is due, as the learner would say it: "now", "later today", "tomorrow",
 /// "in 6 days", or a date ("on 8 Dec 2026") beyond two weeks.
 pub fn due_words(due: u64, now: u64, offset_minutes: i32) -> String {
@@ -374,9 +396,13 @@ impl Queue {
         }
     }
 
-    /// Cards due at `now`, most overdue first.
-    pub fn due(&self, now: u64) -> Vec<&Card> {
-        let mut due: Vec<&Card> = self.cards.iter().filter(|c| c.is_due(now)).collect();
+    /// Cards due at `now` for a learner `offset_minutes` east of UTC, most overdue first.
+    pub fn due(&self, now: u64, offset_minutes: i32) -> Vec<&Card> {
+        let mut due: Vec<&Card> = self
+            .cards
+            .iter()
+            .filter(|c| c.is_due(now, offset_minutes))
+            .collect();
         due.sort_by_key(|c| c.due);
         due
     }
@@ -509,8 +535,31 @@ mod tests {
     fn a_new_card_is_due_tomorrow_with_two_sentences_of_situation() {
         let c = card();
         assert_eq!(c.situation, "Traffic is normal. Every core is pinned.");
-        assert!(!c.is_due(NOW));
-        assert!(c.is_due(NOW + DAY_MS));
+        assert!(!c.is_due(NOW, 0));
+        assert!(c.is_due(NOW + DAY_MS, 0));
+    }
+
+    #[test]
+    fn a_card_is_due_all_of_its_day_and_a_forgotten_one_after_its_minutes() {
+        // NOW is 08:00 UTC. Missed at 21:00, due the next day from 04:00, in the learner's zone.
+        let evening = NOW + 13 * 3_600_000;
+        let mut c = card();
+        c.created_at = evening;
+        c.due = evening + DAY_MS;
+        let next = |h: u64| NOW + DAY_MS - 8 * 3_600_000 + h * 3_600_000;
+        assert!(
+            !c.is_due(next(3), 0),
+            "3:00 still belongs to the day before"
+        );
+        assert!(c.is_due(next(4), 0));
+        assert!(c.is_due(next(8), 0));
+        // Two hours west of UTC it is 2:00 there at next(4).
+        assert!(!c.is_due(next(4), -120));
+        assert!(c.is_due(next(6), -120));
+        // Forgotten: due ten minutes later, not earlier that day.
+        let forgot = c.reviewed(Recall::Again, next(9));
+        assert!(!forgot.is_due(next(9) + 9 * 60_000, 0));
+        assert!(forgot.is_due(next(9) + 10 * 60_000, 0));
     }
 
     #[test]
@@ -552,8 +601,8 @@ mod tests {
         let mut q = Queue::default();
         q.add(card());
         q.review("core", "edge", "global-push", Recall::Good, NOW + DAY_MS);
-        assert!(q.due(NOW + DAY_MS).is_empty());
-        assert_eq!(q.due(NOW + 2 * DAY_MS).len(), 1);
+        assert!(q.due(NOW + DAY_MS, 0).is_empty());
+        assert_eq!(q.due(NOW + 2 * DAY_MS, 0).len(), 1);
         // Missed again on a new attempt: back to the start, with the lapse counted.
         q.add(Card::new(
             Source {
@@ -663,7 +712,7 @@ mod tests {
         );
         assert_eq!(made, 2);
         assert_eq!(q.cards.len(), 2);
-        assert_eq!(q.due(NOW + 3 * DAY_MS).len(), 2);
+        assert_eq!(q.due(NOW + 3 * DAY_MS, 0).len(), 2);
         assert_eq!(q.made_from, [a.id.clone(), second.id.clone()]);
 
         // An attempt whose scenario is unknown waits for a later sync.

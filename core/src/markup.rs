@@ -23,12 +23,14 @@ pub fn shell(route: &Route, site_title: &str, main: &str) -> String {
     format!(
         "<a class=\"skip-link\" href=\"{skip}#main\">Skip to content</a>\
          <header class=\"site-header\"><a class=\"brand\" href=\"./\">{title}</a>\
-         <nav aria-label=\"Site\">{catalog}{progress}{settings}{how}</nav></header>\
+         <nav aria-label=\"Site\">{catalog}{review}{progress}{settings}{how}</nav></header>\
          <main id=\"main\" tabindex=\"-1\">{main}</main>\
          <footer class=\"site-footer\"><p>{footer}</p></footer>",
         skip = skip_href(route),
         title = escape(site_title),
         catalog = nav(Route::Catalog, "Scenarios"),
+        // The number due is the browser's to know: the app adds it to this link's name.
+        review = nav(Route::Review, "Review"),
         progress = nav(Route::Progress, "Progress"),
         settings = nav(Route::Settings, "Settings"),
         how = nav(Route::HowItWorks, "How it works"),
@@ -269,6 +271,11 @@ pub fn settings_placeholder() -> String {
 /// The progress page before the app has read the learner's data (it lives only in the browser).
 pub fn progress_placeholder() -> String {
     "<article class=\"page progress\"><h1>Your progress</h1><p class=\"loading\" role=\"status\">Reading your attempts from this browser…</p></article>".to_string()
+}
+
+/// The review page before the app has read the learner's queue (it lives only in the browser).
+pub fn review_placeholder() -> String {
+    "<article class=\"page review\"><h1>Review</h1><p class=\"loading\" role=\"status\">Reading your review cards from this browser…</p></article>".to_string()
 }
 
 /// The 404 page's main content.

@@ -17,6 +17,8 @@ pub enum Route {
     HowItWorks,
     /// The learner's progress and their data (export, import, brag document).
     Progress,
+    /// The review queue: what the learner missed, back as short drills when it is due.
+    Review,
     /// The AI evaluator's settings: provider, model, base URL, key.
     Settings,
     /// Anything else.
@@ -32,6 +34,7 @@ impl Route {
             Route::Scenario { pack, slug } => format!("scenarios/{pack}/{slug}/"),
             Route::HowItWorks => "how-it-works/".to_string(),
             Route::Progress => "progress/".to_string(),
+            Route::Review => "review/".to_string(),
             Route::Settings => "settings/".to_string(),
             Route::NotFound => "404.html".to_string(),
         }
@@ -53,6 +56,7 @@ impl Route {
             [] => Route::Catalog,
             ["how-it-works"] => Route::HowItWorks,
             ["progress"] => Route::Progress,
+            ["review"] => Route::Review,
             ["settings"] => Route::Settings,
             ["scenarios", pack, slug] if is_slug(pack) && is_slug(slug) => Route::Scenario {
                 pack: (*pack).to_string(),
@@ -102,7 +106,9 @@ impl Route {
     /// The bundle that serves this page.
     pub fn bundle(&self) -> Bundle {
         match self {
-            Route::Scenario { .. } | Route::Progress | Route::Settings => Bundle::Practice,
+            Route::Scenario { .. } | Route::Progress | Route::Review | Route::Settings => {
+                Bundle::Practice
+            }
             Route::Catalog | Route::HowItWorks | Route::NotFound => Bundle::Browse,
         }
     }
@@ -174,6 +180,7 @@ mod tests {
         let routes = [
             Route::Catalog,
             Route::HowItWorks,
+            Route::Review,
             Route::Scenario {
                 pack: "core".into(),
                 slug: "regex-cpu".into(),
@@ -203,6 +210,13 @@ mod tests {
         assert_eq!(Route::parse("scenarios/core"), Route::NotFound);
         assert_eq!(Route::parse("scenarios/Core/x"), Route::NotFound);
         assert_eq!(Route::parse("nope/"), Route::NotFound);
+    }
+
+    #[test]
+    fn the_review_page_is_served_by_the_practice_bundle() {
+        assert_eq!(Route::parse("review/index.html"), Route::Review);
+        assert_eq!(Route::Review.bundle(), Bundle::Practice);
+        assert_eq!(Route::Review.base_href("/r/"), "../");
     }
 
     #[test]

@@ -1,11 +1,16 @@
-//! The practice bundle: scenario pages, the practice loop, progress and the evaluator's settings.
+//! The practice bundle: scenario pages, the practice loop, progress, review and the evaluator's
+//! settings.
 
 use leap_core::routes::{Bundle, Route};
 use leptos::prelude::*;
 use leptos_router::components::{Route as Page, Routes};
 use leptos_router::path;
 use senior_leap::pages::{
-    not_found::NotFound, progress::Progress, scenario::ScenarioPage, settings::SettingsPage,
+    not_found::NotFound,
+    progress::Progress,
+    review::{QueueSync, Review},
+    scenario::ScenarioPage,
+    settings::SettingsPage,
 };
 
 fn main() {
@@ -13,9 +18,11 @@ fn main() {
         Bundle::Practice,
         || {
             view! {
+                <QueueSync/>
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Page path=path!("/scenarios/:pack/:slug") view=ScenarioPage/>
                     <Page path=path!("/progress") view=Progress/>
+                    <Page path=path!("/review") view=Review/>
                     <Page path=path!("/settings") view=SettingsPage/>
                 </Routes>
             }

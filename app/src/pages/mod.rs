@@ -4,5 +4,6 @@ pub mod catalog;
 pub mod how_it_works;
 pub mod not_found;
 pub mod progress;
+pub mod review;
 pub mod scenario;
 pub mod settings;

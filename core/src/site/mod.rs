@@ -47,6 +47,12 @@ pub fn write_site(
             main: markup::progress_placeholder(),
         },
         PageSpec {
+            route: Route::Review,
+            title: crate::site_text::title(&index.title, Some("Review")),
+            description: "What you missed, back as two-minute drills when it is due: the situation, the evidence to look at first, and the question a senior would ask.".to_string(),
+            main: markup::review_placeholder(),
+        },
+        PageSpec {
             route: Route::Settings,
             title: crate::site_text::title(&index.title, Some("Evaluator settings")),
             description: "Choose the AI evaluator that reads your analysis: Anthropic, OpenAI, OpenRouter or a model on your own machine, with your own key.".to_string(),

@@ -42,22 +42,82 @@ pub fn encode_value(queue: &Queue) -> Value {
     value
 }
 
-/// How many cards are due at `now` in a stored queue; 0 for anything unreadable (the page that
-/// reads the whole queue sets that aside and says so).
-pub fn due_count(raw: &str, now: u64) -> usize {
-    #[derive(Deserialize)]
-    struct Due {
-        due: u64,
+/// How many cards are due at `now` for a learner `offset_minutes` east of UTC in a stored queue;
+/// 0 for anything that is not a queue of this version (the page that reads the whole queue sets
+/// such an entry aside and says so).
+///
+/// The header runs this on every page, the catalog's included, so it reads only the three numbers
+/// it needs (`v`, and each card's `due` and `interval_days`) in one pass instead of decoding
+/// every card: a JSON decoder for the cards would cost the catalog's first load more than the
+/// count is worth. Strings are skipped whole, escapes included, so no text a card holds can pass
+/// for one of those keys.
+pub fn due_count(raw: &str, now: u64, offset_minutes: i32) -> usize {
+    // Nesting: 1 is the queue object, 2 its lists, 3 a card.
+    const CARD: usize = 3;
+    let b = raw.as_bytes();
+    let (mut depth, mut i, mut count) = (0usize, 0usize, 0usize);
+    let mut version = None;
+    let (mut due, mut interval) = (None, None);
+    let skip_space = |mut j: usize| {
+        while b.get(j).is_some_and(u8::is_ascii_whitespace) {
+            j += 1;
+        }
+        j
+    };
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let start = i + 1;
+                i = start;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                let text = &b[start..i.min(b.len())];
+                let colon = skip_space(i + 1);
+                if b.get(colon) != Some(&b':') {
+                    i += 1;
+                    continue;
+                }
+                // A key: read its value when it is a whole number.
+                let from = skip_space(colon + 1);
+                let mut to = from;
+                while b.get(to).is_some_and(u8::is_ascii_digit) {
+                    to += 1;
+                }
+                let n = raw.get(from..to).and_then(|d| d.parse::<u64>().ok());
+                match (depth, text) {
+                    (1, b"v") => version = n,
+                    (CARD, b"due") => due = n,
+                    (CARD, b"interval_days") => interval = n,
+                    _ => {}
+                }
+                i = to;
+                continue;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                if depth == CARD {
+                    (due, interval) = (None, None);
+                }
+            }
+            b'}' | b']' => {
+                if depth == CARD && b[i] == b'}' {
+                    if let (Some(d), Some(days)) = (due, interval) {
+                        let days = u32::try_from(days).unwrap_or(u32::MAX);
+                        count += usize::from(crate::drills::is_due(d, days, now, offset_minutes));
+                    }
+                }
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+        i += 1;
     }
-    #[derive(Deserialize)]
-    struct Dues {
-        v: u32,
-        cards: Vec<Due>,
+    if version == Some(u64::from(QUEUE_VERSION)) {
+        count
+    } else {
+        0
     }
-    serde_json::from_str::<Dues>(raw)
-        .ok()
-        .filter(|q| q.v == QUEUE_VERSION)
-        .map_or(0, |q| q.cards.iter().filter(|c| c.due <= now).count())
 }
 
 /// Serde for an export's `review` field: the queue with its version.
@@ -102,16 +162,23 @@ pub(crate) mod tests {
 
     #[test]
     fn the_queue_round_trips_with_its_version_and_the_header_counts_what_is_due() {
+        // 08:00 UTC.
+        let t = 1_800_000_000_000;
         let mut q = Queue::default();
-        q.add(card("a", 0));
-        q.add(card("b", DAY_MS));
+        q.add(card("a", t));
+        q.add(card("b", t + DAY_MS));
         q.made_from.push("x".into());
         let raw = encode_value(&q).to_string();
         assert!(raw.contains("\"v\":1"), "{raw}");
         assert_eq!(decode(&raw).unwrap(), q);
-        assert_eq!(due_count(&raw, 0), 0);
-        assert_eq!(due_count(&raw, DAY_MS), 1);
-        assert_eq!(due_count(&raw, 2 * DAY_MS), 2);
+        assert_eq!(due_count(&raw, t, 0), 0);
+        assert_eq!(due_count(&raw, t + DAY_MS, 0), 1);
+        // Counted as the queue counts them: from the start of the learner's day.
+        assert_eq!(due_count(&raw, t + 2 * DAY_MS - 4 * 3_600_000, 0), 2);
+        assert_eq!(
+            due_count(&raw, t + DAY_MS - 4 * 3_600_000, 0),
+            q.due(t + DAY_MS - 4 * 3_600_000, 0).len()
+        );
         for bad in [
             "{ nope",
             r#"{"cards":[]}"#,
@@ -119,11 +186,50 @@ pub(crate) mod tests {
             r#"{"v":1}"#,
         ] {
             assert!(decode(bad).is_err(), "{bad}");
-            assert_eq!(due_count(bad, u64::MAX), 0);
+            assert_eq!(due_count(bad, u64::MAX, 0), 0);
         }
         assert!(decode(r#"{"v":2,"cards":[]}"#)
             .unwrap_err()
             .contains("review queue version 2"));
+    }
+
+    #[test]
+    fn the_header_count_is_the_queues_own_whatever_the_cards_say() {
+        let t = 1_800_000_000_000;
+        let mut q = Queue::default();
+        // Text that looks like the keys the count reads, quotes, escapes, braces, non-ASCII.
+        let tricky = [
+            r#"{"due":0,"interval_days":1}"#,
+            r#"ends with a backslash \"#,
+            r#"\","due":0,"interval_days":1},{"#,
+            "tab\there, “quotes”, émoji 🚨 and a newline\n",
+        ];
+        for (n, text) in tricky.iter().enumerate() {
+            let mut c = card(&format!("c{n}"), t + n as u64 * DAY_MS);
+            c.title = text.to_string();
+            c.situation = text.repeat(2);
+            c.insight = format!("\\{text}\"");
+            c.artifact = Some(text.to_string());
+            q.add(c);
+        }
+        q.review(
+            "core",
+            "edge",
+            "c0",
+            crate::drills::Recall::Again,
+            t + DAY_MS,
+        );
+        q.made_from = vec![r#"x","cards":[{"due":0,"interval_days":1}]"#.into()];
+        let raw = encode_value(&q).to_string();
+        assert_eq!(decode(&raw).unwrap(), q);
+        let pretty = serde_json::to_string_pretty(&encode_value(&q)).unwrap();
+        for now in (0..10).map(|h| t + h * 12 * 3_600_000) {
+            for offset in [-600, 0, 330] {
+                let expected = q.due(now, offset).len();
+                assert_eq!(due_count(&raw, now, offset), expected, "at {now} {offset}");
+                assert_eq!(due_count(&pretty, now, offset), expected, "pretty");
+            }
+        }
     }
 
     /// A queue as version 1 wrote it: every later build must still read it whole.
@@ -142,7 +248,7 @@ pub(crate) mod tests {
                 ("global-push", 0, false)
             ]
         );
-        assert_eq!(due_count(raw, 1_800_086_400_000), 1);
+        assert_eq!(due_count(raw, 1_800_086_400_000, 0), 1);
         let again: Value = serde_json::from_str(raw).unwrap();
         assert_eq!(encode_value(&q), again, "written back unchanged");
     }
