@@ -4,6 +4,7 @@
 import { test, expect, siteIndex, ready } from "./fixtures.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { spawn } from "node:child_process";
 
 test.use({ serviceWorkers: "allow" });
 // One worker file for the whole site: the deploy test changes it, so these run one at a time.
@@ -18,39 +19,57 @@ async function controlled(page) {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
 }
 
-test("after one visit the catalog and an opened scenario work offline, through commit and progress", async ({ page, context }) => {
-  await page.goto("./");
-  await ready(page);
-  await controlled(page);
-  // Opening a scenario online is what keeps it (and its rubric) for offline use.
-  await page.goto(path);
-  await ready(page);
-  await page.waitForTimeout(500);
+// Chromium's offline emulation does not reach a service worker's own fetches, so the network is
+// cut for real: this test serves the build from a server of its own and stops it.
+const OWN_PORT = 4186;
+test.describe("with the site's server gone", () => {
+  test.use({ baseURL: `http://127.0.0.1:${OWN_PORT}/senior-leap/` });
+  let server;
+  test.beforeEach(async () => {
+    const dist = resolve(process.env.LEAP_DIST ?? "../../dist");
+    server = spawn("node", ["pages-server.mjs", "--dir", dist, "--prefix", "/senior-leap/", "--port", String(OWN_PORT)], { stdio: "ignore" });
+    for (let i = 0; i < 50; i++) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${OWN_PORT}/senior-leap/`)).ok) return;
+      } catch {}
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error("the test's own server did not start");
+  });
+  test.afterEach(() => server?.kill());
 
-  await context.setOffline(true);
-  await page.goto("./");
-  await ready(page);
-  await expect(page.locator(".card").first()).toBeVisible();
-  await page.goto(path);
-  await ready(page);
-  await expect(page.locator("h1")).toHaveText(scenario.title);
-  await page.getByLabel("Reasoning").fill("Offline, I still reason: the push reached every site at once.");
-  await page.getByLabel("Commitment").fill("Roll the push back first.");
-  await page.getByLabel("Confidence").fill("60");
-  await page.getByRole("button", { name: "Commit", exact: true }).click();
-  await expect(page.getByRole("heading", { name: "The rubric", exact: true })).toBeVisible();
-  // The evaluator says it is offline instead of failing.
-  const feedbackControl = page.getByRole("button", { name: "Get feedback" }).or(page.getByRole("link", { name: "Set up feedback" }));
-  await expect(feedbackControl.first()).toBeVisible();
+  test("after one visit the catalog and an opened scenario work offline, through commit and progress", async ({ page }) => {
+    await page.goto("./");
+    await ready(page);
+    await controlled(page);
+    // Opening a scenario online is what keeps it (and its rubric) for offline use.
+    await page.goto(path);
+    await ready(page);
+    await page.waitForTimeout(800);
 
-  await page.goto("progress/");
-  await ready(page);
-  await expect(page.locator(".lead")).toContainText("1 committed attempt");
-  // A page never opened before gets a plain offline page, not a browser error.
-  const other = index.scenarios.find((s) => s.slug !== scenario.slug);
-  await page.goto(`scenarios/${other.pack}/${other.slug}/`);
-  await expect(page.getByRole("heading", { name: "You are offline" })).toBeVisible();
-  await context.setOffline(false);
+    server.kill();
+    await new Promise((r) => setTimeout(r, 300));
+    await page.goto("./");
+    await ready(page);
+    await expect(page.locator(".card").first()).toBeVisible();
+    await page.goto(path);
+    await ready(page);
+    await expect(page.locator("h1")).toHaveText(scenario.title);
+    await page.getByLabel("Reasoning").fill("Offline, I still reason: the push reached every site at once.");
+    await page.getByLabel("Commitment").fill("Roll the push back first.");
+    await page.getByLabel("Confidence").focus();
+    await page.keyboard.press("ArrowRight");
+    await page.getByRole("button", { name: "Commit", exact: true }).click();
+    await expect(page.getByRole("heading", { name: "The rubric", exact: true })).toBeVisible();
+
+    await page.goto("progress/");
+    await ready(page);
+    await expect(page.locator(".lead")).toContainText("1 committed attempt");
+    // A page never opened before gets a plain offline page, not a browser error.
+    const other = index.scenarios.find((s) => s.slug !== scenario.slug);
+    await page.goto(`scenarios/${other.pack}/${other.slug}/`);
+    await expect(page.getByRole("heading", { name: "You are offline" })).toBeVisible();
+  });
 });
 
 test("the evaluator says it is offline, and the attempt stays", async ({ page, context }) => {
@@ -67,7 +86,8 @@ test("the evaluator says it is offline, and the attempt stays", async ({ page, c
   await context.setOffline(true);
   await page.getByLabel("Reasoning").fill("The push reached every site at once.");
   await page.getByLabel("Commitment").fill("Roll the push back first.");
-  await page.getByLabel("Confidence").fill("60");
+  await page.getByLabel("Confidence").focus();
+  await page.keyboard.press("ArrowRight");
   await page.getByRole("button", { name: "Commit", exact: true }).click();
   await page.getByRole("button", { name: "Get feedback" }).click();
   await expect(page.locator(".feedback").getByRole("alert")).toContainText("You are offline");
