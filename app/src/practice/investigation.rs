@@ -208,6 +208,25 @@ fn Incident(
         ),
     });
     let live = Memo::new(move |_| shown.with(|(log, live)| *live && log.committed_at().is_none()));
+    // An attempt opened here keeps the labels of the probes it ran (progress and brag read them).
+    {
+        let inv = inv.clone();
+        Effect::new(move |_| {
+            let (View::Review(id) | View::Compare(_, id)) = ws.view.get() else {
+                return;
+            };
+            let unlabelled = ws.attempts.with_untracked(|l| {
+                l.iter()
+                    .find(|a| a.id == id)
+                    .is_some_and(|a| a.clone().see_investigation(&inv))
+            });
+            if unlabelled {
+                ws.change_attempt(&id, |a| {
+                    a.see_investigation(&inv);
+                });
+            }
+        });
+    }
     // An attempt made before the scenario became an investigation has no log at all.
     let without_log = Memo::new(move |_| match ws.view.get() {
         View::Editing => false,
@@ -392,7 +411,7 @@ fn EntryView(inv: Arc<Investigation>, entry: Entry) -> impl IntoView {
             // The room's answer is a model's text: Markdown without raw HTML, never markup.
             view! {
                 <li class="ev ev-asked">
-                    <Block heading_id=format!("ev-a-{n}") at=at kind="You asked the room" title=question html=render_untrusted(&answer)/>
+                    <Block heading_id=format!("ev-a-{n}") at=at kind="You asked the room" title=question html=render_untrusted(&answer) source="The room"/>
                     {pointed.map(|label| view! { <p class="hint">{format!("The room ran this for you: {label}.")}</p> })}
                 </li>
             }
@@ -409,7 +428,8 @@ fn EntryView(inv: Arc<Investigation>, entry: Entry) -> impl IntoView {
     }
 }
 
-/// A titled piece of evidence with its time and a quote button.
+/// A titled piece of evidence with its time and a quote button; a quote names `source` (the
+/// title unless given) and the time.
 #[component]
 fn Block(
     heading_id: String,
@@ -417,11 +437,12 @@ fn Block(
     kind: &'static str,
     title: String,
     html: String,
+    #[prop(optional)] source: Option<&'static str>,
 ) -> impl IntoView {
     let ws = expect_context::<Workspace>();
     let toast = expect_context::<Toast>();
     let prose = NodeRef::<leptos::html::Div>::new();
-    let source = format!("{title}, {at}");
+    let source = format!("{}, {at}", source.unwrap_or(&title));
     let quote_it = move |_| {
         if let Some(el) = prose.get_untracked() {
             let block: &web_sys::HtmlElement = &el;

@@ -364,9 +364,17 @@ impl Workspace {
             .repo
             .with_value(|r| r.borrow_mut().finish(&pack, &id, &draft, outcome, now()));
         match result {
-            Ok(attempt) => {
+            Ok(mut attempt) => {
                 let attempt_id = attempt.id.clone();
+                // The probes' labels go with the attempt, for the progress page and the brag line.
+                let labelled = self
+                    .hidden
+                    .get_value()
+                    .is_some_and(|inv| attempt.see_investigation(&inv));
                 self.attempts.update(|a| a.push(attempt));
+                if labelled {
+                    self.save_attempt(&attempt_id);
+                }
                 self.start_fresh();
                 self.view.set(View::Review(attempt_id));
                 Ok(())

@@ -176,6 +176,15 @@ async function investigateByKeyboard(page, { phone }) {
     );
   }
   await expect(page.getByRole("region", { name: "Your path and a senior's" })).toContainText(`${steps[0].probe.label} (T+${steps[0].clock} min)`);
+  // The attempt froze the log, the site's verdicts and the probes' labels; the draft is gone.
+  const stored = await page.evaluate((prefix) => {
+    const key = Object.keys(localStorage).find((k) => k.startsWith(prefix));
+    return JSON.parse(localStorage.getItem(key));
+  }, `leap:${scenario.pack}:${scenario.id}:attempt:`);
+  expect(stored.log.events.at(-1)).toEqual({ type: "committed", at: clock });
+  expect(stored.probe_labels[steps[0].probe.id]).toBe(steps[0].probe.label);
+  expect(Object.keys(stored.decided).sort()).toEqual(decided.map((c) => c.id).sort());
+  expect(await page.evaluate((k) => localStorage.getItem(k), draftKey)).toBeNull();
 
   // The self-review covers the rest, by keyboard: each criterion's radios take arrow keys.
   const boxes = page.locator(".criterion");
@@ -240,6 +249,9 @@ test("the room answers from the scenario against the mock: it runs the probe tha
   await expect(clockOf(page)).toContainText(`T+${probe.cost} min`);
   await expect(probeButton(page, probe)).toHaveCount(0);
   await expect(soFar(page).getByRole("heading", { name: new RegExp(escapeRe(probe.label)) })).toBeVisible();
+  // The room's answer is quotable too, and the quote says it came from the room.
+  await exchange.getByRole("button", { name: "Quote into answer" }).click();
+  await expect(page.getByLabel("Reasoning")).toHaveValue(/> — The room, T\+0 min\n\n$/);
 
   // A question nobody on the call can answer costs nothing and reveals nothing.
   await ask.fill("Zzzzz qqqqq?");
