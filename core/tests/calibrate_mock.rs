@@ -426,3 +426,39 @@ fn an_investigations_sample_answers_are_sent_with_their_path() {
         assert!(a.scores.1.is_some());
     }
 }
+
+#[test]
+fn calibration_covers_every_sample_answer_of_the_core_pack() {
+    // Issue 12: every sample answer of the bundled library, investigations' logs included, goes
+    // through the one grading engine and comes back graded (the mock grades by keyword, so this
+    // checks the path, not the verdicts: those are the core-pack test's).
+    let mock = start_mock();
+    let site = compiler::compile(&repo().join("content")).expect("the bundled content compiles");
+    let samples: usize = site
+        .scenarios
+        .iter()
+        .filter(|s| s.summary.pack == "core")
+        .map(|s| s.answers.len())
+        .sum();
+    assert!(samples >= 160, "{samples} sample answers");
+    let report = calibrate(
+        &site,
+        &settings(&mock, ProviderKind::Ollama, "", "qwen3:8b"),
+        None,
+        &Http::new(),
+        |_| {},
+    );
+    assert_eq!(report.failures(), 0, "{report}");
+    assert!(
+        answers(&report) >= samples,
+        "{} graded of {samples}",
+        answers(&report)
+    );
+    for a in report.scenarios.iter().flat_map(|s| &s.answers) {
+        assert!(
+            a.verdicts.iter().any(|(_, _, got)| got.is_some()),
+            "{} got no verdict",
+            a.name
+        );
+    }
+}
