@@ -238,7 +238,10 @@ impl Workspace {
 
     /// Records an edit made in the editor and schedules a save.
     pub fn edited(&self) {
-        self.draft.update_value(|d| d.dirty = true);
+        if self.draft.try_update_value(|d| d.dirty = true).is_none() {
+            // The section is gone (the learner left the page): nothing is on screen to save.
+            return;
+        }
         if !matches!(
             self.status.get_untracked(),
             Status::Conflict(_) | Status::Gone | Status::Failed(StoreError::Full)
@@ -261,7 +264,11 @@ impl Workspace {
                 old.clear();
             }
         });
-        let state = self.draft.get_value();
+        // A save scheduled before the section went away (the autosave timer, a late page event)
+        // finds nothing left: what was on screen was saved when it went (see `listen`).
+        let Some(state) = self.draft.try_get_value() else {
+            return;
+        };
         if !state.dirty
             || matches!(
                 self.status.get_untracked(),

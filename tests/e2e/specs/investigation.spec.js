@@ -343,3 +343,22 @@ test("an attempt saved before investigations (schema 2) opens as it was, and the
 function escapeRe(s) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+test("leaving by a link right after a step and a keystroke saves both, and nothing is left running", async ({ page }) => {
+  // Playwright's clock holds the autosave timer: it fires only after the section is gone.
+  await page.clock.install({ time: new Date("2027-03-01T09:00:00").getTime() });
+  await open(page);
+  await probeButton(page, inv.probes[0]).click();
+  await page.getByLabel("Reasoning").click();
+  await page.keyboard.type("typed and leaving");
+  await page.getByRole("banner").getByRole("link", { name: "Progress" }).click();
+  await expect(page.locator("h1")).toHaveText("Your progress");
+  const draft = JSON.parse(await page.evaluate((k) => localStorage.getItem(k), draftKey));
+  expect(draft.answer.reasoning).toBe("typed and leaving");
+  expect(draft.log.events.map((e) => e.type)).toContain("probe");
+  // The timer set by the last keystroke now finds nothing to save; the page stays alive.
+  await page.clock.runFor(2000);
+  await page.goBack();
+  await expect(page.getByLabel("Reasoning")).toHaveValue("typed and leaving");
+  await expect(clockOf(page)).toContainText(`T+${inv.probes[0].cost} min`);
+});
