@@ -242,6 +242,42 @@ fn Overview(summary: Summary) -> impl IntoView {
                 </div>
             })}
         </section>
+        {summary.investigation_summary().map(|inv| view! {
+            <section aria-labelledby="investigations-h">
+                <h2 id="investigations-h">"How you investigate"</h2>
+                <ul class="readings">{inv.readings().into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+                <div class="table-wrap" tabindex="0">
+                    <table>
+                        <caption>"Your investigations: the path, against a senior's"</caption>
+                        <thead><tr><th scope="col">"Scenario"</th><th scope="col">"First hypothesis"</th><th scope="col">"Probes (senior's first, traps)"</th><th scope="col">"Committed"</th><th scope="col">"Confidence over time"</th></tr></thead>
+                        <tbody>{summary.investigations.iter().map(|p| {
+                            let f = &p.figures;
+                            let first = f.first_hypothesis_at.map_or("none".to_string(), |t| format!("T+{t} min"));
+                            let committed = match (f.committed_at, p.acted_in_time()) {
+                                (Some(t), Some(true)) => format!("T+{t} min, in time"),
+                                (Some(t), Some(false)) => format!("T+{t} min, later than a senior"),
+                                (Some(t), None) => format!("T+{t} min"),
+                                (None, _) => "—".to_string(),
+                            };
+                            let moved = if f.confidence.is_empty() {
+                                "—".to_string()
+                            } else {
+                                f.confidence.iter().map(|(t, c)| format!("{c} % at T+{t}")).collect::<Vec<_>>().join(" → ")
+                            };
+                            view! {
+                                <tr>
+                                    <th scope="row">{format!("{} (attempt {})", p.title, p.number)}</th>
+                                    <td>{first}</td>
+                                    <td>{format!("{} ({} of the senior's first, {} trap{})", f.probes_run, f.senior_first_run, f.traps_run, if f.traps_run == 1 { "" } else { "s" })}</td>
+                                    <td>{committed}</td>
+                                    <td>{moved}</td>
+                                </tr>
+                            }
+                        }).collect_view()}</tbody>
+                    </table>
+                </div>
+            </section>
+        })}
         <section aria-labelledby="by-track">
             <h2 id="by-track">"By track and competency"</h2>
             <Groups caption="By track" what="Track" groups=summary.by_track.clone()/>

@@ -362,3 +362,25 @@ test("leaving by a link right after a step and a keystroke saves both, and nothi
   await expect(page.getByLabel("Reasoning")).toHaveValue("typed and leaving");
   await expect(clockOf(page)).toContainText(`T+${inv.probes[0].cost} min`);
 });
+
+test("progress shows how the learner investigated: first hypothesis, probes against the senior's, commit time, confidence", async ({ page }) => {
+  await open(page);
+  const [a] = inv.probes;
+  await probeButton(page, a).click();
+  await page.getByRole("button", { name: "Add hypothesis" }).click();
+  await page.getByLabel("Hypothesis", { exact: true }).fill("Something pushed everywhere at once");
+  await page.getByLabel("Hypothesis confidence").fill("40");
+  await page.getByRole("button", { name: "Save hypothesis" }).click();
+  await page.getByLabel("Reasoning").fill("A push reached every site at once.");
+  await page.getByLabel("Commitment").fill("Roll it back.");
+  await page.getByLabel("Confidence").fill("60");
+  await page.getByRole("button", { name: "Commit", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "The rubric", exact: true })).toBeVisible();
+  await page.goto("progress/");
+  await ready(page);
+  const section = page.getByRole("region", { name: "How you investigate" });
+  await expect(section).toBeVisible();
+  const row = section.locator("tbody tr").first();
+  await expect(row).toContainText(`T+${a.cost} min`);
+  await expect(row).toContainText("40 % at T+");
+});
