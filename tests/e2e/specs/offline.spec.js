@@ -23,7 +23,12 @@ async function controlled(page) {
 // cut for real: this test serves the build from a server of its own and stops it.
 const OWN_PORT = 4186;
 test.describe("with the site's server gone", () => {
-  test.use({ baseURL: `http://127.0.0.1:${OWN_PORT}/senior-leap/` });
+  test.use({
+    baseURL: `http://127.0.0.1:${OWN_PORT}/senior-leap/`,
+    // With the server gone the browser still tries it (the worker's update check, the network-first
+    // page fetch before the cache answers) and reports each refusal: expected, and only this.
+    expectedConsoleErrors: [/^Failed to load resource: net::ERR_CONNECTION_REFUSED$/],
+  });
   let server;
   test.beforeEach(async () => {
     const dist = resolve(process.env.LEAP_DIST ?? "../../dist");
