@@ -348,11 +348,7 @@ fn CriterionRow(
             // Not an `.fb-criterion`: those are the ones the evaluator graded.
             <li class="fb-decided">
                 <div role="group" aria-label=criterion.label()>
-                <p class="fb-name">{criterion.label()}</p>
-                <p class="fb-insight">
-                    <span class="weight">{format!("{} · weight {} · ", criterion.tier.label(), criterion.weight)}</span>
-                    <span inner_html=insight_html(&criterion.insight)></span>
-                </p>
+                <FeedbackHead criterion=criterion.clone()/>
                 <p class="fb-verdicts">"Decided by the site from your path: "<VerdictBadge verdict=Some(v)/></p>
                 </div>
             </li>
@@ -369,11 +365,7 @@ fn CriterionRow(
     view! {
         <li class=class>
             <div role="group" aria-label=criterion.label()>
-            <p class="fb-name">{criterion.label()}</p>
-            <p class="fb-insight">
-                <span class="weight">{format!("{} · weight {} · ", criterion.tier.label(), criterion.weight)}</span>
-                <span inner_html=insight_html(&criterion.insight)></span>
-            </p>
+            <FeedbackHead criterion=criterion.clone()/>
             <p class="fb-verdicts">
                 "Evaluator: " <VerdictBadge verdict=verdict/>
                 " · You: " {match mine { Some(v) => view! { <VerdictBadge verdict=Some(v)/> }.into_any(), None => view! { <span class="muted">"not marked"</span> }.into_any() }}
@@ -470,5 +462,17 @@ fn Thread(feedback: Feedback, attempt_id: String) -> impl IntoView {
                 <button type="submit" class="secondary" prop:disabled=busy>"Ask"</button>
             </form>
         </div>
+    }
+}
+
+/// A feedback row's title and insight, for a criterion the evaluator graded or the site decided.
+#[component]
+fn FeedbackHead(criterion: CriterionRef) -> impl IntoView {
+    view! {
+        <p class="fb-name">{criterion.label()}</p>
+        <p class="fb-insight">
+            <span class="weight">{format!("{} · weight {} · ", criterion.tier.label(), criterion.weight)}</span>
+            <span inner_html=insight_html(&criterion.insight)></span>
+        </p>
     }
 }

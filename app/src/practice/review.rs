@@ -240,16 +240,7 @@ fn CriterionBox(
             // Not a `.criterion`: those are the ones the learner marks.
             <fieldset class=format!("criterion-decided tier-{}", criterion.tier.slug())>
                 // The short name alone is the legend, so it is the row's accessible name.
-                <legend class="crit-name">{criterion.name.clone()}</legend>
-                <p class="crit-insight">
-                    <span class="weight">{format!("weight {} · ", criterion.weight)}</span>
-                    <span inner_html=inline(&criterion.insight.html)></span>
-                </p>
-                <dl>
-                    <dt>"Caught if"</dt><dd inner_html=inline(&criterion.caught.html)></dd>
-                    <dt>"Partly caught if"</dt><dd inner_html=inline(&criterion.partial.html)></dd>
-                    <dt>"Why it matters"</dt><dd inner_html=inline(&criterion.why.html)></dd>
-                </dl>
+                <CriterionText criterion=criterion.clone()/>
                 <p class="decided-verdict">"Decided by the site from your path: "<VerdictBadge verdict=Some(v)/></p>
             </fieldset>
         }
@@ -279,16 +270,7 @@ fn CriterionBox(
     });
     view! {
         <fieldset class=format!("criterion tier-{}", criterion.tier.slug())>
-            <legend class="crit-name">{criterion.name.clone()}</legend>
-            <p class="crit-insight">
-                <span class="weight">{format!("weight {} · ", criterion.weight)}</span>
-                <span inner_html=inline(&criterion.insight.html)></span>
-            </p>
-            <dl>
-                <dt>"Caught if"</dt><dd inner_html=inline(&criterion.caught.html)></dd>
-                <dt>"Partly caught if"</dt><dd inner_html=inline(&criterion.partial.html)></dd>
-                <dt>"Why it matters"</dt><dd inner_html=inline(&criterion.why.html)></dd>
-            </dl>
+            <CriterionText criterion=criterion.clone()/>
             {radios.map(|r| view! { <div class="verdicts">{r}</div> })}
         </fieldset>
     }
@@ -349,5 +331,23 @@ fn Path(senior: RubricInvestigation, log: SessionLog) -> impl IntoView {
                 <dd>{clock_label(senior.act_by)}</dd>
             </dl>
         </section>
+    }
+}
+
+/// A criterion's name (the legend, so the row's accessible name), weight, insight and what
+/// caught and partly caught mean: the same whether the learner marks it or the site decided it.
+#[component]
+fn CriterionText(criterion: Criterion) -> impl IntoView {
+    view! {
+        <legend class="crit-name">{criterion.name.clone()}</legend>
+        <p class="crit-insight">
+            <span class="weight">{format!("weight {} · ", criterion.weight)}</span>
+            <span inner_html=inline(&criterion.insight.html)></span>
+        </p>
+        <dl>
+            <dt>"Caught if"</dt><dd inner_html=inline(&criterion.caught.html)></dd>
+            <dt>"Partly caught if"</dt><dd inner_html=inline(&criterion.partial.html)></dd>
+            <dt>"Why it matters"</dt><dd inner_html=inline(&criterion.why.html)></dd>
+        </dl>
     }
 }
