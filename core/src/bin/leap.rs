@@ -215,11 +215,14 @@ fn main() -> ExitCode {
                 Ok(pages) => {
                     // The offline worker ships with release builds only: under `trunk serve` a
                     // cache would fight live reload.
-                    if std::env::var("TRUNK_PROFILE").as_deref() == Ok("release") {
-                        if let Err(e) = leap_core::site::worker::write(&dist, &site.index.build) {
-                            eprintln!("error: cannot write the service worker: {e}");
-                            return ExitCode::FAILURE;
-                        }
+                    let worker = if std::env::var("TRUNK_PROFILE").as_deref() == Ok("release") {
+                        leap_core::site::worker::write(&dist, &site.index.build).map(drop)
+                    } else {
+                        leap_core::site::worker::write_disabled(&dist)
+                    };
+                    if let Err(e) = worker {
+                        eprintln!("error: cannot write the service worker: {e}");
+                        return ExitCode::FAILURE;
                     }
                     println!(
                         "built {pages} pages for {} scenario(s) into {} (site path {site_path})",

@@ -61,6 +61,18 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<String>) -> std::io::Res
     Ok(())
 }
 
+/// Writes the worker for a development build (`trunk serve`): it caches nothing and unregisters
+/// itself, so the page's registration finds a script (not an HTML fallback) and a release
+/// worker left on the same address by an earlier build is removed instead of serving stale files.
+pub fn write_disabled(out: &Path) -> std::io::Result<()> {
+    std::fs::write(
+        out.join(FILE),
+        "// Development build: no offline cache. Removes any worker an earlier build installed.\n\
+         self.addEventListener(\"install\", () => self.skipWaiting());\n\
+         self.addEventListener(\"activate\", (event) => event.waitUntil(self.registration.unregister()));\n",
+    )
+}
+
 /// Files of the site root worth precaching: the hashed bundles, their wasm, the stylesheet.
 fn is_asset(name: &str) -> bool {
     let hashed = name.contains('-');
@@ -193,5 +205,8 @@ mod tests {
         // Other origins (the learner's model provider) are never intercepted.
         assert!(js.contains("if (!inScope(url)"));
         assert!(js.contains("[\"scenario.json\", \"rubric.json\", \"investigation.json\"]"));
+        write_disabled(out).unwrap();
+        let dev = std::fs::read_to_string(out.join(FILE)).unwrap();
+        assert!(dev.contains("unregister()") && !dev.contains("caches"));
     }
 }
