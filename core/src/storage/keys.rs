@@ -25,6 +25,15 @@ pub enum Key {
         /// Attempt id.
         id: String,
     },
+    /// The text typed into a scenario page's pre-rendered editor before the app took it over,
+    /// written by the page's small script (see [`super::early`]) and merged into the draft by the
+    /// app.
+    Early {
+        /// Pack id.
+        pack: String,
+        /// Scenario id.
+        scenario: String,
+    },
     /// The review queue: one entry for every pack (a drill is about a criterion, wherever it is).
     Review,
 }
@@ -41,6 +50,7 @@ impl Key {
             Key::Attempt { pack, scenario, id } => {
                 format!("{PREFIX}{pack}:{scenario}:attempt:{id}")
             }
+            Key::Early { pack, scenario } => format!("{PREFIX}{pack}:{scenario}:early"),
             Key::Review => REVIEW_KEY.to_string(),
         }
     }
@@ -58,6 +68,10 @@ impl Key {
                 pack: (*pack).into(),
                 scenario: (*scenario).into(),
             }),
+            [pack, scenario, "early"] => Some(Key::Early {
+                pack: (*pack).into(),
+                scenario: (*scenario).into(),
+            }),
             [pack, scenario, "attempt", id] => Some(Key::Attempt {
                 pack: (*pack).into(),
                 scenario: (*scenario).into(),
@@ -71,9 +85,9 @@ impl Key {
     /// every pack.
     pub fn scenario(&self) -> Option<(&str, &str)> {
         match self {
-            Key::Draft { pack, scenario } | Key::Attempt { pack, scenario, .. } => {
-                Some((pack, scenario))
-            }
+            Key::Draft { pack, scenario }
+            | Key::Early { pack, scenario }
+            | Key::Attempt { pack, scenario, .. } => Some((pack, scenario)),
             Key::Review => None,
         }
     }
@@ -99,6 +113,10 @@ mod tests {
                 pack: "acme".into(),
                 scenario: "x".into(),
                 id: "a1b2".into(),
+            },
+            Key::Early {
+                pack: "core".into(),
+                scenario: "edge-cpu".into(),
             },
             Key::Review,
         ] {

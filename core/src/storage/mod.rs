@@ -5,6 +5,7 @@
 //! store is reported and damages nothing, a corrupt or unknown-version entry is set aside rather
 //! than deleted, a draft changed by another tab is never silently overwritten.
 
+pub mod early;
 pub mod export;
 pub mod keys;
 pub mod kv;

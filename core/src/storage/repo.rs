@@ -130,11 +130,27 @@ impl<S: KeyValue> Repo<S> {
             match Key::parse(&key) {
                 Some(Key::Draft { .. }) => state.draft = self.read(&key)?,
                 Some(Key::Attempt { .. }) => state.attempts.extend(self.read::<Attempt>(&key)?),
-                Some(Key::Review) | None => {}
+                Some(Key::Early { .. } | Key::Review) | None => {}
             }
         }
         state.attempts.sort_by_key(|a| (a.finished_at, a.number));
         Ok(state)
+    }
+
+    /// The text typed on a scenario's pre-rendered page before the app took over, if any (an
+    /// unreadable entry is set aside like any other).
+    pub fn early(
+        &mut self,
+        pack: &str,
+        scenario: &str,
+    ) -> Result<Option<super::early::EarlyDraft>, StoreError> {
+        self.read(
+            &Key::Early {
+                pack: pack.into(),
+                scenario: scenario.into(),
+            }
+            .render(),
+        )
     }
 
     /// Every scenario with stored data, by (pack, scenario id).
