@@ -34,7 +34,20 @@ pub const FIX: &str =
 
 /// The Unicode name of a control character, if `c` is one.
 pub fn control_name(c: char) -> Option<&'static str> {
+    if !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+        return None;
+    }
     CONTROLS.iter().find(|(k, _)| *k == c).map(|(_, n)| *n)
+}
+
+/// Every control character in `text`, with its byte offset. Each is three bytes in UTF-8 and
+/// starts with 0xE2, so only the places holding that byte are decoded: a pack is mostly ASCII,
+/// and scanning for one byte is many times faster than decoding every character.
+fn controls(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    memchr::memchr_iter(0xE2, text.as_bytes()).filter_map(move |at| {
+        let c = text.get(at..)?.chars().next()?;
+        control_name(c).map(|_| (at, c))
+    })
 }
 
 /// The Unicode name of a control character or direction mark, if `c` is one.
@@ -52,8 +65,7 @@ pub fn describe(c: char) -> String {
 
 /// The first control character in `text`, with its byte offset.
 pub fn find_control(text: &str) -> Option<(usize, char)> {
-    text.char_indices()
-        .find(|(_, c)| control_name(*c).is_some())
+    controls(text).next()
 }
 
 /// The first control character or direction mark in a file name.
@@ -67,9 +79,7 @@ const MAX_PER_FILE: usize = 50;
 
 /// Every control character written literally in `file` (up to 50), each located.
 pub fn literal(file: &SourceFile) -> Vec<Diagnostic> {
-    file.text
-        .char_indices()
-        .filter(|(_, c)| control_name(*c).is_some())
+    controls(&file.text)
         .take(MAX_PER_FILE)
         .map(|(at, c)| {
             file.error_at(
@@ -91,9 +101,7 @@ pub fn escaped(
     decoded: &str,
     how: &str,
 ) -> Option<Diagnostic> {
-    let c = decoded
-        .chars()
-        .find(|c| control_name(*c).is_some() && !raw.contains(*c))?;
+    let (_, c) = controls(decoded).find(|(_, c)| !raw.contains(*c))?;
     Some(file.error_at(
         at,
         format!(
@@ -148,6 +156,25 @@ mod tests {
         );
         assert!(escaped(&f, 0, "a\u{202E}", "a\u{202E}", "x").is_none());
         assert!(escaped(&f, 0, "abc", "abc", "x").is_none());
+    }
+
+    #[test]
+    fn the_byte_scan_finds_what_decoding_every_character_finds() {
+        // Neighbours sharing the 0xE2 lead byte (dashes, quotes, U+2065, U+206A) are not controls.
+        let text = "a—b\u{202A}“c”\u{2065}\u{2066}\u{206A}é\u{2069}\u{202E}\u{202F}\u{2029}";
+        let naive: Vec<(usize, char)> = text
+            .char_indices()
+            .filter(|(_, c)| CONTROLS.iter().any(|(k, _)| k == c))
+            .collect();
+        assert_eq!(controls(text).collect::<Vec<_>>(), naive);
+        assert_eq!(naive.len(), 4);
+        for c in '\u{2000}'..='\u{20FF}' {
+            assert_eq!(
+                control_name(c).is_some(),
+                CONTROLS.iter().any(|(k, _)| *k == c),
+                "{c:?}"
+            );
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod front_matter;
 pub mod investigation;
 pub mod markdown;
 pub mod output;
+pub mod par;
 pub mod rubric;
 pub mod scaffold;
 pub mod scenario;
@@ -64,6 +65,8 @@ pub struct CompiledScenario {
     pub dir: PathBuf,
     /// Files of its folder that its Markdown embeds or links.
     pub files: BTreeSet<String>,
+    /// Its data files, serialised as they are written.
+    pub json: output::ScenarioJson,
 }
 
 /// Compiles the content folder at `content`: every pack `site.toml` (or `fork.toml`) lists.
@@ -257,16 +260,21 @@ fn compile_pack(content: &Path, pack_id: &str) -> Result<CompiledPack, String> {
 
     let mut scenarios: Vec<CompiledScenario> = Vec::new();
     let mut ids: Vec<(String, String)> = Vec::new(); // id, slug
-    for slug in &slugs {
+
+    // Scenarios compile independently, so on every core; what spans them (ids) is checked after,
+    // in folder order, exactly as a sequential loop would.
+    let folders: Vec<&String> = slugs.iter().collect();
+    let outcomes = par::map(&folders, |slug| {
         let sdir = scenarios_dir.join(slug);
-        let input = scenario::ScenarioInput {
+        scenario::compile_scenario(&scenario::ScenarioInput {
             pack: pack_id,
             slug,
             dir: &sdir,
             rel_dir: format!("{rel}/scenarios/{slug}"),
             pack_slugs: &slugs,
-        };
-        let outcome = scenario::compile_scenario(&input);
+        })
+    });
+    for (slug, outcome) in folders.into_iter().zip(outcomes) {
         diags.extend(outcome.diagnostics);
         if let Some((id, at)) = outcome.declared_id {
             if let Some((_, other)) = ids.iter().find(|(known, _)| *known == id) {

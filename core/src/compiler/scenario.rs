@@ -9,6 +9,7 @@ use super::diagnostics::Diagnostic;
 use super::front_matter;
 use super::investigation::{self, ParsedInvestigation, ProbeIndex, INVESTIGATION_SECTIONS};
 use super::markdown::{self, heading_anchors, split_sections, Anchors, LinkTargets, Section};
+use super::output::ScenarioJson;
 use super::rubric::{check_reference_reasoning, compile_rubric_front_matter, RUBRIC_SECTIONS};
 use super::scaffold::leftover_placeholders;
 use super::schema::{RubricFile, ScenarioFile};
@@ -454,6 +455,9 @@ fn compile_folder(input: &ScenarioInput<'_>) -> Compiled {
         ask,
         primer,
     };
+    // Serialised here, on the scenario's own thread: the build id hashes these bytes and the
+    // build writes them.
+    let json = ScenarioJson::of(&body, &rubric, investigation.as_ref());
     (
         Some(CompiledScenario {
             summary,
@@ -463,6 +467,7 @@ fn compile_folder(input: &ScenarioInput<'_>) -> Compiled {
             investigation,
             dir: input.dir.to_path_buf(),
             files: rendered.files,
+            json,
         }),
         declared_id,
         diags,

@@ -96,37 +96,68 @@ pub const REFERRER_META: &str = "<meta name=\"referrer\" content=\"no-referrer\"
 /// link and the `<base>`. Its script hashes are the template's inline scripts: the page body is
 /// added afterwards, so nothing in it can ever be allowed to run.
 pub fn render(template: &str, page: &PageParts<'_>) -> Result<String, TemplateError> {
-    check(template)?;
-    let template = &without_serve_placeholders(template);
-    let scripts = security::inline_scripts(template).map_err(|e| TemplateError(e.to_string()))?;
-    let policy = security::content_security_policy(&scripts);
-    let template = without_charset(template);
-    let title_start = template.find("<title>").unwrap_or(0);
-    let title_end = template[title_start..]
-        .find("</title>")
-        .map(|i| title_start + i + "</title>".len())
-        .ok_or_else(|| TemplateError("unclosed <title>".into()))?;
-    let head = format!(
-        "<head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">{REFERRER_META}<base href=\"{base}\"><meta name=\"leap-build\" content=\"{build}\">",
-        // Quotes in a policy are single (`'self'`): only `&` and `"` need escaping here.
-        policy = policy.replace('&', "&amp;").replace('"', "&quot;"),
-        base = escape(page.base_href),
-        build = escape(page.build),
-    );
-    let meta = format!(
-        "<title>{t}</title><meta name=\"description\" content=\"{d}\"><meta property=\"og:title\" content=\"{t}\"><meta property=\"og:description\" content=\"{d}\"><meta property=\"og:type\" content=\"website\">",
-        t = escape(page.title),
-        d = escape(page.description),
-    );
-    let out = format!(
-        "{}{}{}",
-        &template[..title_start],
-        meta,
-        &template[title_end..]
-    );
-    Ok(out
-        .replacen("<head>", &head, 1)
-        .replacen(BODY_MARKER, page.body, 1))
+    Prepared::new(template)?.render(page)
+}
+
+/// A template ready to fill many pages: what is the same on every page of a build (the policy
+/// with its script hashes, the template without its charset) is worked out once, not per page.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The template, without `trunk serve`'s placeholders and without its `<meta charset>`.
+    template: String,
+    /// Where its `<title>` element starts and ends.
+    title: (usize, usize),
+    /// The Content-Security-Policy, escaped for an attribute.
+    policy: String,
+}
+
+impl Prepared {
+    /// Checks `template` and prepares it; see [`render`].
+    pub fn new(template: &str) -> Result<Self, TemplateError> {
+        check(template)?;
+        let template = &without_serve_placeholders(template);
+        let scripts =
+            security::inline_scripts(template).map_err(|e| TemplateError(e.to_string()))?;
+        let policy = security::content_security_policy(&scripts);
+        let template = without_charset(template);
+        let title_start = template.find("<title>").unwrap_or(0);
+        let title_end = template[title_start..]
+            .find("</title>")
+            .map(|i| title_start + i + "</title>".len())
+            .ok_or_else(|| TemplateError("unclosed <title>".into()))?;
+        Ok(Prepared {
+            template,
+            title: (title_start, title_end),
+            // Quotes in a policy are single (`'self'`): only `&` and `"` need escaping here.
+            policy: policy.replace('&', "&amp;").replace('"', "&quot;"),
+        })
+    }
+
+    /// Renders one page; see [`render`].
+    pub fn render(&self, page: &PageParts<'_>) -> Result<String, TemplateError> {
+        let (title_start, title_end) = self.title;
+        let template = &self.template;
+        let head = format!(
+            "<head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">{REFERRER_META}<base href=\"{base}\"><meta name=\"leap-build\" content=\"{build}\">",
+            policy = self.policy,
+            base = escape(page.base_href),
+            build = escape(page.build),
+        );
+        let meta = format!(
+            "<title>{t}</title><meta name=\"description\" content=\"{d}\"><meta property=\"og:title\" content=\"{t}\"><meta property=\"og:description\" content=\"{d}\"><meta property=\"og:type\" content=\"website\">",
+            t = escape(page.title),
+            d = escape(page.description),
+        );
+        let out = format!(
+            "{}{}{}",
+            &template[..title_start],
+            meta,
+            &template[title_end..]
+        );
+        Ok(out
+            .replacen("<head>", &head, 1)
+            .replacen(BODY_MARKER, page.body, 1))
+    }
 }
 
 /// `trunk serve` adds a live-reload script whose address and path it fills in as it serves each
