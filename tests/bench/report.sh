@@ -11,6 +11,7 @@
 # 3. Keystroke-to-paint latency in a 5,000-word answer (tests/bench/keystroke.mjs).
 # 4. The evaluator client's overhead: provider bytes to visible feedback (tests/bench/evaluator.mjs).
 # 5. A 5 MB streamed reply: the longest main-thread task and the total time (tests/bench/bigreply.mjs).
+# 6. Page loads beside a minimal Leptos counter: sizes, throttled timings, Lighthouse (tests/bench/pageload.sh).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -159,3 +160,8 @@ if command -v chromium >/dev/null 2>&1 && [ -d tests/e2e/node_modules/@playwrigh
 else
   echo "== keystroke latency and evaluator overhead skipped $need_chromium_note"
 fi
+
+echo
+# 6. Page loads against a minimal Leptos counter built in the same run (issue 11): first-load
+#    sizes, throttled timings to readable and taken over, Lighthouse mobile.
+tests/bench/pageload.sh "$D"

@@ -2,9 +2,13 @@
 // sub-path, a directory without its trailing slash is redirected, a directory serves its
 // index.html, and any unknown path gets the site's 404.html with status 404.
 //
-//   node pages-server.mjs --dir ../../dist --prefix /senior-leap/ --port 4173
+//   node pages-server.mjs --dir ../../dist --prefix /senior-leap/ --port 4173 [--gzip]
+//
+// With --gzip it compresses text and wasm for a client that accepts gzip, as GitHub Pages does
+// (the benchmark's throttled loads need the bytes a real visit transfers); the tests leave it off.
 
 import { createServer } from "node:http";
+import { gzipSync } from "node:zlib";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve } from "node:path";
 
@@ -14,6 +18,10 @@ const args = Object.fromEntries(
 const root = resolve(args.dir ?? "dist");
 const prefix = (`/${(args.prefix ?? "/").replace(/^\/+|\/+$/g, "")}/`).replace("//", "/");
 const port = Number(args.port ?? 4173);
+const gzip = process.argv.includes("--gzip");
+const COMPRESSIBLE = new Set([".html", ".js", ".mjs", ".wasm", ".css", ".json", ".svg", ".txt"]);
+/** Compressed bodies by path, size and time: each file is compressed once. */
+const compressed = new Map();
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
@@ -49,12 +57,21 @@ async function isDir(path) {
 }
 
 async function send(res, status, path) {
-  const body = await readFile(path);
-  res.writeHead(status, {
+  let body = await readFile(path);
+  const headers = {
     "content-type": TYPES[extname(path)] ?? "application/octet-stream",
     "cache-control": "max-age=600",
-    "content-length": body.length,
-  });
+  };
+  if (gzip && COMPRESSIBLE.has(extname(path)) && /\bgzip\b/.test(res.req.headers["accept-encoding"] ?? "")) {
+    const { size, mtimeMs } = await stat(path);
+    const key = `${path}:${size}:${mtimeMs}`;
+    if (!compressed.has(key)) compressed.set(key, gzipSync(body, { level: 6 }));
+    body = compressed.get(key);
+    headers["content-encoding"] = "gzip";
+    headers.vary = "Accept-Encoding";
+  }
+  headers["content-length"] = body.length;
+  res.writeHead(status, headers);
   res.end(body);
 }
 
