@@ -31,6 +31,12 @@ pub fn write_site(
     template::check(template)?;
     output::write_data(site, out)?;
     let practice_template = practice_template(template, out)?;
+    // What every page of a bundle shares (its script hashes and policy) is worked out once, not
+    // per page.
+    let (browse, practice) = (
+        template::Prepared::new(template)?,
+        template::Prepared::new(&practice_template)?,
+    );
     let index = &site.index;
     let mut specs = vec![
         PageSpec { route: Route::Catalog, title: crate::site_text::title(&index.title, None), description: index.tagline.clone(), main: markup::catalog(index, &Filters::default()) },
@@ -75,19 +81,16 @@ pub fn write_site(
         let body = markup::shell(&spec.route, &index.title, &spec.main);
         let base = spec.route.base_href(site_path);
         let template = match spec.route.bundle() {
-            Bundle::Browse => template,
-            Bundle::Practice => practice_template.as_str(),
+            Bundle::Browse => &browse,
+            Bundle::Practice => &practice,
         };
-        let html = template::render(
-            template,
-            &PageParts {
-                title: &spec.title,
-                description: &spec.description,
-                base_href: &base,
-                build: &index.build,
-                body: &body,
-            },
-        )?;
+        let html = template.render(&PageParts {
+            title: &spec.title,
+            description: &spec.description,
+            base_href: &base,
+            build: &index.build,
+            body: &body,
+        })?;
         let html = with_preloads(&html, &spec.route, site, &index.build);
         let rel = match &spec.route {
             Route::NotFound => "404.html".to_string(),
