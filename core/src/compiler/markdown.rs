@@ -539,6 +539,19 @@ fn list_or_none(set: &BTreeSet<String>) -> String {
 
 /// Whether the Markdown has any visible content (not only whitespace or comments).
 pub fn is_blank(md: &str) -> bool {
+    // Text that starts with a letter or digit opens a paragraph, heading, table, list or code
+    // block: visible. Nearly every section does, and this spares parsing it all once more.
+    if md
+        .trim_start_matches([' ', '\t', '\n', '\r'])
+        .starts_with(|c: char| c.is_ascii_alphanumeric())
+    {
+        return false;
+    }
+    parsed_blank(md)
+}
+
+/// [`is_blank`] by parsing.
+fn parsed_blank(md: &str) -> bool {
     Parser::new_ext(md, options()).all(|e| match e {
         Event::SoftBreak
         | Event::HardBreak
@@ -736,5 +749,24 @@ mod tests {
     fn blankness() {
         assert!(is_blank("  \n\n<!-- note -->\n"));
         assert!(!is_blank("x"));
+        // The shortcut for text starting with a letter or digit agrees with parsing it.
+        for md in [
+            "x",
+            "  \n\n   Word",
+            "    indented code",
+            "\tcode",
+            "1. item",
+            "2) item",
+            "a | b\n--|--\n1 | 2",
+            "Title\n===",
+            "x\n\n[a]: /url",
+            "9",
+            "[a]:\n/url\n",
+            "<!-- c -->\nword",
+            "&#32;",
+        ] {
+            assert_eq!(is_blank(md), parsed_blank(md), "{md:?}");
+        }
+        assert!(is_blank("[a]:\n/url\n"));
     }
 }
