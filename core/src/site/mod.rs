@@ -5,7 +5,7 @@ pub mod template;
 pub mod worker;
 
 use crate::catalog::Filters;
-use crate::compiler::{output, CompiledSite};
+use crate::compiler::{output, par, CompiledSite};
 use crate::markup;
 use crate::routes::{Bundle, Route};
 use std::path::Path;
@@ -77,7 +77,8 @@ pub fn write_site(
             main: markup::scenario(&s.summary, &s.body),
         });
     }
-    for spec in &specs {
+    // Pages are independent, so they are rendered and written on every core.
+    par::try_for_each(&specs, |spec| -> Result<(), SendError> {
         let body = markup::shell(&spec.route, &index.title, &spec.main);
         let base = spec.route.base_href(site_path);
         let template = match spec.route.bundle() {
@@ -101,9 +102,14 @@ pub fn write_site(
             std::fs::create_dir_all(parent)?;
         }
         std::fs::write(path, html)?;
-    }
+        Ok(())
+    })
+    .map_err(|e| e as Box<dyn std::error::Error>)?;
     Ok(specs.len())
 }
+
+/// An error a page writer on another thread hands back.
+type SendError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Preload hints for the data a page's first render fetches, so those requests leave with the
 /// HTML instead of waiting for the wasm that makes them (issue 11: no waterfall). The URLs are
