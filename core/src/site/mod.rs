@@ -8,6 +8,7 @@ use crate::catalog::Filters;
 use crate::compiler::{output, par, CompiledSite};
 use crate::markup;
 use crate::routes::{Bundle, Route};
+use std::collections::BTreeSet;
 use std::path::Path;
 use template::PageParts;
 
@@ -38,6 +39,14 @@ pub fn write_site(
         template::Prepared::new(&practice_template)?,
     );
     let index = &site.index;
+    // The scenario pages that start an investigation (they preload its data too), looked up per
+    // page: scanning every scenario for each page made the build quadratic in the pack's size.
+    let investigations: BTreeSet<(&str, &str)> = site
+        .scenarios
+        .iter()
+        .filter(|s| s.investigation.is_some())
+        .map(|s| (s.summary.pack.as_str(), s.summary.slug.as_str()))
+        .collect();
     let mut specs = vec![
         PageSpec { route: Route::Catalog, title: crate::site_text::title(&index.title, None), description: index.tagline.clone(), main: markup::catalog(index, &Filters::default()) },
         PageSpec {
@@ -92,7 +101,7 @@ pub fn write_site(
             build: &index.build,
             body: &body,
         })?;
-        let html = with_preloads(&html, &spec.route, site, &index.build);
+        let html = with_preloads(&html, &spec.route, &investigations, &index.build);
         let rel = match &spec.route {
             Route::NotFound => "404.html".to_string(),
             other => format!("{}index.html", other.path()),
@@ -114,15 +123,17 @@ type SendError = Box<dyn std::error::Error + Send + Sync>;
 /// Preload hints for the data a page's first render fetches, so those requests leave with the
 /// HTML instead of waiting for the wasm that makes them (issue 11: no waterfall). The URLs are
 /// exactly the app's (`path?v=build`, a CORS-mode fetch), or the browser would fetch twice.
-fn with_preloads(html: &str, route: &Route, site: &CompiledSite, build: &str) -> String {
+fn with_preloads(
+    html: &str,
+    route: &Route,
+    investigations: &BTreeSet<(&str, &str)>,
+    build: &str,
+) -> String {
     let mut paths = vec![crate::routes::INDEX_PATH.to_string()];
     match route {
         Route::Scenario { pack, slug } => {
             paths.push(crate::routes::body_path(pack, slug));
-            let hidden = site.scenarios.iter().any(|s| {
-                s.summary.pack == *pack && s.summary.slug == *slug && s.investigation.is_some()
-            });
-            if hidden {
+            if investigations.contains(&(pack.as_str(), slug.as_str())) {
                 paths.push(crate::routes::investigation_path(pack, slug));
             }
         }
