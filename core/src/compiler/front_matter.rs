@@ -62,8 +62,16 @@ pub fn parse_toml<T: DeserializeOwned>(
     let mut removed = BTreeSet::new();
     let mut text = toml_text.to_string();
     let mut diags = escaped_bidi;
+    // The first try deserialises the table parsed above instead of parsing the text again. Only
+    // when it fails is the text parsed anew, for the error exactly as `from_str` words it.
+    let mut parsed = Some(table);
     while diags.len() < MAX_ERRORS_PER_FILE {
-        let err = match toml::from_str::<T>(&text) {
+        let attempt = match parsed.take() {
+            Some(table) => T::deserialize(toml::de::Deserializer::from(table))
+                .or_else(|_| toml::from_str::<T>(&text)),
+            None => toml::from_str::<T>(&text),
+        };
+        let err = match attempt {
             Ok(value) => {
                 diags.sort();
                 return Parsed {
