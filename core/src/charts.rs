@@ -226,6 +226,7 @@ mod tests {
             title: "A <b>".into(),
             track: Some(track),
             number: 1,
+            timing: None,
         }
     }
 

@@ -277,6 +277,30 @@ pub fn has_result(attempt: &crate::storage::schema::Attempt) -> bool {
             .any(|f| f.score(criteria, &attempt.decided).complete())
 }
 
+/// How `made_from` records that a grading of an attempt has made its cards.
+fn grading_mark(
+    attempt: &crate::storage::schema::Attempt,
+    f: &crate::storage::schema::Feedback,
+) -> String {
+    format!("{}#{}", attempt.id, f.id)
+}
+
+/// The attempt's complete gradings that have not made cards yet.
+fn new_gradings<'a>(
+    queue: &Queue,
+    attempt: &'a crate::storage::schema::Attempt,
+) -> Vec<&'a crate::storage::schema::Feedback> {
+    let Some(criteria) = attempt.rubric.as_deref() else {
+        return vec![];
+    };
+    attempt
+        .feedback
+        .iter()
+        .filter(|f| f.score(criteria, &attempt.decided).complete())
+        .filter(|f| !queue.made_from.contains(&grading_mark(attempt, f)))
+        .collect()
+}
+
 /// Local calendar day of `ms` for a reader `offset_minutes` east of UTC.
 fn local_day(ms: u64, offset_minutes: i32) -> i64 {
     ((ms / 1000) as i64 + i64::from(offset_minutes) * 60).div_euclid(86_400)
@@ -325,7 +349,7 @@ pub struct Queue {
     pub cards: Vec<Card>,
     /// The ids of the attempts that have made their cards: an attempt makes them once, when it
     /// first has a complete result, so a card the learner has since learnt is not made again by
-    /// the attempt that first missed it.
+    /// the attempt that first missed it; and `attempt#grading` for each grading weighed.
     #[serde(default)]
     pub made_from: Vec<String>,
 }
@@ -341,9 +365,14 @@ impl Queue {
             .collect()
     }
 
-    /// Whether an attempt has a complete result and has not made its cards yet.
+    /// Whether an attempt has cards to make: it has a complete result and has not made its cards
+    /// yet, or it has, and a complete grading has arrived since (see [`Queue::make_cards`]).
     fn ready(&self, attempt: &crate::storage::schema::Attempt) -> bool {
-        !self.made_from.contains(&attempt.id) && has_result(attempt)
+        if self.made_from.contains(&attempt.id) {
+            !new_gradings(self, attempt).is_empty()
+        } else {
+            has_result(attempt)
+        }
     }
 
     /// Makes the cards of every attempt that has a complete result and has not made them yet,
@@ -369,13 +398,63 @@ impl Queue {
             })
             .collect();
         ready.sort_by_key(|(a, _)| (a.finished_at, a.number));
+        ready
+            .into_iter()
+            .map(|(attempt, src)| self.make_cards(attempt, src, now))
+            .sum()
+    }
+
+    /// Makes one attempt's cards the moment its grading or self-review completes its result: the
+    /// practice loop calls this after every change to an attempt, so what was missed is in the
+    /// queue before the learner leaves the page ([`Queue::sync`] catches up older attempts with
+    /// the same rule). An attempt makes its cards once, by the grader's verdicts when it has them
+    /// (see [`from_attempt`]); a complete grading that arrives after that (the learner reviewed
+    /// themselves first) adds a card for each criterion it finds missed or half-caught that has
+    /// no card yet, and resets none: the grader is the measure, but a card already being learnt
+    /// keeps its schedule. Every grading counts once (recorded as `attempt#grading` in
+    /// `made_from`). Returns how many cards were made or reset.
+    pub fn make_cards(
+        &mut self,
+        attempt: &crate::storage::schema::Attempt,
+        src: Source<'_>,
+        now: u64,
+    ) -> usize {
+        if !self.ready(attempt) {
+            return 0;
+        }
         let mut made = 0;
-        for (attempt, src) in ready {
-            for card in from_attempt(attempt, src, now) {
-                self.add(card);
-                made += 1;
+        if self.made_from.contains(&attempt.id) {
+            let criteria = attempt.rubric.as_deref().unwrap_or_default();
+            for f in new_gradings(self, attempt) {
+                for c in criteria {
+                    let verdict = attempt.decided.get(&c.id).copied().or(f.verdict(&c.id));
+                    let half = match verdict {
+                        Some(crate::taxonomy::Verdict::Partial) => true,
+                        Some(crate::taxonomy::Verdict::Missed) => false,
+                        _ => continue,
+                    };
+                    let held = self
+                        .cards
+                        .iter()
+                        .any(|k| k.pack == src.pack && k.slug == src.slug && k.criterion == c.id);
+                    if !held {
+                        self.cards
+                            .push(Card::new(src, &c.id, &plain(&c.insight), half, now));
+                        made += 1;
+                    }
+                }
+                self.made_from.push(grading_mark(attempt, f));
             }
-            self.made_from.push(attempt.id.clone());
+            return made;
+        }
+        for card in from_attempt(attempt, src, now) {
+            self.add(card);
+            made += 1;
+        }
+        self.made_from.push(attempt.id.clone());
+        // The gradings there are now were weighed by `from_attempt`.
+        for f in new_gradings(self, attempt) {
+            self.made_from.push(grading_mark(attempt, f));
         }
         made
     }
@@ -688,14 +767,21 @@ mod tests {
         assert_eq!(c.artifact_anchor.as_deref(), Some("cpu-by-region"));
         assert_eq!(q.made_from, [a.id.clone()]);
 
-        // Learnt, then the evaluator grades the same attempt with other misses: the attempt has
-        // made its cards, so nothing comes back and nothing new is made.
+        // Learnt, then the evaluator grades the same attempt: b's card keeps its schedule, and a,
+        // which the learner thought caught and the grader found missed, gets a card of its own.
         q.review("core", "edge-slug", "b", Recall::Good, NOW + DAY_MS);
-        let learnt = q.clone();
+        let learnt = q.cards[0].clone();
         a.feedback.push(grading(Verdict::Missed, Verdict::Missed));
+        assert_eq!(q.pending(&records(vec![a.clone()])).len(), 1);
+        assert_eq!(q.sync(&records(vec![a.clone()]), edge, NOW + DAY_MS), 1);
+        assert_eq!(q.cards[0], learnt);
+        assert_eq!(
+            (q.cards[1].criterion.as_str(), q.cards[1].half_caught),
+            ("a", false)
+        );
+        // That grading counts once.
         assert!(q.pending(&records(vec![a.clone()])).is_empty());
         assert_eq!(q.sync(&records(vec![a.clone()]), edge, NOW + DAY_MS), 0);
-        assert_eq!(q, learnt);
 
         // A new attempt graded by the evaluator (no self-review) makes its own cards; missing b
         // again resets its card.
@@ -713,7 +799,15 @@ mod tests {
         assert_eq!(made, 2);
         assert_eq!(q.cards.len(), 2);
         assert_eq!(q.due(NOW + 3 * DAY_MS, 0).len(), 2);
-        assert_eq!(q.made_from, [a.id.clone(), second.id.clone()]);
+        assert_eq!(
+            q.made_from,
+            [
+                a.id.clone(),
+                format!("{}#f", a.id),
+                second.id.clone(),
+                format!("{}#f", second.id)
+            ]
+        );
 
         // An attempt whose scenario is unknown waits for a later sync.
         let third = graded("A3", Track::Backend, NOW + 3 * DAY_MS, 90, 0);
@@ -730,6 +824,63 @@ mod tests {
         // An attempt without its rubric has nothing to card.
         decided.rubric = None;
         assert!(!has_result(&decided));
+    }
+
+    #[test]
+    fn the_practice_loop_makes_an_attempts_cards_once_its_result_is_complete() {
+        use crate::progress::tests::{graded, grading};
+        use crate::taxonomy::{Track, Verdict};
+        let src = edge("core", "edge").unwrap();
+        let mut q = Queue::default();
+        // Half-way through the self-review: nothing yet, and the attempt is not marked as done.
+        let mut a = graded("A", Track::Backend, NOW, 90, 1);
+        let verdicts = a.review.take().unwrap();
+        a.review = Some(crate::storage::schema::SelfReview {
+            verdicts: verdicts
+                .verdicts
+                .iter()
+                .filter(|(id, _)| id.as_str() == "a")
+                .map(|(k, v)| (k.clone(), *v))
+                .collect(),
+            ..verdicts.clone()
+        });
+        assert_eq!(q.make_cards(&a, src, NOW), 0);
+        assert!(q.cards.is_empty() && q.made_from.is_empty());
+        // The last verdict completes it: b was missed, so its card is made at once, due tomorrow.
+        a.review = Some(verdicts);
+        assert_eq!(q.make_cards(&a, src, NOW), 1);
+        assert_eq!(q.cards[0].criterion, "b");
+        assert_eq!(q.due(NOW + DAY_MS, 0).len(), 1);
+        // Called again after a later change (a note): nothing more.
+        let before = q.clone();
+        a.review.as_mut().unwrap().missed = "the push".into();
+        assert_eq!(q.make_cards(&a, src, NOW), 0);
+        assert_eq!(q, before);
+        // The grader's verdicts arrive after the self-review: a, which the learner thought caught,
+        // is carded at once; b's card is not started over.
+        a.feedback.push(grading(Verdict::Missed, Verdict::Missed));
+        assert_eq!(q.make_cards(&a, src, NOW + 60_000), 1);
+        assert_eq!(q.cards[0], before.cards[0]);
+        assert_eq!(q.cards.len(), 2);
+        assert_eq!(q.make_cards(&a, src, NOW + 60_000), 0);
+        // The catch-up sync agrees: nothing left to make.
+        assert_eq!(q.sync(&records(vec![a.clone()]), edge, NOW), 0);
+        // An evaluator's grading alone makes the cards of an attempt with no self-review.
+        let mut b = graded("B", Track::Backend, NOW, 90, 2);
+        b.review = None;
+        assert_eq!(q.make_cards(&b, src, NOW), 0);
+        b.feedback.push(grading(Verdict::Partial, Verdict::Caught));
+        assert_eq!(q.make_cards(&b, src, NOW), 1);
+        assert!(q.cards.iter().any(|c| c.criterion == "a" && c.half_caught));
+        assert_eq!(
+            q.made_from,
+            [
+                a.id.clone(),
+                format!("{}#f", a.id),
+                b.id.clone(),
+                format!("{}#f", b.id)
+            ]
+        );
     }
 
     #[test]

@@ -18,9 +18,11 @@ pub mod score;
 pub mod security;
 pub mod session;
 pub mod site_text;
+pub mod standing;
 pub mod storage;
 pub mod taxonomy;
 pub mod time;
+pub mod timebox;
 
 #[cfg(feature = "compiler")]
 pub mod compiler;

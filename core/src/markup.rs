@@ -184,10 +184,31 @@ pub fn card_items<'a>(list: impl IntoIterator<Item = &'a ScenarioSummary>) -> St
 
 /// One catalog card.
 pub fn card(s: &ScenarioSummary) -> String {
+    card_with_status(s, None)
+}
+
+/// The catalog's cards with what the learner has done on each (see `standing`): only the app
+/// knows that, so the static page never has it.
+pub fn card_items_with_status<'a>(
+    list: impl IntoIterator<Item = &'a ScenarioSummary>,
+    status: impl Fn(&ScenarioSummary) -> Option<String>,
+) -> String {
+    list.into_iter()
+        .map(|s| card_with_status(s, status(s).as_deref()))
+        .collect()
+}
+
+/// One catalog card, with the learner's status on it when there is one: right after the title,
+/// so a screen reader hears it with the title; the stylesheet draws it on the card's top edge,
+/// where it moves nothing.
+pub fn card_with_status(s: &ScenarioSummary, status: Option<&str>) -> String {
     format!(
-        "<li class=\"card\"><h2><a href=\"{href}\">{title}</a></h2><p class=\"hook\">{hook}</p>{badges}<p class=\"competencies\">{comps}</p></li>",
+        "<li class=\"card\"><h2><a href=\"{href}\">{title}</a></h2>{status}<p class=\"hook\">{hook}</p>{badges}<p class=\"competencies\">{comps}</p></li>",
         href = Route::Scenario { pack: s.pack.clone(), slug: s.slug.clone() }.path(),
         title = escape(&s.title),
+        status = status
+            .map(|t| format!("<p class=\"card-status\">{}</p>", escape(t)))
+            .unwrap_or_default(),
         hook = escape(&s.hook),
         badges = badges(s),
         comps = escape(&competency_line(s)),

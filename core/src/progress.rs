@@ -31,6 +31,8 @@ pub struct Point {
     pub track: Option<Track>,
     /// Attempt number on its scenario.
     pub number: u32,
+    /// How long it took, and whether it was timed (attempts since timed mode).
+    pub timing: Option<crate::timebox::Timing>,
 }
 
 /// Attempts and scores for one track or competency.
@@ -472,6 +474,7 @@ pub fn compute(records: &[(String, String, ScenarioState)]) -> Progress {
                 title: a.scenario.title.clone(),
                 track: a.scenario.track,
                 number: a.number,
+                timing: a.timing,
             })
         })
         .collect();
@@ -621,6 +624,7 @@ pub(crate) mod tests {
             decided: Default::default(),
             senior_path: None,
             probe_labels: Default::default(),
+            timing: None,
         }
     }
 
@@ -699,6 +703,26 @@ pub(crate) mod tests {
     }
 
     /// An evaluator's grading of `a` and `b` with these verdicts.
+    #[test]
+    fn a_scored_attempt_keeps_its_time_taken_for_the_progress_table() {
+        let mut timed = graded("A", Track::Backend, 10, 90, 1);
+        timed.timing = Some(crate::timebox::Timing {
+            taken_ms: 27 * 60_000,
+            timed_minutes: Some(25),
+        });
+        let untimed = graded("B", Track::Backend, 20, 90, 1);
+        let p = compute(&records(vec![timed, untimed]));
+        let times: Vec<Option<String>> = p
+            .points
+            .iter()
+            .map(|p| p.timing.map(|t| t.text()))
+            .collect();
+        assert_eq!(
+            times,
+            [Some("27 min (timed 25 min, 2 min over)".to_string()), None]
+        );
+    }
+
     pub(crate) fn grading(a: Verdict, b: Verdict) -> crate::storage::schema::Feedback {
         crate::storage::schema::tests::feedback(&[("a", a), ("b", b)])
     }

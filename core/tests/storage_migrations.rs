@@ -201,9 +201,26 @@ fn checkout_mtu() -> Investigation {
 }
 
 #[test]
-fn v3_entries_read_as_current_and_are_written_back_unchanged() {
+fn v3_entries_migrate_untimed_with_nothing_lost_or_added() {
     for name in ["attempt.json", "draft.json"] {
         let raw = fixture(3, name);
+        let written = if name == "draft.json" {
+            let d = migrated::<Draft>(&raw);
+            assert_eq!(d.timebox, None);
+            rewritten(&d)
+        } else {
+            let a = migrated::<Attempt>(&raw);
+            assert_eq!(a.timing, None, "time taken was never recorded before v4");
+            rewritten(&a)
+        };
+        assert_eq!(written, as_current(&raw), "{name}");
+    }
+}
+
+#[test]
+fn v4_entries_read_as_current_with_their_time_box_and_timing() {
+    for name in ["attempt.json", "draft.json"] {
+        let raw = fixture(4, name);
         let written = if name == "draft.json" {
             rewritten(&current::<Draft>(&raw))
         } else {
@@ -215,11 +232,35 @@ fn v3_entries_read_as_current_and_are_written_back_unchanged() {
             "{name}"
         );
     }
+    let d: Draft = current(&fixture(4, "draft.json"));
+    let b = d.timebox.unwrap();
+    assert_eq!(b.minutes, 25);
+    // Elapsed comes from the stored start: ten minutes after it, fifteen are left.
+    assert_eq!(b.clock_text(b.started_at + 10 * 60_000), "15:00 left");
+    let a: Attempt = current(&fixture(4, "attempt.json"));
+    let t = a.timing.unwrap();
+    assert_eq!(t.text(), "27 min (timed 25 min, 2 min over)");
+}
+
+#[test]
+fn a_v4_export_imports_timed_entries_beside_older_ones() {
+    let file = parse(&fixture(4, "export.json")).unwrap();
+    let mut repo = Repo::new(MemoryStore::new());
+    let report = merge(&mut repo, &file).unwrap();
+    assert_eq!((report.added, report.drafts_added), (2, 2));
+    let timed = repo.scenario("core", "edge-cpu-regex").unwrap();
+    assert_eq!(
+        timed.attempts[0],
+        current::<Attempt>(&fixture(4, "attempt.json"))
+    );
+    assert_eq!(timed.draft.unwrap().timebox.map(|b| b.minutes), Some(25));
+    let old = repo.scenario("core", "checkout-mtu").unwrap();
+    assert!(old.attempts.iter().all(|a| a.timing.is_none()));
 }
 
 #[test]
 fn a_v3_investigation_attempt_keeps_its_path_and_the_sites_verdicts() {
-    let a: Attempt = current(&fixture(3, "attempt.json"));
+    let a: Attempt = migrated(&fixture(3, "attempt.json"));
     let log = a.log.clone().unwrap();
     let inv = checkout_mtu();
     let s = Session::resume(&inv, log.clone());
@@ -249,7 +290,7 @@ fn a_v3_investigation_attempt_keeps_its_path_and_the_sites_verdicts() {
     // and the evaluator, which graded only the analysis, is complete too.
     let r = a.result().unwrap();
     assert_eq!((r.evaluator, r.self_review), (Some(100.0), Some(100.0)));
-    let d: Draft = current(&fixture(3, "draft.json"));
+    let d: Draft = migrated(&fixture(3, "draft.json"));
     assert_eq!(Session::resume(&inv, d.log.unwrap()).clock(), 25);
 }
 
@@ -262,9 +303,12 @@ fn a_v3_export_imports_with_its_logs_beside_older_entries() {
     let inv = repo.scenario("core", "checkout-mtu").unwrap();
     assert_eq!(
         inv.attempts[0],
-        current::<Attempt>(&fixture(3, "attempt.json"))
+        migrated::<Attempt>(&fixture(3, "attempt.json"))
     );
-    assert_eq!(inv.draft, Some(current::<Draft>(&fixture(3, "draft.json"))));
+    assert_eq!(
+        inv.draft,
+        Some(migrated::<Draft>(&fixture(3, "draft.json")))
+    );
     let old = repo.scenario("core", "edge-cpu-regex").unwrap();
     assert!(old
         .attempts

@@ -9,7 +9,10 @@ use crate::shell::set_title;
 use crate::site::Store;
 use leap_core::baked::SiteIndex;
 use leap_core::catalog::{count_label, filter_options, option_text, Filters};
-use leap_core::markup::{card_items, catalog_intro_inner, filter_controls, EMPTY_CATALOG_INNER};
+use leap_core::markup::{
+    card_items_with_status, catalog_intro_inner, filter_controls, EMPTY_CATALOG_INNER,
+};
+use leap_core::standing::{self, Standing};
 use leap_core::taxonomy::{Competency, Level, Track};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
@@ -70,6 +73,21 @@ pub fn Catalog() -> impl IntoView {
             sync_counts(&form, &counted, &f);
         }
     });
+    // Where the learner stands with each scenario, read once from this browser's storage as the
+    // app takes over (a first visit has nothing stored, and the cards stay as the static page has
+    // them). Read-only: the pages that read attempts whole explain damaged entries.
+    let standings = StoredValue::new(standing::read_all(
+        &crate::storage::Backend::open(),
+        &index,
+        crate::clock::now(),
+        crate::clock::offset_minutes(),
+    ));
+    let status = move |s: &leap_core::baked::ScenarioSummary| {
+        standings.with_value(|m| {
+            m.get(&format!("{}/{}", s.pack, s.slug))
+                .and_then(Standing::text)
+        })
+    };
     let all = index.scenarios.clone();
     let shown = Memo::new(move |_| {
         let f = filters.get();
@@ -90,7 +108,7 @@ pub fn Catalog() -> impl IntoView {
             if list.is_empty() {
                 view! { <p class="empty" inner_html=EMPTY_CATALOG_INNER></p> }.into_any()
             } else {
-                view! { <ul class="cards" inner_html=card_items(&list)></ul> }.into_any()
+                view! { <ul class="cards" inner_html=card_items_with_status(&list, status)></ul> }.into_any()
             }
         }}
     }

@@ -227,7 +227,7 @@ fn Overview(summary: Summary) -> impl IntoView {
                 <div class="table-wrap" tabindex="0">
                     <table>
                         <caption>"Scored attempts: the evaluator's grading, or your self-review where there is none"</caption>
-                        <thead><tr><th scope="col">"Date"</th><th scope="col">"Scenario"</th><th scope="col">"Track"</th><th scope="col">"Confidence"</th><th scope="col">"Score"</th><th scope="col">"Self-review"</th></tr></thead>
+                        <thead><tr><th scope="col">"Date"</th><th scope="col">"Scenario"</th><th scope="col">"Track"</th><th scope="col">"Confidence"</th><th scope="col">"Score"</th><th scope="col">"Self-review"</th><th scope="col">"Time taken"</th></tr></thead>
                         <tbody>{summary.points.iter().map(|p| view! {
                             <tr>
                                 <td>{format_date(p.at, offset)}</td>
@@ -236,6 +236,7 @@ fn Overview(summary: Summary) -> impl IntoView {
                                 <td>{p.confidence.map_or("—".into(), |c| format!("{c} %"))}</td>
                                 <td>{format!("{:.0} % ({})", p.score, p.source.label())}</td>
                                 <td>{p.self_review.map_or("—".into(), |s| format!("{s:.0} %"))}</td>
+                                <td>{p.timing.map_or("—".into(), |t| t.text())}</td>
                             </tr>
                         }).collect_view()}</tbody>
                     </table>

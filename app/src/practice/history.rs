@@ -21,7 +21,11 @@ fn summary(a: &Attempt) -> String {
         .confidence
         .map(|c| format!(", {c} % sure"))
         .unwrap_or_default();
-    format!("Attempt {} — {when} — {result}{sure}", a.number)
+    let took = a
+        .timing
+        .map(|t| format!(" — took {}", t.text()))
+        .unwrap_or_default();
+    format!("Attempt {} — {when} — {result}{sure}{took}", a.number)
 }
 
 /// The list of attempts, with a way to compare two.

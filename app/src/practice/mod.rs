@@ -15,6 +15,7 @@ pub mod investigation;
 pub mod notices;
 pub mod quote;
 pub mod review;
+pub mod timer;
 pub mod workspace;
 
 use crate::site::Store;
@@ -56,6 +57,14 @@ impl Tab {
 #[component]
 pub fn Practice(summary: ScenarioSummary, body: Arc<ScenarioBody>) -> impl IntoView {
     let ws = Workspace::open(&summary);
+    let first = body.artifacts.first();
+    ws.set_card_source(workspace::CardSource {
+        pack: summary.pack.clone(),
+        slug: summary.slug.clone(),
+        title: summary.title.clone(),
+        situation: body.situation.markdown.clone(),
+        artifact: first.map(|a| (a.title.clone(), a.anchor.clone())),
+    });
     provide_context(ws);
     provide_context(evaluation::Evaluations::new());
     let toast = Toast::new();
@@ -84,6 +93,7 @@ pub fn Practice(summary: ScenarioSummary, body: Arc<ScenarioBody>) -> impl IntoV
     });
     let has_evidence = summary.investigation;
     let ask = body.ask.html.clone();
+    let minutes = summary.minutes;
     view! {
         <section id="practice" class="practice workbench" aria-labelledby="practice-title"
             data-tab=move || tab.get().slug() data-view=view_slug>
@@ -95,7 +105,9 @@ pub fn Practice(summary: ScenarioSummary, body: Arc<ScenarioBody>) -> impl IntoV
                 <h2 id="practice-title">"Your analysis"</h2>
                 <StorageNotices/>
                 {move || match ws.view.get() {
-                    View::Editing => view! { <PinnedAsk html=ask.clone()/><Editor/> }.into_any(),
+                    // Timed mode goes below the editor: the pre-rendered page has the editor where the app
+                    // draws it, so nothing above it may appear late and push it down.
+                    View::Editing => view! { <PinnedAsk html=ask.clone()/><Editor/><timer::Timer minutes=minutes/> }.into_any(),
                     View::Review(id) => view! { <Review id=id/> }.into_any(),
                     View::Compare(a, b) => view! { <Compare left=a right=b/> }.into_any(),
                 }}

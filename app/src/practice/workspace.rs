@@ -7,15 +7,18 @@
 //! hypotheses, questions to the room): every step of the investigation is saved at once, so a
 //! reload resumes it exactly, and committing freezes the log with the answer.
 
-use crate::clock::{now, random_id};
+use crate::clock::{now, offset_minutes, random_id};
+use crate::shell::show_due;
 use crate::storage::{open_repo, SharedRepo};
 use leap_core::baked::{Investigation, ScenarioSummary};
+use leap_core::drills::Source;
 use leap_core::session::{Session, SessionError, SessionLog};
 use leap_core::storage::keys::{scenario_prefix, Key};
 use leap_core::storage::kv::StoreError;
 use leap_core::storage::migrate::{decode, Decoded};
 use leap_core::storage::repo::{Notice, Saved};
 use leap_core::storage::schema::{Answer, Attempt, Draft, Outcome, ScenarioRef, VERSION};
+use leap_core::timebox::TimeBox;
 use leptos::prelude::*;
 use std::sync::Arc;
 use std::time::Duration;
@@ -132,9 +135,41 @@ pub struct Workspace {
     pub log: RwSignal<SessionLog>,
     /// The investigation's hidden parts, once loaded: committing needs them to stop the clock.
     pub hidden: StoredValue<Option<Arc<Investigation>>>,
+    /// The draft's countdown, when the learner chose timed mode.
+    pub timebox: RwSignal<Option<TimeBox>>,
+    /// What a review card made from this scenario shows, once the page has its body.
+    card_source: StoredValue<Option<CardSource>>,
     draft: StoredValue<DraftState>,
     timers: StoredValue<Timers, LocalStorage>,
     tab: StoredValue<String>,
+}
+
+/// A scenario's details as its review cards show them, owned by the page.
+#[derive(Clone, Debug)]
+pub struct CardSource {
+    /// Pack.
+    pub pack: String,
+    /// Slug.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// The situation's Markdown.
+    pub situation: String,
+    /// The first artifact's title and anchor.
+    pub artifact: Option<(String, String)>,
+}
+
+impl CardSource {
+    fn source(&self) -> Source<'_> {
+        Source {
+            pack: &self.pack,
+            slug: &self.slug,
+            title: &self.title,
+            situation: &self.situation,
+            artifact: self.artifact.as_ref().map(|(t, _)| t.as_str()),
+            artifact_anchor: self.artifact.as_ref().map(|(_, a)| a.as_str()),
+        }
+    }
 }
 
 /// The identity of the draft on screen.
@@ -190,6 +225,8 @@ impl Workspace {
             investigation: summary.investigation,
             log: RwSignal::new(SessionLog::default()),
             hidden: StoredValue::new(None),
+            timebox: RwSignal::new(None),
+            card_source: StoredValue::new(None),
             draft: StoredValue::new(DraftState::fresh()),
             timers: StoredValue::new_local(Timers::default()),
             tab: StoredValue::new(random_id()),
@@ -232,6 +269,7 @@ impl Workspace {
         });
         self.fields.replace(d.answer);
         self.log.set(d.log.unwrap_or_default());
+        self.timebox.set(d.timebox);
         self.status.set(Status::Saved(d.updated_at));
         self.view.set(View::Editing);
     }
@@ -279,7 +317,8 @@ impl Workspace {
         }
         let answer = self.fields.answer();
         let log_empty = self.log.with_untracked(|l| l.events.is_empty());
-        if answer.is_empty() && log_empty && state.rev == 0 {
+        let untimed = self.timebox.get_untracked().is_none();
+        if answer.is_empty() && log_empty && untimed && state.rev == 0 {
             self.draft.update_value(|d| d.dirty = false);
             self.status.set(Status::Empty);
             return;
@@ -317,6 +356,58 @@ impl Workspace {
                 .investigation
                 .then(|| self.log.get_untracked())
                 .filter(|l| !l.events.is_empty()),
+            timebox: self.timebox.get_untracked(),
+        }
+    }
+
+    /// Starts timed mode: the scenario's minutes as a countdown from now, stored with the draft
+    /// at once so a reload finds it running (see `leap_core::timebox` for the rules).
+    pub fn start_timebox(&self, minutes: u32) -> Result<(), String> {
+        if self.timebox.get_untracked().is_some() {
+            return Ok(());
+        }
+        let b = TimeBox::start(minutes, now()).map_err(|e| e.to_string())?;
+        self.timebox.set(Some(b));
+        self.draft.update_value(|d| d.dirty = true);
+        if !matches!(
+            self.status.get_untracked(),
+            Status::Conflict(_) | Status::Gone | Status::Failed(StoreError::Full)
+        ) {
+            self.status.set(Status::Unsaved);
+        }
+        self.save_now();
+        Ok(())
+    }
+
+    /// Tells the workspace what a review card from this scenario shows (its body has loaded).
+    pub fn set_card_source(&self, source: CardSource) {
+        self.card_source.set_value(Some(source));
+    }
+
+    /// Makes the review cards of an attempt whose grading or self-review just completed it, by
+    /// core's rule (`Queue::make_cards`), and updates the header's count at once.
+    fn make_cards(&self, id: &str) {
+        let (Some(src), Some(attempt)) = (
+            self.card_source.get_value(),
+            self.attempts
+                .with_untracked(|l| l.iter().find(|a| a.id == id).cloned()),
+        ) else {
+            return;
+        };
+        let result = self.repo.with_value(|r| {
+            let mut r = r.borrow_mut();
+            // Read afresh: another tab or the review page may have changed the queue.
+            let mut q = r.queue()?;
+            let before = q.made_from.len();
+            q.make_cards(&attempt, src.source(), now());
+            if q.made_from.len() != before {
+                r.save_queue(&q)?;
+            }
+            Ok::<_, StoreError>(q)
+        });
+        // A queue that cannot be saved now is caught up by the next page's sync.
+        if let Ok(q) = result {
+            show_due(q.due(now(), offset_minutes()).len());
         }
     }
 
@@ -399,6 +490,7 @@ impl Workspace {
         self.draft.set_value(DraftState::fresh());
         self.fields.replace(Answer::default());
         self.log.set(SessionLog::default());
+        self.timebox.set(None);
         self.status.set(Status::Empty);
         self.stash.set(None);
     }
@@ -449,6 +541,7 @@ impl Workspace {
             }
         });
         self.save_attempt(id);
+        self.make_cards(id);
     }
 
     fn save_attempt(&self, id: &str) {

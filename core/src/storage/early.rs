@@ -228,8 +228,12 @@ mod tests {
 
     #[test]
     fn the_scripts_format_is_read_and_bad_entries_are_unreadable() {
-        let raw = r#"{"v":3,"answer":{"reasoning":"a","uncertainty":"","commitment":"c","confidence":55},"updated_at":1700000000000}"#;
-        match decode::<EarlyDraft>(raw) {
+        // The script writes the schema version this build reads (see `site::early_script`).
+        let raw = format!(
+            r#"{{"v":{},"answer":{{"reasoning":"a","uncertainty":"","commitment":"c","confidence":55}},"updated_at":1700000000000}}"#,
+            crate::storage::schema::VERSION
+        );
+        match decode::<EarlyDraft>(&raw) {
             Decoded::Current(e) => {
                 assert_eq!(e.answer.reasoning, "a");
                 assert_eq!(e.answer.confidence, Some(55));

@@ -540,6 +540,7 @@ mod tests {
             rev: 0,
             writer: "t".into(),
             log: None,
+            timebox: None,
         }
     }
 

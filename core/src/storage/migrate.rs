@@ -20,7 +20,7 @@ pub enum Decoded<T> {
 /// One step that turns an entry of version `n` into version `n + 1`. `MIGRATIONS[i]` upgrades
 /// version `i + 1`.
 type Step = fn(Value) -> Result<Value, String>;
-const MIGRATIONS: &[Step] = &[v1_to_v2, v2_to_v3];
+const MIGRATIONS: &[Step] = &[v1_to_v2, v2_to_v3, v3_to_v4];
 
 /// Version 2 gave attempts the evaluator's feedback: version 1 attempts have none yet.
 fn v1_to_v2(mut v: Value) -> Result<Value, String> {
@@ -36,6 +36,15 @@ fn v1_to_v2(mut v: Value) -> Result<Value, String> {
 /// from it: entries written before have neither (both fields default to none), so only the version
 /// changes.
 fn v2_to_v3(v: Value) -> Result<Value, String> {
+    v.as_object().ok_or("it is not a JSON object")?;
+    Ok(v)
+}
+
+/// Version 4 gave drafts a time box and attempts their timing (timed mode): entries written
+/// before were untimed, and their time taken was never recorded, so both stay none (an attempt's
+/// start and finish remain, but an untimed draft's start is when the page opened, not a time
+/// worth reporting after the fact).
+fn v3_to_v4(v: Value) -> Result<Value, String> {
     v.as_object().ok_or("it is not a JSON object")?;
     Ok(v)
 }
@@ -81,7 +90,7 @@ mod tests {
 
     #[test]
     fn reads_current_and_rejects_the_rest() {
-        let good = r#"{"v":3,"id":"a","scenario":{"title":"t","track":"backend","level":null,"competencies":[]},"answer":{"reasoning":"r","uncertainty":"","commitment":"","confidence":null},"started_at":1,"updated_at":2,"rev":3,"writer":"w"}"#;
+        let good = r#"{"v":4,"id":"a","scenario":{"title":"t","track":"backend","level":null,"competencies":[]},"answer":{"reasoning":"r","uncertainty":"","commitment":"","confidence":null},"started_at":1,"updated_at":2,"rev":3,"writer":"w"}"#;
         assert!(matches!(decode::<Draft>(good), Decoded::Current(d) if d.rev == 3));
         assert!(
             matches!(decode::<Draft>("{not json"), Decoded::Unreadable(r) if r.starts_with("not valid JSON"))

@@ -255,6 +255,11 @@ impl<S: KeyValue> Repo<S> {
             decided: Default::default(),
             senior_path: None,
             probe_labels: Default::default(),
+            timing: Some(crate::timebox::Timing::at_finish(
+                draft.timebox,
+                draft.started_at,
+                now,
+            )),
         };
         self.save_attempt(pack, scenario, &attempt)?;
         self.discard_draft(pack, scenario)?;
@@ -362,6 +367,7 @@ mod tests {
             rev,
             writer: writer.into(),
             log: None,
+            timebox: None,
         }
     }
 

@@ -46,21 +46,43 @@ pub fn encode_value(queue: &Queue) -> Value {
 /// 0 for anything that is not a queue of this version (the page that reads the whole queue sets
 /// such an entry aside and says so).
 ///
-/// The header runs this on every page, the catalog's included, so it reads only the three numbers
-/// it needs (`v`, and each card's `due` and `interval_days`) in one pass instead of decoding
+/// The header runs this on every page, the catalog's included, so it reads only the numbers it
+/// needs (`v`, and each card's `due` and `interval_days`) in one pass instead of decoding
 /// every card: a JSON decoder for the cards would cost the catalog's first load more than the
 /// count is worth. Strings are skipped whole, escapes included, so no text a card holds can pass
 /// for one of those keys.
 pub fn due_count(raw: &str, now: u64, offset_minutes: i32) -> usize {
+    scan(raw, now, offset_minutes).len()
+}
+
+/// The (pack, slug) of every card due at `now`, by the same one-pass reader as [`due_count`]:
+/// the catalog counts each scenario's due cards with it. A pack or slug written with escapes
+/// (no pack or slug of ours needs one) is kept as written.
+pub fn due_cards(raw: &str, now: u64, offset_minutes: i32) -> Vec<(String, String)> {
+    scan(raw, now, offset_minutes)
+}
+
+/// The due cards' (pack, slug), reading only `v` and each card's `due`, `interval_days`, `pack`
+/// and `slug`; empty unless the queue is of this version.
+fn scan(raw: &str, now: u64, offset_minutes: i32) -> Vec<(String, String)> {
     // Nesting: 1 is the queue object, 2 its lists, 3 a card.
     const CARD: usize = 3;
     let b = raw.as_bytes();
-    let (mut depth, mut i, mut count) = (0usize, 0usize, 0usize);
+    let (mut depth, mut i) = (0usize, 0usize);
+    let mut found = Vec::new();
     let mut version = None;
     let (mut due, mut interval) = (None, None);
+    let (mut pack, mut slug) = (String::new(), String::new());
     let skip_space = |mut j: usize| {
         while b.get(j).is_some_and(u8::is_ascii_whitespace) {
             j += 1;
+        }
+        j
+    };
+    // The end of the string whose opening quote is at `start - 1`.
+    let string_end = |mut j: usize| {
+        while j < b.len() && b[j] != b'"' {
+            j += if b[j] == b'\\' { 2 } else { 1 };
         }
         j
     };
@@ -68,18 +90,27 @@ pub fn due_count(raw: &str, now: u64, offset_minutes: i32) -> usize {
         match b[i] {
             b'"' => {
                 let start = i + 1;
-                i = start;
-                while i < b.len() && b[i] != b'"' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
+                i = string_end(start);
                 let text = &b[start..i.min(b.len())];
                 let colon = skip_space(i + 1);
                 if b.get(colon) != Some(&b':') {
                     i += 1;
                     continue;
                 }
-                // A key: read its value when it is a whole number.
+                // A key: read its value when it is a whole number, or a card's pack or slug.
                 let from = skip_space(colon + 1);
+                if depth == CARD && b.get(from) == Some(&b'"') && matches!(text, b"pack" | b"slug")
+                {
+                    let end = string_end(from + 1);
+                    let value = raw.get(from + 1..end.min(b.len())).unwrap_or_default();
+                    if text == b"pack" {
+                        pack = value.to_string();
+                    } else {
+                        slug = value.to_string();
+                    }
+                    i = end + 1;
+                    continue;
+                }
                 let mut to = from;
                 while b.get(to).is_some_and(u8::is_ascii_digit) {
                     to += 1;
@@ -98,13 +129,16 @@ pub fn due_count(raw: &str, now: u64, offset_minutes: i32) -> usize {
                 depth += 1;
                 if depth == CARD {
                     (due, interval) = (None, None);
+                    (pack, slug) = (String::new(), String::new());
                 }
             }
             b'}' | b']' => {
                 if depth == CARD && b[i] == b'}' {
                     if let (Some(d), Some(days)) = (due, interval) {
                         let days = u32::try_from(days).unwrap_or(u32::MAX);
-                        count += usize::from(crate::drills::is_due(d, days, now, offset_minutes));
+                        if crate::drills::is_due(d, days, now, offset_minutes) {
+                            found.push((std::mem::take(&mut pack), std::mem::take(&mut slug)));
+                        }
                     }
                 }
                 depth = depth.saturating_sub(1);
@@ -114,9 +148,9 @@ pub fn due_count(raw: &str, now: u64, offset_minutes: i32) -> usize {
         i += 1;
     }
     if version == Some(u64::from(QUEUE_VERSION)) {
-        count
+        found
     } else {
-        0
+        Vec::new()
     }
 }
 
@@ -210,6 +244,9 @@ pub(crate) mod tests {
             c.situation = text.repeat(2);
             c.insight = format!("\\{text}\"");
             c.artifact = Some(text.to_string());
+            if n > 0 {
+                c.slug = format!("edge-{n}");
+            }
             q.add(c);
         }
         q.review(
@@ -228,6 +265,16 @@ pub(crate) mod tests {
                 let expected = q.due(now, offset).len();
                 assert_eq!(due_count(&raw, now, offset), expected, "at {now} {offset}");
                 assert_eq!(due_count(&pretty, now, offset), expected, "pretty");
+                let by_scenario: Vec<(String, String)> = q
+                    .due(now, offset)
+                    .iter()
+                    .map(|c| (c.pack.clone(), c.slug.clone()))
+                    .collect();
+                let mut read = due_cards(&pretty, now, offset);
+                let mut want = by_scenario.clone();
+                read.sort();
+                want.sort();
+                assert_eq!(read, want, "due cards at {now} {offset}");
             }
         }
     }

@@ -1,9 +1,9 @@
-//! What is stored, version 3. Every entry carries its schema version `v`, so an entry written by
+//! What is stored, version 4. Every entry carries its schema version `v`, so an entry written by
 //! another version of the site is recognised rather than misread.
 //!
 //! History: version 1 (practice loop); version 2 adds the AI evaluator's feedback to attempts;
 //! version 3 adds an investigation's log to drafts and attempts, and the verdicts the site
-//! decided from it.
+//! decided from it; version 4 adds timed mode: a draft's time box and an attempt's timing.
 
 use crate::baked::{Criterion, Investigation, Rubric, RubricInvestigation};
 use crate::grading::provider::ProviderKind;
@@ -12,11 +12,12 @@ use crate::grading::usage::Usage;
 use crate::score::{score, Score, Weighted};
 use crate::session::{decide_all, SessionLog};
 use crate::taxonomy::{Competency, Level, Tier, Track, Verdict};
+use crate::timebox::{TimeBox, Timing};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The schema version this build writes.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// The three parts of an analysis and the confidence stated with it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +77,9 @@ pub struct Draft {
     /// An investigation's log so far (probes run, injects seen, hypotheses, questions asked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log: Option<SessionLog>,
+    /// The countdown, when the learner chose timed mode (see [`crate::timebox`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timebox: Option<TimeBox>,
 }
 
 /// How an attempt ended.
@@ -214,6 +218,9 @@ pub struct Attempt {
     /// history name probes by what the learner saw, even if the pack later changes.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub probe_labels: BTreeMap<String, String>,
+    /// How long it took and whether it was timed; none for attempts finished before version 4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timing: Option<Timing>,
 }
 
 /// One grading of an attempt by an AI evaluator.
@@ -619,6 +626,7 @@ pub(crate) mod tests {
             decided: BTreeMap::new(),
             senior_path: None,
             probe_labels: BTreeMap::new(),
+            timing: None,
         }
     }
 

@@ -69,3 +69,76 @@ test("a filtered link opens filtered", async ({ page }) => {
   await expect(page.locator(".cards > li")).toHaveCount(index.scenarios.filter((s) => s.track === track).length);
   await expect(page.getByLabel("Track")).toHaveValue(track);
 });
+
+test("a returning learner's cards say what they did — attempted, best graded score, reviews due — and nothing moves", async ({ page }) => {
+  const { readFileSync } = await import("node:fs");
+  const { resolve } = await import("node:path");
+  const { createRequire } = await import("node:module");
+  const fixture = (v) => JSON.parse(readFileSync(resolve(`../fixtures/storage/${v}/attempt.json`), "utf8"));
+  const DAY = 24 * 60 * 60 * 1000;
+  const now = new Date("2027-03-02T09:00:00").getTime();
+  await page.clock.install({ time: now });
+  const [graded, selfOnly, drilled] = index.scenarios.filter((s) => !s.investigation);
+  // Graded by the evaluator at 86 % (self-review 64 %); self-reviewed only, at 64 %; two cards due.
+  const attempt = (s, a) => [`leap:${s.pack}:${s.id}:attempt:${a.id}`, JSON.stringify(a)];
+  const card = (s, criterion, due) => ({
+    pack: s.pack, slug: s.slug, criterion, title: s.title, situation: "s.", artifact: null, insight: "i",
+    half_caught: false, created_at: due - DAY, due, interval_days: 1, ease: 250, streak: 0, lapses: 0,
+  });
+  const queue = {
+    v: 1,
+    cards: [card(drilled, "x", now - DAY), card(drilled, "y", now - 2 * DAY), card(graded, "z", now + 3 * DAY)],
+    made_from: [],
+  };
+  const entries = [
+    attempt(graded, fixture("v4")),
+    attempt(selfOnly, fixture("v1")),
+    ["leap:review", JSON.stringify(queue)],
+  ];
+
+  // A first visit: no status anywhere.
+  await page.goto("./");
+  await ready(page);
+  await expect(page.locator(".card-status")).toHaveCount(0);
+
+  await page.evaluate((entries) => entries.forEach(([k, v]) => localStorage.setItem(k, v)), entries);
+  // A practice page files the attempts where the site keeps them (and the summary the catalog
+  // reads); the catalog then reads only what it can without opening that store.
+  await page.goto("progress/");
+  await ready(page);
+  await page.goto("./");
+  await page.addInitScript(() => {
+    window.__shift = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shift += entry.value;
+    }).observe({ type: "layout-shift", buffered: true });
+  });
+  await page.reload();
+  await ready(page);
+  const status = (s) => page.locator(".card").filter({ has: page.locator(`h2 a[href="scenarios/${s.pack}/${s.slug}/"]`) }).locator(".card-status");
+  await expect(status(graded)).toHaveText("Attempted · best graded 86 %");
+  await expect(status(selfOnly)).toHaveText("Attempted · best 64 % (self-review)");
+  await expect(status(drilled)).toHaveText("2 reviews due");
+  await expect(page.locator(".card-status")).toHaveCount(3);
+  // Read with the card: the status follows its title.
+  const gradedCard = page.locator(".card").filter({ has: page.locator(`h2 a[href="scenarios/${graded.pack}/${graded.slug}/"]`) });
+  await expect(gradedCard).toContainText(`${graded.title}Attempted · best graded 86 %`);
+  await expect(page.getByRole("banner").getByRole("link", { name: "Review, 2 due" })).toBeVisible();
+  // The status is drawn where nothing has to make room for it.
+  await page.waitForTimeout(200);
+  expect(await page.evaluate(() => window.__shift)).toBe(0);
+  // Filtering redraws the cards with their status.
+  await page.getByLabel("Track").selectOption(graded.track);
+  await expect(status(graded)).toHaveText("Attempted · best graded 86 %");
+  await page.getByLabel("Track").selectOption("");
+  await expect(page.locator(".card-status")).toHaveCount(3);
+
+  // No accessibility violations from the status, light or dark.
+  const axe = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  for (const scheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.evaluate(axe);
+    const result = await page.evaluate(() => window.axe.run(document.querySelector(".cards"), { resultTypes: ["violations"] }));
+    expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  }
+});

@@ -390,3 +390,66 @@ test("keyboard only: write all three parts, set the confidence and commit", asyn
   await page.keyboard.press("ArrowRight");
   await expect(first.getByLabel("Partly caught")).toBeChecked();
 });
+
+test("timed mode: the scenario's minutes count down from a stored start, time up never locks, and the time taken is recorded", async ({ page }) => {
+  test.setTimeout(90_000);
+  const T0 = new Date("2027-03-01T09:00:00").getTime();
+  const MIN = 60 * 1000;
+  await page.clock.install({ time: T0 });
+  await open(page);
+  const minutes = scenario.minutes;
+  // An investigation has an incident clock of its own: this is the time box.
+  const timer = page.getByRole("timer", { name: "Time box" });
+  const announcer = page.locator("#practice-announce");
+  await expect(timer).toHaveCount(0);
+  await page.getByRole("button", { name: `Start ${minutes}-minute countdown` }).click();
+  // The clock runs on its own between the test's steps: a second may have gone.
+  const about = (m) => new RegExp(`^Time box: (${m}:00|${m - 1}:5\\d) left$`);
+  await expect(timer).toHaveText(about(minutes));
+  await expect(announcer).toHaveText(`Countdown started: ${minutes} minutes. Writing never locks; time past the box is recorded.`);
+  // Stored with the draft at once, before a word is written.
+  await expect.poll(async () => JSON.parse(await stored(page))?.timebox?.minutes).toBe(minutes);
+  const started = JSON.parse(await stored(page)).timebox.started_at;
+  expect(started).toBeGreaterThanOrEqual(T0);
+
+  // Seconds tick on screen; the live region is not told each one.
+  await page.clock.runFor(5000);
+  await expect(timer).toHaveText(new RegExp(`^Time box: ${minutes - 1}:5\\d left$`));
+  await expect(announcer).toHaveText(/^Countdown started/);
+
+  // A reload ten minutes in neither resets nor pauses it: the start is stored.
+  await write(page, { reasoning: "Every PoP failed in the same minute: a global push." });
+  await page.clock.setSystemTime(started + 10 * MIN);
+  await page.reload();
+  await ready(page);
+  await expect(timer).toHaveText(about(minutes - 10));
+  await expect(page.getByLabel("Reasoning")).toHaveValue("Every PoP failed in the same minute: a global push.");
+
+  // Past the end: it says so, once, counts the overtime, and writing goes on.
+  await page.clock.runFor(2000);
+  await page.clock.setSystemTime(started + (minutes + 2) * MIN);
+  await page.clock.runFor(1000);
+  await expect(timer).toHaveText(/^Time box: Time is up · 2:0\d over$/);
+  await expect(announcer).toHaveText("Time is up. Keep writing if you need to: the overtime is recorded.");
+  await expect(page.getByText("Keep writing if you need to: nothing locks")).toBeVisible();
+  await write(page, { uncertainty: "Whether the DNS change matters.", commitment: "Pull the kill switch.", confidence: 80 });
+  await commit(page);
+  await review(page, ["Caught"]);
+
+  // The attempt recorded the time taken, and History and Progress show it.
+  const took = new RegExp(`took ${minutes + 2} min \\(timed ${minutes} min, 2 min over\\)`);
+  await expect(page.locator(".history li").first()).toContainText(took);
+  await page.getByRole("banner").getByRole("link", { name: "Progress" }).click();
+  await ready(page);
+  const row = page.locator("table", { has: page.getByRole("columnheader", { name: "Time taken" }) }).locator("tbody tr").first();
+  await expect(row).toContainText(`${minutes + 2} min (timed ${minutes} min, 2 min over)`);
+});
+
+test("without timed mode, nothing counts down and the attempt still records its time", async ({ page }) => {
+  await open(page);
+  await expect(page.getByRole("button", { name: `Start ${scenario.minutes}-minute countdown` })).toBeVisible();
+  await write(page, { reasoning: "r", uncertainty: "u", commitment: "c", confidence: 60 });
+  await commit(page);
+  await expect(page.getByRole("timer", { name: "Time box" })).toHaveCount(0);
+  await expect(page.locator(".history li").first()).toContainText(/took (under a minute|\d+ min)/);
+});

@@ -204,3 +204,65 @@ test("leaving the scenario page right after the self-review makes its cards; a p
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   expect(await violations(page)).toEqual([]);
 });
+
+test("the practice loop makes the cards the moment the self-review completes, and the header's count follows without a page change", async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.clock.install({ time: DAY0 });
+  const misses = await attemptWithMisses(page);
+  // Still on the scenario page, nothing navigated: the cards are in the queue already.
+  await expect.poll(async () => (await queue(page))?.cards?.length).toBe(misses);
+  expect((await queue(page)).made_from).toHaveLength(1);
+
+  // Day 1: they are due. Trying the scenario again and missing the first criterion again starts
+  // that card over (due tomorrow): the header says so at once.
+  await page.clock.setSystemTime(at(1));
+  await open(page, path);
+  await expect(reviewLink(page)).toHaveAccessibleName(`Review, ${misses} due`);
+  await page.getByRole("button", { name: "Try again" }).click();
+  await page.getByLabel("Reasoning").fill("The same dashboards again.");
+  await page.getByLabel("Uncertainty").fill("The deploy.");
+  await page.getByLabel("Commitment").fill("Roll back.");
+  await page.getByLabel("Confidence").fill("60");
+  await page.getByRole("button", { name: "Commit", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "The rubric", exact: true })).toBeVisible();
+  const boxes = page.locator(".criterion");
+  const n = await boxes.count();
+  for (let i = 0; i < n; i++) await boxes.nth(i).getByLabel(i === 0 ? "Missed" : "Caught", { exact: true }).check();
+  const left = misses - 1;
+  await expect(reviewLink(page)).toHaveAccessibleName(left === 0 ? "Review" : `Review, ${left} due`);
+  const q = await queue(page);
+  expect(q.made_from).toHaveLength(2);
+  expect(q.cards).toHaveLength(misses);
+  // The card missed again was made anew today; the others keep yesterday's schedule.
+  expect(q.cards.filter((c) => c.created_at >= at(1))).toHaveLength(1);
+});
+
+test("a grading by the evaluator makes its cards as soon as it arrives", async ({ page }) => {
+  const { MOCK } = await import("./fixtures.js");
+  await page.clock.install({ time: DAY0 });
+  await open(page, "settings/");
+  await page.getByLabel("Provider").selectOption("ollama");
+  await page.getByLabel("Base URL").fill(MOCK);
+  await page.getByLabel("Base URL").blur();
+  await page.getByLabel("Model", { exact: true }).fill("qwen3:8b");
+  await expect(page.locator(".save-state")).toContainText("Saved");
+  await open(page, path);
+  await page.getByLabel("Reasoning").fill("A slow dependency, probably; the dashboards are noisy.");
+  await page.getByLabel("Uncertainty").fill("Whether it is the deploy.");
+  await page.getByLabel("Commitment").fill("Roll back and watch.");
+  await page.getByLabel("Confidence").fill("70");
+  await page.getByRole("button", { name: "Commit", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "The rubric", exact: true })).toBeVisible();
+  await page.getByRole("button", { name: "Get feedback" }).click();
+  await expect(page.locator(".feedback-card")).toHaveCount(1, { timeout: 10_000 });
+  // No self-review, no page change: the grading alone made the cards, one per criterion it did
+  // not find caught.
+  const graded = page.locator(".feedback-card .fb-criterion");
+  const n = await graded.count();
+  expect(n).toBeGreaterThan(0);
+  const notCaught = n - (await graded.filter({ has: page.locator(".verdict-badge.caught") }).count());
+  await expect.poll(async () => (await queue(page))?.made_from?.length).toBe(2);
+  const q = await queue(page);
+  expect(q.made_from[1]).toMatch(new RegExp(`^${q.made_from[0]}#`));
+  expect(q.cards).toHaveLength(notCaught);
+});
