@@ -1,8 +1,13 @@
 //! The browser side of the storage layer: `localStorage` as a [`KeyValue`] store, falling back to
-//! memory for the session when the browser refuses storage (private mode, disabled storage).
+//! memory for the session when the browser refuses storage (private mode, disabled storage), and
+//! the learner's store: attempts in IndexedDB ([`bulk`]), the rest in `localStorage`, split by
+//! core's rule ([`leap_core::storage::split`]).
+
+mod bulk;
 
 use leap_core::storage::kv::{KeyValue, MemoryStore, StoreError};
 use leap_core::storage::repo::Repo;
+use leap_core::storage::split::Split;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
@@ -44,6 +49,106 @@ impl Backend {
     pub fn is_persistent(&self) -> bool {
         matches!(self, Backend::Local(_))
     }
+}
+
+/// Where attempts live in this page: IndexedDB, or, where the browser refuses it, `localStorage`
+/// (or memory) like everything else.
+#[derive(Clone)]
+pub enum Attempts {
+    /// IndexedDB, through the page's copy of it.
+    Indexed(bulk::Bulk),
+    /// The same store as the rest.
+    Local(std::rc::Rc<RefCell<Backend>>),
+}
+
+impl KeyValue for Attempts {
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        match self {
+            Attempts::Indexed(b) => b.get(key),
+            Attempts::Local(b) => b.borrow().get(key),
+        }
+    }
+
+    fn set(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        match self {
+            Attempts::Indexed(b) => b.set(key, value),
+            Attempts::Local(b) => b.borrow_mut().set(key, value),
+        }
+    }
+
+    fn remove(&mut self, key: &str) -> Result<(), StoreError> {
+        match self {
+            Attempts::Indexed(b) => b.remove(key),
+            Attempts::Local(b) => b.borrow_mut().remove(key),
+        }
+    }
+
+    fn keys(&self) -> Result<Vec<String>, StoreError> {
+        match self {
+            Attempts::Indexed(b) => b.keys(),
+            Attempts::Local(b) => b.borrow().keys(),
+        }
+    }
+}
+
+/// The learner's data in this page: drafts, the review queue and settings in `localStorage`,
+/// attempts in IndexedDB.
+pub type Learner = Split<Local, Attempts>;
+
+/// `localStorage` (or memory) for the local half of [`Learner`]: shared with [`Attempts::Local`]
+/// when IndexedDB is refused, so a memory fallback is one store, not two.
+#[derive(Clone)]
+pub struct Local(std::rc::Rc<RefCell<Backend>>);
+
+impl Local {
+    /// Whether data survives this tab.
+    pub fn is_persistent(&self) -> bool {
+        self.0.borrow().is_persistent()
+    }
+}
+
+impl KeyValue for Local {
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.0.borrow().get(key)
+    }
+
+    fn set(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.0.borrow_mut().set(key, value)
+    }
+
+    fn remove(&mut self, key: &str) -> Result<(), StoreError> {
+        self.0.borrow_mut().remove(key)
+    }
+
+    fn keys(&self) -> Result<Vec<String>, StoreError> {
+        self.0.borrow().keys()
+    }
+}
+
+/// Opens the learner's store for this page: attempts in IndexedDB once [`open_learner_data`]
+/// opened it, in `localStorage` otherwise.
+pub fn learner() -> Learner {
+    let local = std::rc::Rc::new(RefCell::new(Backend::open()));
+    let bulk = match bulk::current() {
+        Some(m) => Attempts::Indexed(bulk::Bulk(m)),
+        None => Attempts::Local(local.clone()),
+    };
+    Split {
+        local: Local(local),
+        bulk,
+    }
+}
+
+/// Opens IndexedDB and moves attempts still in `localStorage` there: started at once (the
+/// returned promise runs whether or not it is awaited), and awaited before the app takes over, so
+/// no view reads the learner's data before it is all in one place.
+pub fn open_learner_data() -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(async {
+        bulk::open().await;
+        // Where IndexedDB is refused the summary is kept over localStorage alone.
+        learner().refresh_summary();
+        Ok(JsValue::UNDEFINED)
+    })
 }
 
 /// A `QuotaExceededError` (any browser's spelling) means full; anything else is reported as is.
@@ -98,9 +203,9 @@ impl KeyValue for Backend {
 }
 
 /// The learner's data, shared by every component of a page.
-pub type SharedRepo = Rc<RefCell<Repo<Backend>>>;
+pub type SharedRepo = Rc<RefCell<Repo<Learner>>>;
 
 /// Opens the learner's data for this page.
 pub fn open_repo() -> SharedRepo {
-    Rc::new(RefCell::new(Repo::new(Backend::open())))
+    Rc::new(RefCell::new(Repo::new(learner())))
 }

@@ -5,7 +5,7 @@
 use leap_core::storage::keys::REVIEW_KEY;
 use leap_core::storage::kv::{KeyValue, MemoryStore, StoreError};
 use leap_core::storage::migrate::{decode, Decoded};
-use leap_core::storage::relocate::{apply, plan};
+use leap_core::storage::relocate::{apply, plan, SPILLED_KEY};
 use leap_core::storage::repo::{Notice, Repo};
 use leap_core::storage::schema::{Attempt, VERSION};
 use leap_core::storage::split::{read_summary, Split, SUMMARY_KEY};
@@ -229,4 +229,31 @@ fn the_summary_is_rebuilt_after_a_move() {
         summary["core:edge-cpu-regex"].self_review.map(f64::round),
         Some(64.0)
     );
+}
+
+#[test]
+fn attempts_a_closing_page_kept_in_local_storage_replace_the_bulk_copies() {
+    let key = format!("{SCENARIO}attempt:a3");
+    let mut bulk = MemoryStore::new();
+    bulk.set(&key, &fixture("v3", "attempt.json")).unwrap();
+    // The page closed right after a self-review edit, before IndexedDB committed it.
+    let mut edited: serde_json::Value =
+        serde_json::from_str(&fixture("v3", "attempt.json")).unwrap();
+    edited["review"]["missed"] = "Edited just before closing the tab.".into();
+    let mut local = MemoryStore::new();
+    local.set(&key, &edited.to_string()).unwrap();
+    local
+        .set(SPILLED_KEY, &serde_json::to_string(&[&key]).unwrap())
+        .unwrap();
+    let p = plan(&local, &bulk).unwrap();
+    apply(&p, &mut local, &mut bulk).unwrap();
+    let stored: serde_json::Value =
+        serde_json::from_str(&bulk.get(&key).unwrap().unwrap()).unwrap();
+    assert_eq!(
+        stored["review"]["missed"],
+        "Edited just before closing the tab."
+    );
+    assert_eq!(bulk.keys().unwrap(), [key]);
+    assert!(local.keys().unwrap().is_empty());
+    assert!(plan(&local, &bulk).unwrap().is_empty());
 }

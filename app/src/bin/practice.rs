@@ -30,6 +30,10 @@ fn main() {
         },
         |store, route| {
             Box::pin(async move {
+                // The learner's data (IndexedDB) opens while the page's data downloads, and is
+                // all there before any view reads it.
+                let learner_data =
+                    wasm_bindgen_futures::JsFuture::from(senior_leap::storage::open_learner_data());
                 if let Route::Scenario { pack, slug } = route {
                     let investigation = store.index.with_value(|i| {
                         i.scenarios
@@ -45,6 +49,7 @@ fn main() {
                         store.load_body(&pack, &slug).await;
                     }
                 }
+                let _ = learner_data.await;
             })
         },
     );

@@ -10,7 +10,7 @@ use crate::clock::{now, offset_minutes};
 use crate::practice::notices::SetAside;
 use crate::shell::{current_route, set_title, show_due};
 use crate::site::{Load, Store};
-use crate::storage::{open_repo, Backend, SharedRepo};
+use crate::storage::{learner, open_repo, SharedRepo};
 use leap_core::baked::ScenarioBody;
 use leap_core::drills::{cards_words, due_words, Card, Queue, Recall, Source, QUESTION};
 use leap_core::routes::Route;
@@ -29,7 +29,7 @@ type Records = Vec<(String, String, ScenarioState)>;
 /// must leave damaged entries for the page that explains them.
 fn records(repo: &SharedRepo, quiet: bool) -> Result<Records, StoreError> {
     if quiet {
-        Repo::new(ReadOnly(Backend::open())).all()
+        Repo::new(ReadOnly(learner())).all()
     } else {
         repo.borrow_mut().all()
     }

@@ -14,7 +14,7 @@ use leap_core::baked::{Investigation, ScenarioSummary};
 use leap_core::drills::Source;
 use leap_core::session::{Session, SessionError, SessionLog};
 use leap_core::storage::keys::{scenario_prefix, Key};
-use leap_core::storage::kv::StoreError;
+use leap_core::storage::kv::{KeyValue, StoreError};
 use leap_core::storage::migrate::{decode, Decoded};
 use leap_core::storage::repo::{Notice, Saved};
 use leap_core::storage::schema::{Answer, Attempt, Draft, Outcome, ScenarioRef, VERSION};
@@ -202,7 +202,7 @@ impl Workspace {
     /// Opens the practice state of a scenario from storage.
     pub fn open(summary: &ScenarioSummary) -> Workspace {
         let repo = open_repo();
-        let persistent = repo.borrow().store().is_persistent();
+        let persistent = repo.borrow().store().local.is_persistent();
         let state = repo.borrow_mut().scenario(&summary.pack, &summary.id);
         let notices = std::mem::take(&mut repo.borrow_mut().notices);
         let ws = Workspace {
@@ -583,6 +583,26 @@ impl Workspace {
         }
     }
 
+    /// The attempt this tab had on screen as a draft has arrived from another tab that committed
+    /// it. Attempts reach other tabs from IndexedDB, drafts from localStorage, so the attempt may
+    /// arrive after the news that the draft was removed, when it was not here yet.
+    fn finished_elsewhere(&self, draft_key: &str) {
+        let state = self.draft.get_value();
+        let finished = self
+            .attempts
+            .with_untracked(|l| l.iter().any(|a| a.id == state.id));
+        let draft_gone = self
+            .repo
+            .with_value(|r| r.borrow().store().local.get(draft_key))
+            .ok()
+            .flatten()
+            .is_none();
+        if finished && draft_gone && !state.dirty && self.view.get_untracked() == View::Editing {
+            self.start_fresh();
+            self.view.set(View::Review(state.id));
+        }
+    }
+
     /// Another tab wrote to this scenario's storage.
     fn on_storage(&self, key: &str, new_value: Option<String>) {
         let (draft_key, prefix) = self.keys();
@@ -591,6 +611,7 @@ impl Workspace {
         }
         self.reload_attempts();
         if key != draft_key {
+            self.finished_elsewhere(&draft_key);
             return;
         }
         let state = self.draft.get_value();

@@ -9,12 +9,41 @@
 //!
 //! A crash between 2 and 3 leaves both copies; the next run finds the bulk copies and only clears.
 //! Running it again with nothing to move plans nothing, so it runs on every page load.
+//!
+//! A page that closes before IndexedDB committed its last writes keeps them in `localStorage`
+//! and lists their keys under [`SPILLED_KEY`]: those local copies are the newer ones and replace
+//! the bulk copies.
 
 use super::keys::ASIDE;
 use super::kv::{KeyValue, StoreError};
 use super::migrate::{decode, Decoded};
 use super::schema::Attempt;
 use super::split::{place, Place};
+use std::collections::BTreeSet;
+
+/// The `localStorage` key listing (as a JSON array) the attempts a page kept there because it
+/// closed before IndexedDB had them. Parses as none of the learner's entries.
+pub const SPILLED_KEY: &str = "leap:spilled";
+
+/// The keys listed under [`SPILLED_KEY`]; none when absent or unreadable.
+pub fn spilled(local: &impl KeyValue) -> BTreeSet<String> {
+    local
+        .get(SPILLED_KEY)
+        .ok()
+        .flatten()
+        .and_then(|raw| serde_json::from_str(&raw).ok())
+        .unwrap_or_default()
+}
+
+/// The current-schema form of a stored attempt: upgraded if it is older, as it is otherwise.
+fn upgraded(raw: String) -> Result<(String, bool), StoreError> {
+    match decode::<Attempt>(&raw) {
+        Decoded::Migrated(a) => serde_json::to_string(&a)
+            .map(|json| (json, true))
+            .map_err(|e| StoreError::Other(e.to_string())),
+        Decoded::Current(_) | Decoded::Unreadable(_) => Ok((raw, false)),
+    }
+}
 
 /// What moving takes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,9 +70,14 @@ impl Plan {
 /// beside it rather than dropped: losing the learner's data is never the way out.
 pub fn plan(local: &impl KeyValue, bulk: &impl KeyValue) -> Result<Plan, StoreError> {
     let mut out = Plan::default();
+    let newer = spilled(local);
     let mut local_keys = local.keys()?;
     local_keys.sort();
     for key in local_keys {
+        if key == SPILLED_KEY {
+            out.clear.push(key);
+            continue;
+        }
         if place(&key) != Place::Bulk {
             continue;
         }
@@ -53,7 +87,7 @@ pub fn plan(local: &impl KeyValue, bulk: &impl KeyValue) -> Result<Plan, StoreEr
         match bulk.get(&key)? {
             // The same attempt, perhaps in an older schema: the crash case.
             Some(existing) if same(&existing, &raw) => {}
-            Some(_) => {
+            Some(_) if !newer.contains(&key) => {
                 let mut aside = format!("{ASIDE}{key}");
                 let mut n = 1;
                 while bulk.get(&aside)?.is_some_and(|v| v != raw) {
@@ -65,16 +99,12 @@ pub fn plan(local: &impl KeyValue, bulk: &impl KeyValue) -> Result<Plan, StoreEr
                     out.writes.push((aside, raw));
                 }
             }
-            None if key.starts_with(ASIDE) => out.writes.push((key.clone(), raw)),
-            None => match decode::<Attempt>(&raw) {
-                Decoded::Migrated(a) => {
-                    let json =
-                        serde_json::to_string(&a).map_err(|e| StoreError::Other(e.to_string()))?;
-                    out.writes.push((key.clone(), json));
-                    out.upgraded += 1;
-                }
-                Decoded::Current(_) | Decoded::Unreadable(_) => out.writes.push((key.clone(), raw)),
-            },
+            _ if key.starts_with(ASIDE) => out.writes.push((key.clone(), raw)),
+            _ => {
+                let (value, was_old) = upgraded(raw)?;
+                out.writes.push((key.clone(), value));
+                out.upgraded += usize::from(was_old);
+            }
         }
         out.clear.push(key);
     }

@@ -74,3 +74,28 @@ export async function tabTo(page, locator, { back = false, max = 150 } = {}) {
   }
   await expect(locator).toBeFocused();
 }
+
+/**
+ * Every entry of the site's IndexedDB (where attempts live), as {key: value}. Call it only once
+ * a practice page has opened the database: opening it first would create it without its store.
+ */
+export function storedEntries(page) {
+  return page.evaluate(
+    () =>
+      new Promise((done, fail) => {
+        const req = indexedDB.open("leap");
+        req.onerror = () => fail(req.error);
+        req.onsuccess = () => {
+          const db = req.result;
+          const tx = db.transaction("entries");
+          const keys = tx.objectStore("entries").getAllKeys();
+          const values = tx.objectStore("entries").getAll();
+          tx.oncomplete = () => {
+            db.close();
+            done(Object.fromEntries(keys.result.map((k, i) => [k, values.result[i]])));
+          };
+          tx.onerror = () => fail(tx.error);
+        };
+      }),
+  );
+}

@@ -4,7 +4,7 @@
 // screen (answer beside the evidence) and on a 360 px phone (tabs). Then the room (the game
 // master) against the mock provider, a reload in the middle of an investigation, and an attempt
 // saved by the site before investigations existed.
-import { test, expect, siteIndex, ready, tabTo, MOCK } from "./fixtures.js";
+import { test, expect, siteIndex, ready, tabTo, MOCK, storedEntries } from "./fixtures.js";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 
@@ -177,10 +177,10 @@ async function investigateByKeyboard(page, { phone }) {
   }
   await expect(page.getByRole("region", { name: "Your path and a senior's" })).toContainText(`${steps[0].probe.label} (T+${steps[0].clock} min)`);
   // The attempt froze the log, the site's verdicts and the probes' labels; the draft is gone.
-  const stored = await page.evaluate((prefix) => {
-    const key = Object.keys(localStorage).find((k) => k.startsWith(prefix));
-    return JSON.parse(localStorage.getItem(key));
-  }, `leap:${scenario.pack}:${scenario.id}:attempt:`);
+  // Attempts live in IndexedDB; the write reaches it just after the page shows the attempt.
+  const attemptPrefix = `leap:${scenario.pack}:${scenario.id}:attempt:`;
+  await expect.poll(async () => Object.keys(await storedEntries(page)).filter((k) => k.startsWith(attemptPrefix))).toHaveLength(1);
+  const stored = JSON.parse(Object.entries(await storedEntries(page)).find(([k]) => k.startsWith(attemptPrefix))[1]);
   expect(stored.log.events.at(-1)).toEqual({ type: "committed", at: clock });
   expect(stored.probe_labels[steps[0].probe.id]).toBe(steps[0].probe.label);
   expect(Object.keys(stored.decided).sort()).toEqual(decided.map((c) => c.id).sort());
@@ -335,7 +335,7 @@ test("an attempt saved before investigations (schema 2) opens as it was, and the
   await page.getByRole("button", { name: "Compare", exact: true }).click();
   await expect(page.locator(".compare")).toContainText("Attempt 1 and attempt 2");
   await expect(page.locator(".compare")).toContainText(v2.answer.reasoning);
-  const stored = JSON.parse(await page.evaluate((k) => localStorage.getItem(k), `leap:${scenario.pack}:${scenario.id}:attempt:${v2.id}`));
+  const stored = JSON.parse((await storedEntries(page))[`leap:${scenario.pack}:${scenario.id}:attempt:${v2.id}`]);
   expect(stored.review).toEqual(v2.review);
   expect(stored.feedback).toEqual(v2.feedback);
 });
