@@ -285,13 +285,23 @@ pub fn how_it_works_inner(prose: &Prose) -> String {
 }
 
 /// The settings page before the app has read the learner's settings (they live only in the browser).
+/// Its opening paragraph is already there, as the app renders it: the largest text of the page
+/// must be painted with the first frame, not seconds later when the app arrives (issue 11: LCP).
 pub fn settings_placeholder() -> String {
-    "<article class=\"page settings\"><h1>Evaluator settings</h1><p class=\"loading\" role=\"status\">Reading your settings from this browser…</p></article>".to_string()
+    format!(
+        "<article class=\"page settings\"><h1>Evaluator settings</h1><p class=\"lead\">{}</p><p class=\"loading\" role=\"status\">Reading your settings from this browser…</p></article>",
+        escape(crate::site_text::SETTINGS_LEAD)
+    )
 }
 
-/// The progress page before the app has read the learner's data (it lives only in the browser).
+/// The progress page before the app has read the learner's data (it lives only in the browser),
+/// with its "Your data" section's text as the app renders it, for the same reason as Settings.
 pub fn progress_placeholder() -> String {
-    "<article class=\"page progress\"><h1>Your progress</h1><p class=\"loading\" role=\"status\">Reading your attempts from this browser…</p></article>".to_string()
+    format!(
+        "<article class=\"page progress\"><h1>Your progress</h1><p class=\"loading\" role=\"status\">Reading your attempts from this browser…</p>\
+         <section class=\"your-data\" aria-labelledby=\"your-data\"><h2 id=\"your-data\">Your data</h2><p>{}</p></section></article>",
+        escape(crate::site_text::YOUR_DATA)
+    )
 }
 
 /// The review page before the app has read the learner's queue (it lives only in the browser).

@@ -22,6 +22,13 @@ pub fn escape(s: &str) -> String {
 pub const FOOTER: &str =
     "Your drafts and attempts stay in this browser. No tracking, no accounts, no server of ours.";
 
+/// The settings page's opening paragraph. The pre-rendered page carries it too: it is the page's
+/// largest text, so it is painted with the first frame instead of when the app arrives.
+pub const SETTINGS_LEAD: &str = "After you commit an answer, an AI evaluator can read it against the rubric and tell you what you caught, what you missed and why it matters. It runs from this page with your own key, or with a model on your own machine.";
+
+/// What the progress page says about the learner's data; pre-rendered too, for the same reason.
+pub const YOUR_DATA: &str = "Everything lives in this browser. Export it as one file to keep a copy or move it to another browser; importing merges, skipping what is already here and replacing nothing.";
+
 /// The `<title>` of a page: "Page — Site", or the site's name alone.
 pub fn title(site_title: &str, page: Option<&str>) -> String {
     match page {

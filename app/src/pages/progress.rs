@@ -129,7 +129,7 @@ pub fn Progress() -> impl IntoView {
             }}
             <section class="your-data" aria-labelledby="your-data">
                 <h2 id="your-data">"Your data"</h2>
-                <p>"Everything lives in this browser. Export it as one file to keep a copy or move it to another browser; importing merges, skipping what is already here and replacing nothing."</p>
+                <p>{leap_core::site_text::YOUR_DATA}</p>
                 <div class="actions">
                     <button type="button" class="primary" on:click=export>"Export"</button>
                     <button type="button" class="secondary" on:click=move |_| { if let Some(i) = file_input.get() { i.click(); } }>"Import"</button>

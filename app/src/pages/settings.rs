@@ -187,7 +187,7 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <article class="page settings">
             <h1>"Evaluator settings"</h1>
-            <p class="lead">"After you commit an answer, an AI evaluator can read it against the rubric and tell you what you caught, what you missed and why it matters. It runs from this page with your own key, or with a model on your own machine."</p>
+            <p class="lead">{leap_core::site_text::SETTINGS_LEAD}</p>
             {suggestion.clone().map(|s| view! {
                 <div class="notice">
                     <p>{format!("The \u{201c}{}\u{201d} pack suggests {}{}{}.", s.pack_title, s.provider.name(), s.model.as_ref().map(|m| format!(", model {m}")).unwrap_or_default(), s.base_url.as_ref().map(|b| format!(", at {b}")).unwrap_or_default())}</p>
