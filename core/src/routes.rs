@@ -81,23 +81,42 @@ impl Route {
     }
 }
 
-/// Which of the two wasm bundles runs on a page. The catalog's first load stays small because the
-/// practice loop's code (editor, storage, grading) lives in its own bundle, loaded only by the pages
-/// that use it; links between pages of different bundles are ordinary page loads.
+/// Which wasm bundle runs on a page. Each page downloads only the code it uses: the catalog's
+/// bundle carries no practice loop, and Progress, Review and Settings each have their own instead
+/// of sharing the scenario page's (issue 11). Links between pages of different bundles are
+/// ordinary page loads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bundle {
-    /// Catalog, "how it works" and the 404 page.
+    /// Catalog, "how it works" and the 404 page: the bundle Trunk loads itself.
     Browse,
-    /// Scenario pages and everything the practice loop needs.
+    /// Scenario pages: the practice loop and the evaluator.
     Practice,
+    /// The progress page: scores, calibration, the brag document and the learner's data.
+    Progress,
+    /// The review queue's drills.
+    Review,
+    /// The evaluator's settings.
+    Settings,
 }
 
 impl Bundle {
+    /// The bundles whose loader the site generator writes (Trunk builds them as "workers", so they
+    /// get neither a loader nor a content hash from it).
+    pub const GENERATED: [Bundle; 4] = [
+        Bundle::Practice,
+        Bundle::Progress,
+        Bundle::Review,
+        Bundle::Settings,
+    ];
+
     /// The Rust binary (and Trunk output name) of this bundle.
     pub fn bin(self) -> &'static str {
         match self {
             Bundle::Browse => "browse",
             Bundle::Practice => "practice",
+            Bundle::Progress => "progress",
+            Bundle::Review => "review",
+            Bundle::Settings => "settings",
         }
     }
 }
@@ -106,9 +125,10 @@ impl Route {
     /// The bundle that serves this page.
     pub fn bundle(&self) -> Bundle {
         match self {
-            Route::Scenario { .. } | Route::Progress | Route::Review | Route::Settings => {
-                Bundle::Practice
-            }
+            Route::Scenario { .. } => Bundle::Practice,
+            Route::Progress => Bundle::Progress,
+            Route::Review => Bundle::Review,
+            Route::Settings => Bundle::Settings,
             Route::Catalog | Route::HowItWorks | Route::NotFound => Bundle::Browse,
         }
     }
@@ -213,9 +233,9 @@ mod tests {
     }
 
     #[test]
-    fn the_review_page_is_served_by_the_practice_bundle() {
+    fn the_review_page_has_its_own_bundle() {
         assert_eq!(Route::parse("review/index.html"), Route::Review);
-        assert_eq!(Route::Review.bundle(), Bundle::Practice);
+        assert_eq!(Route::Review.bundle(), Bundle::Review);
         assert_eq!(Route::Review.base_href("/r/"), "../");
     }
 

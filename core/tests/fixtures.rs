@@ -206,8 +206,7 @@ fn an_investigation_compiles_into_its_own_hidden_file() {
     // Built: the evidence is in investigation.json only, never in the page or its briefing.
     let out = tempfile::tempdir().unwrap();
     let template = std::fs::read_to_string(fixtures().join("template.html")).unwrap();
-    std::fs::write(out.path().join("practice.js"), "// js").unwrap();
-    std::fs::write(out.path().join("practice_bg.wasm"), "wasm").unwrap();
+    write_bundles(out.path());
     write_site(&site, &template, out.path(), "/fixture/").unwrap();
     let dir = out.path().join("scenarios/demo/packet-loss");
     let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
@@ -237,9 +236,8 @@ fn the_good_pack_renders_its_snapshot() {
     let site = compile(&fixtures().join("good")).unwrap();
     let out = tempfile::tempdir().unwrap();
     let template = std::fs::read_to_string(fixtures().join("template.html")).unwrap();
-    // The practice bundle Trunk would have built beside the template.
-    std::fs::write(out.path().join("practice.js"), "// js").unwrap();
-    std::fs::write(out.path().join("practice_bg.wasm"), "wasm").unwrap();
+    // The bundles Trunk would have built beside the template.
+    write_bundles(out.path());
     write_site(&site, &template, out.path(), "/fixture/").unwrap();
     // The practice bundle is content-addressed like every other asset: only hashed names remain.
     let names: Vec<String> = std::fs::read_dir(out.path())
@@ -509,4 +507,13 @@ fn the_readme_worked_investigation_compiles() {
     let inv = example.investigation.as_ref().unwrap();
     assert_eq!((inv.probes.len(), inv.injects.len()), (3, 2));
     assert_eq!(example.rubric.criteria.len(), 6);
+}
+
+/// Writes the files Trunk builds for each bundle whose loader the generator writes.
+fn write_bundles(out: &std::path::Path) {
+    for bundle in leap_core::routes::Bundle::GENERATED {
+        let bin = bundle.bin();
+        std::fs::write(out.join(format!("{bin}.js")), format!("// {bin}")).unwrap();
+        std::fs::write(out.join(format!("{bin}_bg.wasm")), bin).unwrap();
+    }
 }

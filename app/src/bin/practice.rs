@@ -1,17 +1,10 @@
-//! The practice bundle: scenario pages, the practice loop, progress, review and the evaluator's
-//! settings.
+//! The practice bundle: scenario pages, with the practice loop and the evaluator.
 
 use leap_core::routes::{Bundle, Route};
 use leptos::prelude::*;
 use leptos_router::components::{Route as Page, Routes};
 use leptos_router::path;
-use senior_leap::pages::{
-    not_found::NotFound,
-    progress::Progress,
-    review::{QueueSync, Review},
-    scenario::ScenarioPage,
-    settings::SettingsPage,
-};
+use senior_leap::pages::{not_found::NotFound, review::QueueSync, scenario::ScenarioPage};
 
 fn main() {
     senior_leap::boot::run(
@@ -21,9 +14,6 @@ fn main() {
                 <QueueSync/>
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Page path=path!("/scenarios/:pack/:slug") view=ScenarioPage/>
-                    <Page path=path!("/progress") view=Progress/>
-                    <Page path=path!("/review") view=Review/>
-                    <Page path=path!("/settings") view=SettingsPage/>
                 </Routes>
             }
             .into_any()

@@ -31,13 +31,16 @@ pub fn write_site(
 ) -> Result<usize, Box<dyn std::error::Error>> {
     template::check(template)?;
     output::write_data(site, out)?;
-    let practice_template = practice_template(template, out)?;
     // What every page of a bundle shares (its script hashes and policy) is worked out once, not
     // per page.
-    let (browse, practice) = (
-        template::Prepared::new(template)?,
-        template::Prepared::new(&practice_template)?,
-    );
+    let browse = template::Prepared::new(template)?;
+    let generated = Bundle::GENERATED
+        .iter()
+        .map(|&b| {
+            let t = bundle_template(template, out, b)?;
+            Ok((b, template::Prepared::new(&t)?))
+        })
+        .collect::<Result<Vec<_>, Box<dyn std::error::Error>>>()?;
     let index = &site.index;
     // The scenario pages that start an investigation (they preload its data too), looked up per
     // page: scanning every scenario for each page made the build quadratic in the pack's size.
@@ -90,10 +93,11 @@ pub fn write_site(
     par::try_for_each(&specs, |spec| -> Result<(), SendError> {
         let body = markup::shell(&spec.route, &index.title, &spec.main);
         let base = spec.route.base_href(site_path);
-        let template = match spec.route.bundle() {
-            Bundle::Browse => &browse,
-            Bundle::Practice => &practice,
-        };
+        let bundle = spec.route.bundle();
+        let template = generated
+            .iter()
+            .find(|(b, _)| *b == bundle)
+            .map_or(&browse, |(_, t)| t);
         let html = template.render(&PageParts {
             title: &spec.title,
             description: &spec.description,
@@ -149,13 +153,17 @@ fn with_preloads(
     html.replacen("</head>", &format!("{links}</head>"), 1)
 }
 
-/// The template for practice pages: Trunk builds that bundle without a loader and without a
-/// content hash, so here its two files are renamed after a hash of both (`practice-<hash>.js`,
-/// `practice-<hash>_bg.wasm`) and the loader written for those names. A browser holding a page
+/// The template for the pages of a bundle Trunk does not load itself: Trunk builds it without a
+/// loader and without a content hash, so here its two files are renamed after a hash of both
+/// (`practice-<hash>.js`, `practice-<hash>_bg.wasm`) and the loader written for those names. A browser holding a page
 /// of one build can then never pair its script with the wasm of another: every asset of the site
 /// is content-addressed.
-fn practice_template(template: &str, out: &Path) -> Result<String, Box<dyn std::error::Error>> {
-    let bin = Bundle::Practice.bin();
+fn bundle_template(
+    template: &str,
+    out: &Path,
+    bundle: Bundle,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let bin = bundle.bin();
     let (js, wasm) = (format!("{bin}.js"), format!("{bin}_bg.wasm"));
     let mut bytes = Vec::new();
     for name in [&js, &wasm] {

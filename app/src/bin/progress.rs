@@ -1,0 +1,30 @@
+//! The progress bundle: the learner's scores, calibration, brag document and data; its own, so
+//! a visit downloads none of the practice loop.
+
+use leap_core::routes::Bundle;
+use leptos::prelude::*;
+use leptos_router::components::{Route as Page, Routes};
+use leptos_router::path;
+use senior_leap::pages::{not_found::NotFound, progress::Progress};
+
+fn main() {
+    senior_leap::boot::run(
+        Bundle::Progress,
+        || {
+            view! {
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Page path=path!("/progress") view=Progress/>
+                </Routes>
+            }
+            .into_any()
+        },
+        |_, _| {
+            Box::pin(async {
+                // Attempts live in IndexedDB: every one is in memory before a view reads them.
+                let _ =
+                    wasm_bindgen_futures::JsFuture::from(senior_leap::storage::open_learner_data())
+                        .await;
+            })
+        },
+    );
+}
