@@ -2,7 +2,8 @@
 # Page loads against the floor (issue 11): builds a minimal Leptos counter (tests/bench/counter)
 # with the same Leptos, wasm-bindgen, Trunk, wasm-opt and release profile as the site, then
 # compares the site's catalog, a scenario page, Settings and Progress with it: what a first visit
-# downloads, throttled first-load timings (firstload.mjs) and Lighthouse mobile (lighthouse.mjs).
+# downloads, throttled first-load timings (firstload.mjs), a first visit with the service worker on
+# over one shared link (shared-link.mjs) and Lighthouse mobile (lighthouse.mjs).
 #
 #   tests/bench/pageload.sh <site dist>     (report.sh runs it on the build it made)
 #
@@ -36,5 +37,9 @@ if ! command -v chromium >/dev/null 2>&1 || [ ! -d tests/e2e/node_modules/@playw
 fi
 echo
 node tests/bench/firstload.mjs "$D" "$OUT/counter" "${pages[@]}" --runs "${RUNS:-5}"
+echo
+# A first visit with the service worker on, every byte through one shared link (its precache
+# competes with the page for bandwidth, which per-page CDP throttling does not show).
+node tests/bench/shared-link.mjs "$D" "" --runs "${RUNS:-5}"
 echo
 node tests/bench/lighthouse.mjs "$D" "$OUT/counter" "${pages[@]}" --runs "${LH_RUNS:-3}"
