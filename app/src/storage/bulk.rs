@@ -150,12 +150,16 @@ async fn move_from_local(mirror: &Rc<Mirror>) {
             web_sys::console::warn_1(&format!("moving attempts to IndexedDB: {e}").into());
             return;
         }
-        let mut copy = mirror.copy.borrow_mut();
-        let limit = copy.limit.take();
-        for (k, v) in &plan.writes {
-            let _ = copy.set(k, v);
+        {
+            let mut copy = mirror.copy.borrow_mut();
+            let limit = copy.limit.take();
+            for (k, v) in &plan.writes {
+                let _ = copy.set(k, v);
+            }
+            copy.limit = limit;
         }
-        copy.limit = limit;
+        // Tabs already open hear of the moved attempts like of any other write.
+        mirror.announce(&ops);
     }
     for key in &plan.clear {
         let _ = local.remove(key);
