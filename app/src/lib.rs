@@ -16,4 +16,5 @@ pub mod practice;
 pub mod shell;
 pub mod site;
 pub mod storage;
+pub mod viewer;
 pub mod yourdata;

@@ -1,8 +1,9 @@
 //! The app's frame: the router, the header and footer every page shares, and the route table.
-//! Markup mirrors `leap_core::markup::shell` exactly, plus what only the browser knows: how many
-//! review cards are due, in the Review link.
+//! Markup mirrors `leap_core::markup::shell` exactly (icons included), plus what only the browser
+//! knows: how many review cards are due, in the Review link.
 
 use crate::site::Store;
+use leap_core::markup::{BRAND_MARK, HELP_ICON, SETTINGS_ICON};
 use leap_core::routes::Route as SiteRoute;
 use leap_core::site_text::FOOTER;
 use leap_core::storage::{keys::REVIEW_KEY, review::due_count};
@@ -100,13 +101,22 @@ fn Shell(routes: RouteTable) -> impl IntoView {
     view! {
         <a class="skip-link" href=skip on:click=skip_to_main>"Skip to content"</a>
         <header class="site-header">
-            <a class="brand" href="./">{title}</a>
+            <a class="brand" href="./">
+                <span class="brand-mark" aria-hidden="true" inner_html=BRAND_MARK></span>
+                <span class="brand-name">{title}</span>
+            </a>
             <nav aria-label="Site">
                 <a href="./" aria-current=current(SiteRoute::Catalog)>"Scenarios"</a>
                 <a href="review/" aria-current=current(SiteRoute::Review)>"Review"</a>
                 <a href="progress/" aria-current=current(SiteRoute::Progress)>"Progress"</a>
-                <a href="settings/" aria-current=current(SiteRoute::Settings)>"Settings"</a>
-                <a href="how-it-works/" aria-current=current(SiteRoute::HowItWorks)>"How it works"</a>
+                <a href="settings/" aria-current=current(SiteRoute::Settings)>
+                    <span class="nav-icon" aria-hidden="true" inner_html=SETTINGS_ICON></span>
+                    <span class="nav-label">"Settings"</span>
+                </a>
+                <a href="how-it-works/" aria-current=current(SiteRoute::HowItWorks)>
+                    <span class="nav-icon" aria-hidden="true" inner_html=HELP_ICON></span>
+                    <span class="nav-label">"How it works"</span>
+                </a>
             </nav>
         </header>
         <main id="main" tabindex="-1">{routes()}</main>

@@ -64,6 +64,14 @@ impl Filters {
             && self.competency.is_none()
     }
 
+    /// How many filters are set (the search counts as one).
+    pub fn active(&self) -> usize {
+        usize::from(!self.q.trim().is_empty())
+            + usize::from(self.track.is_some())
+            + usize::from(self.level.is_some())
+            + usize::from(self.competency.is_some())
+    }
+
     /// Whether a scenario passes these filters.
     pub fn matches(&self, s: &ScenarioSummary) -> bool {
         if self.track.is_some_and(|t| t != s.track)
@@ -199,6 +207,15 @@ pub fn recommended_first(index: &SiteIndex) -> Vec<&ScenarioSummary> {
         .collect()
 }
 
+/// What the filters' disclosure says on a phone, where it starts closed: "Filters", or
+/// "Filters (2 active)" so a closed box never hides that the list is filtered.
+pub fn filters_toggle_label(filters: &Filters) -> String {
+    match filters.active() {
+        0 => "Filters".to_string(),
+        n => format!("Filters ({n} active)"),
+    }
+}
+
 /// "1 scenario" or "n scenarios".
 pub fn count_label(n: usize) -> String {
     if n == 1 {
@@ -228,6 +245,19 @@ mod tests {
             hook: "Everything is on fire.".into(),
             investigation: false,
         }
+    }
+
+    #[test]
+    fn the_toggle_counts_the_filters_set() {
+        assert_eq!(filters_toggle_label(&Filters::from_query("q=+")), "Filters");
+        assert_eq!(
+            filters_toggle_label(&Filters::from_query("q=regex&track=backend")),
+            "Filters (2 active)"
+        );
+        assert_eq!(
+            Filters::from_query("q=a&track=backend&level=senior&competency=mentoring").active(),
+            4
+        );
     }
 
     #[test]

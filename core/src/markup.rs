@@ -5,12 +5,25 @@
 //! mirroring the markup here.
 
 use crate::baked::{Prose, ScenarioBody, ScenarioSummary, SiteIndex};
-use crate::catalog::{count_label, filter_options, option_text, recommended_first, Filters};
+use crate::catalog::{
+    count_label, filter_options, filters_toggle_label, option_text, recommended_first, Filters,
+};
 use crate::routes::Route;
 use crate::site_text::escape;
 use crate::site_text::{competency_line, minutes_label, FOOTER};
 
-/// Header, main and footer around a page's main content.
+/// The site's mark beside its name in the header (the favicon's drawing); alone on a phone.
+pub const BRAND_MARK: &str = "<svg viewBox=\"0 0 32 32\" focusable=\"false\"><rect width=\"32\" height=\"32\" rx=\"7\" fill=\"#1f4d3a\"/><path d=\"M7 23c4-1 6-4 8-8s4-7 10-8\" fill=\"none\" stroke=\"#f4d35e\" stroke-width=\"3\" stroke-linecap=\"round\"/><circle cx=\"25\" cy=\"7\" r=\"2.6\" fill=\"#f4d35e\"/></svg>";
+
+/// Settings' icon, shown instead of its word where the header must fit a phone's one line.
+pub const SETTINGS_ICON: &str = "<svg viewBox=\"0 0 24 24\" focusable=\"false\"><circle cx=\"12\" cy=\"12\" r=\"8\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"4\" stroke-dasharray=\"3.14 3.14\"/><circle cx=\"12\" cy=\"12\" r=\"5.5\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2.2\"/></svg>";
+
+/// How it works' icon (a question mark), likewise.
+pub const HELP_ICON: &str = "<svg viewBox=\"0 0 24 24\" focusable=\"false\"><circle cx=\"12\" cy=\"12\" r=\"10\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\"/><path d=\"M9 9.5a3 3 0 1 1 4.2 2.7c-.8.4-1.2 1-1.2 1.8v.6\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\" stroke-linecap=\"round\"/><circle cx=\"12\" cy=\"17.3\" r=\"1.3\" fill=\"currentColor\"/></svg>";
+
+/// Header, main and footer around a page's main content. On a phone the brand shows its mark
+/// and two links their icons; their words stay in the page for screen readers (the stylesheet
+/// hides them only from sight), so every link keeps its name.
 pub fn shell(route: &Route, site_title: &str, main: &str) -> String {
     let nav = |target: Route, label: &str| {
         let current = if target == *route {
@@ -20,9 +33,12 @@ pub fn shell(route: &Route, site_title: &str, main: &str) -> String {
         };
         format!("<a href=\"{}\"{current}>{label}</a>", nav_href(&target))
     };
+    let iconic = |icon: &str, label: &str| {
+        format!("<span class=\"nav-icon\" aria-hidden=\"true\">{icon}</span><span class=\"nav-label\">{label}</span>")
+    };
     format!(
         "<a class=\"skip-link\" href=\"{skip}#main\">Skip to content</a>\
-         <header class=\"site-header\"><a class=\"brand\" href=\"./\">{title}</a>\
+         <header class=\"site-header\"><a class=\"brand\" href=\"./\"><span class=\"brand-mark\" aria-hidden=\"true\">{BRAND_MARK}</span><span class=\"brand-name\">{title}</span></a>\
          <nav aria-label=\"Site\">{catalog}{review}{progress}{settings}{how}</nav></header>\
          <main id=\"main\" tabindex=\"-1\">{main}</main>\
          <footer class=\"site-footer\"><p>{footer}</p></footer>",
@@ -32,8 +48,8 @@ pub fn shell(route: &Route, site_title: &str, main: &str) -> String {
         // The number due is the browser's to know: the app adds it to this link's name.
         review = nav(Route::Review, "Review"),
         progress = nav(Route::Progress, "Progress"),
-        settings = nav(Route::Settings, "Settings"),
-        how = nav(Route::HowItWorks, "How it works"),
+        settings = nav(Route::Settings, &iconic(SETTINGS_ICON, "Settings")),
+        how = nav(Route::HowItWorks, &iconic(HELP_ICON, "How it works")),
         footer = FOOTER,
     )
 }
@@ -55,6 +71,8 @@ fn skip_href(route: &Route) -> String {
 }
 
 /// The catalog's main content, with every scenario listed (filters apply once the app runs).
+/// The filters sit in a disclosure that a phone shows closed, so its first screen is scenarios;
+/// a wider screen's stylesheet shows them whole and hides the toggle.
 pub fn catalog(index: &SiteIndex, filters: &Filters) -> String {
     let shown: Vec<&ScenarioSummary> = index
         .scenarios
@@ -70,9 +88,11 @@ pub fn catalog(index: &SiteIndex, filters: &Filters) -> String {
         )
     };
     format!(
-        "<div class=\"intro\">{}</div><form class=\"filters\" role=\"search\" aria-label=\"Filter scenarios\">{}</form>\
+        "<div class=\"intro\">{}</div><details class=\"filters-box\" id=\"filters-box\"><summary>{}</summary>\
+         <form class=\"filters\" role=\"search\" aria-label=\"Filter scenarios\">{}</form></details>\
          <p class=\"result-count\" role=\"status\">{}</p>{list}",
         catalog_intro_inner(index),
+        filters_toggle_label(filters),
         filter_controls(index, filters),
         count_label(shown.len()),
     )

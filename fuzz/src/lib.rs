@@ -292,8 +292,22 @@ const TAGS: &[&str] = &[
     "ul",
 ];
 const ATTRIBUTES: &[&str] = &[
-    "alt", "checked", "class", "disabled", "href", "id", "rel", "src", "start", "style",
-    "tabindex", "target", "title", "type",
+    "alt",
+    "aria-label",
+    "checked",
+    "class",
+    "disabled",
+    "href",
+    "id",
+    "rel",
+    "role",
+    "src",
+    "start",
+    "style",
+    "tabindex",
+    "target",
+    "title",
+    "type",
 ];
 
 /// HTML holds only Markdown's tags and attributes (any raw HTML was escaped into text), and, when

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route as Page, Routes};
 use leptos_router::path;
 use senior_leap::pages::{not_found::NotFound, review::QueueSync, scenario::ScenarioPage};
+use senior_leap::viewer::DiagramViewer;
 
 fn main() {
     senior_leap::boot::run(
@@ -12,6 +13,7 @@ fn main() {
         || {
             view! {
                 <QueueSync/>
+                <DiagramViewer/>
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Page path=path!("/scenarios/:pack/:slug") view=ScenarioPage/>
                 </Routes>

@@ -8,7 +8,7 @@
 use crate::shell::set_title;
 use crate::site::Store;
 use leap_core::baked::SiteIndex;
-use leap_core::catalog::{count_label, filter_options, option_text, Filters};
+use leap_core::catalog::{count_label, filter_options, filters_toggle_label, option_text, Filters};
 use leap_core::markup::{
     card_items_with_status, catalog_intro_inner, filter_controls, EMPTY_CATALOG_INNER,
 };
@@ -99,9 +99,14 @@ pub fn Catalog() -> impl IntoView {
 
     view! {
         <div class="intro" inner_html=catalog_intro_inner(&index)></div>
-        <form class="filters" role="search" aria-label="Filter scenarios" node_ref=form
-            inner_html=filter_controls(&index, &Filters::default())
-            on:input=on_input on:submit=|ev| ev.prevent_default()></form>
+        // Closed on a phone (the stylesheet shows it whole on a wider screen); the summary
+        // says how many filters are set, so a closed box never hides that the list is filtered.
+        <details class="filters-box" id="filters-box">
+            <summary>{move || filters_toggle_label(&filters.get())}</summary>
+            <form class="filters" role="search" aria-label="Filter scenarios" node_ref=form
+                inner_html=filter_controls(&index, &Filters::default())
+                on:input=on_input on:submit=|ev| ev.prevent_default()></form>
+        </details>
         <p class="result-count" role="status">{move || count_label(shown.get().len())}</p>
         {move || {
             let list = shown.get();

@@ -213,6 +213,9 @@ pub fn render(
     let mut text_run_at = 0;
     let mut in_code = false;
     let mut bidi_reported = 0;
+    let mut table: Option<TableName> = None;
+    let mut link_depth = 0usize;
+    let mut image_url: Option<String> = None;
 
     let parser = Parser::new_ext(md, options()).into_offset_iter();
     for (event, range) in parser {
@@ -239,11 +242,17 @@ pub fn render(
                 if let Some((_, s)) = heading.as_mut() {
                     s.push_str(&t);
                 }
+                if let Some(name) = table.as_mut() {
+                    name.push_text(&t);
+                }
                 events.push(Event::Text(t));
             }
             Event::Code(t) => {
                 if let Some((_, s)) = heading.as_mut() {
                     s.push_str(&t);
+                }
+                if let Some(name) = table.as_mut() {
+                    name.push_text(&t);
                 }
                 events.push(Event::Code(t));
             }
@@ -270,13 +279,35 @@ pub fn render(
                 in_code = false;
                 events.push(Event::Html("</code></pre>\n".into()));
             }
+            // The wrapper is named after the table's columns once they are read: a tab stop
+            // needs a name to say what it is.
             Event::Start(Tag::Table(align)) => {
-                events.push(Event::Html(
-                    "<div class=\"table-wrap\" tabindex=\"0\">".into(),
-                ));
+                table = Some(TableName::new(events.len()));
+                events.push(Event::Html(String::new().into()));
                 events.push(Event::Start(Tag::Table(align)));
             }
+            Event::Start(Tag::TableHead) => {
+                if let Some(name) = table.as_mut() {
+                    name.in_head = true;
+                }
+                events.push(Event::Start(Tag::TableHead));
+            }
+            Event::End(TagEnd::TableCell) => {
+                if let Some(name) = table.as_mut() {
+                    name.end_cell();
+                }
+                events.push(Event::End(TagEnd::TableCell));
+            }
+            Event::End(TagEnd::TableHead) => {
+                if let Some(name) = table.as_mut() {
+                    name.in_head = false;
+                }
+                events.push(Event::End(TagEnd::TableHead));
+            }
             Event::End(TagEnd::Table) => {
+                if let Some(name) = table.take() {
+                    events[name.at] = Event::Html(name.open_tag().into());
+                }
                 events.push(Event::End(TagEnd::Table));
                 events.push(Event::Html("</div>\n".into()));
             }
@@ -327,6 +358,7 @@ pub fn render(
                     LinkType::Email => dest_url.to_string(),
                     _ => check_link(file, at, &dest_url, targets, &mut out),
                 };
+                link_depth += 1;
                 events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url: url.into(),
@@ -349,12 +381,29 @@ pub fn render(
                     ));
                 }
                 let url = check_image(file, at, &dest_url, targets, &mut out);
+                // A diagram shrinks to fit a phone: it gets a link to see it whole, which opens
+                // the file itself until the app takes it over and shows it full-screen with zoom
+                // (app/src/viewer.rs). Not inside a link: links cannot nest.
+                if link_depth == 0 && !url.is_empty() {
+                    events.push(Event::Html("<span class=\"diagram\">".into()));
+                    image_url = Some(url.clone());
+                }
                 events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url: url.into(),
                     title,
                     id,
                 }));
+            }
+            Event::End(TagEnd::Image) => {
+                events.push(Event::End(TagEnd::Image));
+                if let Some(url) = image_url.take() {
+                    events.push(Event::Html(enlarge_link(&url).into()));
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                link_depth = link_depth.saturating_sub(1);
+                events.push(Event::End(TagEnd::Link));
             }
             Event::FootnoteReference(label) => {
                 let next = footnote_numbers.len() + 1;
@@ -392,6 +441,88 @@ pub fn render(
         "<a rel=\"noopener noreferrer\" href=\"http",
     );
     out
+}
+
+/// The control after an image that shows it whole, and the end of the image's wrapper.
+fn enlarge_link(url: &str) -> String {
+    let what = if url.to_ascii_lowercase().ends_with(".svg") {
+        "diagram"
+    } else {
+        "image"
+    };
+    format!(
+        "<a class=\"diagram-open\" href=\"{}\">Enlarge {what}</a></span>",
+        crate::site_text::escape(url)
+    )
+}
+
+/// How many column names a table's accessible name lists before it says how many more there are.
+const NAMED_COLUMNS: usize = 4;
+
+/// The accessible name of a table's scrolling wrapper, gathered from its header row.
+struct TableName {
+    /// Index of the wrapper's placeholder event.
+    at: usize,
+    in_head: bool,
+    cell: String,
+    columns: Vec<String>,
+}
+
+impl TableName {
+    fn new(at: usize) -> Self {
+        TableName {
+            at,
+            in_head: false,
+            cell: String::new(),
+            columns: Vec::new(),
+        }
+    }
+
+    fn push_text(&mut self, text: &str) {
+        if self.in_head {
+            self.cell.push_str(text);
+        }
+    }
+
+    fn end_cell(&mut self) {
+        if self.in_head {
+            let name = self.cell.split_whitespace().collect::<Vec<_>>().join(" ");
+            self.columns.push(name);
+            self.cell.clear();
+        }
+    }
+
+    /// "Table: Time, Service, Errors" — or "…, and 3 more columns" past [`NAMED_COLUMNS`].
+    fn label(&self) -> String {
+        let named: Vec<&str> = self
+            .columns
+            .iter()
+            .map(String::as_str)
+            .filter(|c| !c.is_empty())
+            .collect();
+        if named.is_empty() {
+            return "Table".to_string();
+        }
+        let mut label = format!(
+            "Table: {}",
+            named[..named.len().min(NAMED_COLUMNS)].join(", ")
+        );
+        match named.len().saturating_sub(NAMED_COLUMNS) {
+            0 => {}
+            1 => label.push_str(", and 1 more column"),
+            more => label.push_str(&format!(", and {more} more columns")),
+        }
+        label
+    }
+
+    /// The wrapper's opening tag: a tab stop, so a keyboard can scroll it, named as a group (not
+    /// a landmark, whose names must differ on a page: two tables may share their columns).
+    fn open_tag(&self) -> String {
+        format!(
+            "<div class=\"table-wrap\" tabindex=\"0\" role=\"group\" aria-label=\"{}\">",
+            crate::site_text::escape(&self.label())
+        )
+    }
 }
 
 fn footnote_id(scope: &str, label: &str) -> String {
@@ -668,9 +799,11 @@ mod tests {
             "{}",
             r.html
         );
-        assert!(r
-            .html
-            .contains("<div class=\"table-wrap\" tabindex=\"0\"><table>"));
+        assert!(
+            r.html.contains("<div class=\"table-wrap\" tabindex=\"0\" role=\"group\" aria-label=\"Table: a, b\"><table>"),
+            "{}",
+            r.html
+        );
         assert!(
             r.html
                 .contains("href=\"scenarios/core/x/#fn-situation-src\""),
@@ -680,6 +813,66 @@ mod tests {
         assert!(r
             .html
             .contains("<div class=\"footnote\" id=\"fn-situation-src\">"));
+    }
+
+    #[test]
+    fn a_table_is_named_after_its_columns() {
+        let f = Fixture::new();
+        let open = |md: &str| {
+            let html = f.render(md).html;
+            let start = html.find("<div class=\"table-wrap\"").expect("a wrapper");
+            html[start..start + html[start..].find('>').unwrap() + 1].to_string()
+        };
+        assert_eq!(
+            open("| Time | `svc` **name** | Errors &amp; \"drops\" |\n|---|---|---|\n| 1 | 2 | 3 |\n"),
+            "<div class=\"table-wrap\" tabindex=\"0\" role=\"group\" aria-label=\"Table: Time, svc name, Errors &amp; &quot;drops&quot;\">"
+        );
+        assert!(
+            open("| a | b | c | d | e | f |\n|-|-|-|-|-|-|\n|1|2|3|4|5|6|\n")
+                .contains("aria-label=\"Table: a, b, c, d, and 2 more columns\"")
+        );
+        assert!(open("| a | b | c | d | e |\n|-|-|-|-|-|\n|1|2|3|4|5|\n")
+            .contains("aria-label=\"Table: a, b, c, d, and 1 more column\""));
+        assert!(open("|   |   |\n|---|---|\n| 1 | 2 |\n").contains("aria-label=\"Table\""));
+        // Body cells never reach the name; each table gets its own.
+        let two = f
+            .render("| a |\n|---|\n| secret |\n\n| b |\n|---|\n| 2 |\n")
+            .html;
+        assert!(!two.contains("secret\""), "{two}");
+        assert!(
+            two.contains("aria-label=\"Table: a\"") && two.contains("aria-label=\"Table: b\""),
+            "{two}"
+        );
+    }
+
+    #[test]
+    fn an_image_offers_to_be_seen_whole() {
+        let f = Fixture::new();
+        let r = f.render("See ![Requests flow to two pools](flow.svg) here.\n");
+        assert!(problems(&r).is_empty(), "{:?}", problems(&r));
+        assert!(
+            r.html.contains("<span class=\"diagram\"><img src=\"scenarios/core/x/flow.svg\" alt=\"Requests flow to two pools\" /><a class=\"diagram-open\" href=\"scenarios/core/x/flow.svg\">Enlarge diagram</a></span>"),
+            "{}",
+            r.html
+        );
+        let f = Fixture {
+            files: ["shot.PNG".to_string()].into(),
+            ..Fixture::new()
+        };
+        assert!(f
+            .render("![A screenshot](shot.PNG)\n")
+            .html
+            .contains(">Enlarge image</a></span>"));
+        // Inside a link the image is the link's: links cannot nest.
+        let linked = f
+            .render("[![A screenshot](shot.PNG)](https://a.example)\n")
+            .html;
+        assert!(!linked.contains("diagram"), "{linked}");
+        // A refused image gets no control to open nothing.
+        assert!(!f
+            .render("![x](https://cdn.example/x.png)\n")
+            .html
+            .contains("diagram-open"));
     }
 
     #[test]
