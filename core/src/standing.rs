@@ -5,14 +5,16 @@
 //! The catalog never opens IndexedDB, where attempts live: it reads the attempts summary the
 //! storage layer keeps in step in `localStorage` ([`split::SUMMARY_KEY`]: per scenario, the
 //! number of attempts and the best evaluator and self-review scores), the draft keys, and the
-//! review queue through the header's one-pass reader. Nothing is decoded whole.
+//! review queue through the header's one-pass reader. Nothing is decoded whole, and no JSON
+//! decoder is generated for the catalog's bundle: the summary is read by a one-pass reader too
+//! ([`read_summary`], checked against serde's reading), which keeps float parsing and a map
+//! decoder (about 10 KB gzip, measured) out of its first load.
 
 use crate::baked::SiteIndex;
 use crate::storage::keys::{Key, REVIEW_KEY};
 use crate::storage::kv::KeyValue;
 use crate::storage::schema::{Attempt, ScoreSource};
 use crate::storage::split::{self, Attempted};
-use std::collections::{HashMap, HashSet};
 
 /// The best score of a scenario's attempts.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -110,20 +112,21 @@ impl Standing {
     }
 }
 
-/// Every scenario's standing, by `"pack/slug"` (what a card links to), read from the learner's
-/// `localStorage` without changing it. Scenarios the index no longer lists are left out; so is a
-/// scenario the learner has not touched.
+/// Every scenario's standing, as (`"pack/slug"`, what a card links to; standing) in catalog
+/// order, read from the learner's `localStorage` without changing it. Scenarios the index no
+/// longer lists are left out; so is a scenario the learner has not touched. A list, not a map:
+/// a map built from an iterator sorts, and the sort alone would cost the catalog's bundle kilobytes.
 pub fn read_all<S: KeyValue>(
     local: &S,
     index: &SiteIndex,
     now: u64,
     offset_minutes: i32,
-) -> HashMap<String, Standing> {
+) -> Vec<(String, Standing)> {
     let get = |key: &str| local.get(key).ok().flatten();
     let summary = get(split::SUMMARY_KEY)
-        .map(|raw| split::read_summary(&raw))
+        .map(|raw| read_summary(&raw))
         .unwrap_or_default();
-    let drafts: HashSet<(String, String)> = local
+    let drafts: Vec<(String, String)> = local
         .keys()
         .unwrap_or_default()
         .iter()
@@ -132,29 +135,143 @@ pub fn read_all<S: KeyValue>(
             _ => None,
         })
         .collect();
-    let mut due: HashMap<(String, String), usize> = HashMap::new();
-    if let Some(raw) = get(REVIEW_KEY) {
-        for card in crate::storage::review::due_cards(&raw, now, offset_minutes) {
-            *due.entry(card).or_default() += 1;
-        }
-    }
+    let due = get(REVIEW_KEY)
+        .map(|raw| crate::storage::review::due_cards(&raw, now, offset_minutes))
+        .unwrap_or_default();
     index
         .scenarios
         .iter()
         .filter_map(|s| {
+            let id = format!("{}:{}", s.pack, s.id);
             let standing = Standing::new(
                 summary
-                    .get(&format!("{}:{}", s.pack, s.id))
-                    .copied()
+                    .iter()
+                    .find(|(k, _)| *k == id)
+                    .map(|(_, a)| *a)
                     .unwrap_or_default(),
-                drafts.contains(&(s.pack.clone(), s.id.clone())),
-                due.get(&(s.pack.clone(), s.slug.clone()))
-                    .copied()
-                    .unwrap_or(0),
+                drafts.iter().any(|(p, d)| *p == s.pack && *d == s.id),
+                due.iter()
+                    .filter(|(p, slug)| *p == s.pack && *slug == s.slug)
+                    .count(),
             );
             (standing != Standing::default()).then(|| (format!("{}/{}", s.pack, s.slug), standing))
         })
         .collect()
+}
+
+/// The attempts summary (`{"pack:scenario": {"attempts": 2, "evaluator": 75.0, ...}}`, see
+/// [`split::Summary`]) in one pass, as (`pack:scenario`, entry) pairs: what
+/// [`split::read_summary`] reads, without a JSON decoder. Anything malformed ends the reading with
+/// what was read so far; a key of a scenario written with escapes (none of ours needs one) is kept
+/// as written.
+pub fn read_summary(raw: &str) -> Vec<(String, Attempted)> {
+    let b = raw.as_bytes();
+    let mut out = Vec::new();
+    let (mut depth, mut i) = (0usize, 0usize);
+    let mut scenario: Option<String> = None;
+    let mut entry = Attempted::default();
+    let skip_space = |mut j: usize| {
+        while b.get(j).is_some_and(u8::is_ascii_whitespace) {
+            j += 1;
+        }
+        j
+    };
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let start = i + 1;
+                i = start;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                let text = raw.get(start..i.min(b.len())).unwrap_or_default();
+                let colon = skip_space(i + 1);
+                if b.get(colon) != Some(&b':') {
+                    i += 1;
+                    continue;
+                }
+                let from = skip_space(colon + 1);
+                match depth {
+                    1 => scenario = Some(text.to_string()),
+                    2 => {
+                        let (n, to) = number(b, from);
+                        match text {
+                            "attempts" => {
+                                entry.attempts =
+                                    n.map_or(0, |n| n.clamp(0.0, f64::from(u32::MAX)) as u32)
+                            }
+                            "evaluator" => entry.evaluator = n,
+                            "self_review" => entry.self_review = n,
+                            _ => {}
+                        }
+                        i = to;
+                        continue;
+                    }
+                    _ => {}
+                }
+                i = from;
+                continue;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                if depth == 2 {
+                    entry = Attempted::default();
+                }
+            }
+            b'}' | b']' => {
+                if depth == 2 && b[i] == b'}' {
+                    if let Some(id) = scenario.take() {
+                        out.push((id, entry));
+                    }
+                }
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A JSON number starting at `j` (`-12.5e-1`), and where it ends; `None` if there is none.
+fn number(b: &[u8], mut j: usize) -> (Option<f64>, usize) {
+    let negative = b.get(j) == Some(&b'-');
+    j += usize::from(negative);
+    let (mut mantissa, mut scale, mut digits) = (0u64, 0i32, 0usize);
+    let mut fraction = false;
+    while let Some(&c) = b.get(j) {
+        match c {
+            b'0'..=b'9' => {
+                digits += 1;
+                // Past 18 digits the rest only scales the number.
+                if mantissa < 100_000_000_000_000_000 {
+                    mantissa = mantissa * 10 + u64::from(c - b'0');
+                    scale -= i32::from(fraction);
+                } else {
+                    scale += i32::from(!fraction);
+                }
+            }
+            b'.' if !fraction => fraction = true,
+            _ => break,
+        }
+        j += 1;
+    }
+    if digits == 0 {
+        return (None, j);
+    }
+    if matches!(b.get(j), Some(b'e' | b'E')) {
+        j += 1;
+        let minus = b.get(j) == Some(&b'-');
+        j += usize::from(matches!(b.get(j), Some(b'-' | b'+')));
+        let mut exp = 0i32;
+        while let Some(&c) = b.get(j).filter(|c| c.is_ascii_digit()) {
+            exp = exp.saturating_mul(10).saturating_add(i32::from(c - b'0'));
+            j += 1;
+        }
+        scale = scale.saturating_add(if minus { -exp } else { exp });
+    }
+    let value = mantissa as f64 * 10f64.powi(scale);
+    (Some(if negative { -value } else { value }), j)
 }
 
 #[cfg(test)]
@@ -265,6 +382,62 @@ mod tests {
     }
 
     #[test]
+    fn the_summary_reads_in_one_pass_as_serde_reads_it() {
+        let mut summary = split::Summary::new();
+        for (n, (e, s)) in [
+            (Some(200.0 / 3.0), Some(100.0)),
+            (None, Some(0.0)),
+            (Some(85.71428571428571), None),
+            (None, None),
+            (Some(1e-7), Some(99.99999999999999)),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            summary.insert(
+                format!("core:s{n}"),
+                Attempted {
+                    attempts: n as u32 + 1,
+                    evaluator: e,
+                    self_review: s,
+                },
+            );
+        }
+        for raw in [
+            serde_json::to_string(&summary).unwrap(),
+            serde_json::to_string_pretty(&summary).unwrap(),
+        ] {
+            let mut lean = read_summary(&raw);
+            lean.sort_by(|a, b| a.0.cmp(&b.0));
+            let full: Vec<(String, Attempted)> = split::read_summary(&raw).into_iter().collect();
+            assert_eq!(lean.len(), full.len());
+            for ((k, a), (l, b)) in lean.iter().zip(&full) {
+                assert_eq!((k, a.attempts), (l, b.attempts));
+                let close = |x: Option<f64>, y: Option<f64>| match (x, y) {
+                    (Some(x), Some(y)) => (x - y).abs() <= 1e-9 * y.abs().max(1.0),
+                    (x, y) => x == y,
+                };
+                assert!(close(a.evaluator, b.evaluator), "{k}: {a:?} {b:?}");
+                assert!(close(a.self_review, b.self_review), "{k}: {a:?} {b:?}");
+            }
+        }
+        // Numbers as any JSON writer may write them.
+        for (text, want) in [
+            ("72", 72.0),
+            ("-1.5", -1.5),
+            ("6.4E1", 64.0),
+            ("125e-1", 12.5),
+        ] {
+            assert_eq!(number(text.as_bytes(), 0).0, Some(want), "{text}");
+        }
+        assert_eq!(number(b"null", 0).0, None);
+        // Damaged or foreign text reads as nothing, or as what came before the damage.
+        for bad in ["", "{", "[1,2]", "\"x\"", r#"{"core:a":{"attempts":"#] {
+            assert!(read_summary(bad).is_empty(), "{bad}");
+        }
+    }
+
+    #[test]
     fn standings_are_read_from_what_the_storage_layer_keeps_in_local_storage() {
         let index = index();
         // Attempts go through the learner's store, as the practice pages write them: to the bulk
@@ -348,7 +521,8 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         let before = snapshot(&learner.local);
-        let all = read_all(&learner.local, &index, NOW, 0);
+        let list = read_all(&learner.local, &index, NOW, 0);
+        let all: std::collections::BTreeMap<String, Standing> = list.iter().cloned().collect();
         assert_eq!(snapshot(&learner.local), before);
         // Graded 75 %; the other attempt's 100 % self-review does not outrank it.
         assert_eq!(
@@ -364,6 +538,11 @@ mod tests {
             Some("In progress")
         );
         assert_eq!(all.len(), 3);
+        assert_eq!(
+            list.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+            ["core/edge-slug", "core/other-slug", "core/drafted-slug"],
+            "in catalog order"
+        );
         // A learner with nothing stored: no standings at all; a damaged summary reads as none.
         assert!(read_all(&MemoryStore::new(), &index, NOW, 0).is_empty());
         let mut damaged = MemoryStore::new();

@@ -83,9 +83,11 @@ pub fn Catalog() -> impl IntoView {
         crate::clock::offset_minutes(),
     ));
     let status = move |s: &leap_core::baked::ScenarioSummary| {
-        standings.with_value(|m| {
-            m.get(&format!("{}/{}", s.pack, s.slug))
-                .and_then(Standing::text)
+        let key = format!("{}/{}", s.pack, s.slug);
+        standings.with_value(|list| {
+            list.iter()
+                .find(|(k, _)| *k == key)
+                .and_then(|(_, st)| Standing::text(st))
         })
     };
     let all = index.scenarios.clone();
