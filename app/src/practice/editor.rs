@@ -43,7 +43,7 @@ fn Field(
             ></textarea>
             <p class="count" id=format!("{id}-count")>{move || words(text.with(|t| word_count(t)))}</p>
             {move || preview.get().then(|| view! {
-                <div class="preview prose" aria-label=format!("{label}, preview") inner_html=move || render_untrusted(&text.read())></div>
+                <div class="preview prose" role="region" aria-label=format!("{label}, preview") inner_html=move || render_untrusted(&text.read())></div>
             })}
         </div>
     }

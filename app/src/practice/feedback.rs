@@ -304,7 +304,7 @@ fn FeedbackCard(feedback: Feedback, attempt: Memo<Option<Attempt>>, open: bool) 
             <p>{own_line}</p>
             <ol class="fb-criteria">{rows}</ol>
             {(!grade.uncertainties.is_empty()).then(|| view! {
-                <h5>"What you were unsure of"</h5>
+                <h4>"What you were unsure of"</h4>
                 <dl class="uncertainties">
                     {grade.uncertainties.iter().map(|u| view! {
                         <dt>{u.concern.clone()}</dt>
@@ -313,15 +313,15 @@ fn FeedbackCard(feedback: Feedback, attempt: Memo<Option<Attempt>>, open: bool) 
                 </dl>
             })}
             {(!grade.missed_failure_mode.is_empty()).then(|| view! {
-                <h5>"The failure mode most people miss"</h5>
+                <h4>"The failure mode most people miss"</h4>
                 <div class="prose" inner_html=md(&grade.missed_failure_mode)></div>
             })}
             {(!grade.focus_next.is_empty()).then(|| view! {
-                <h5>"One thing to focus on next"</h5>
+                <h4>"One thing to focus on next"</h4>
                 <div class="prose" inner_html=md(&grade.focus_next)></div>
             })}
             {(!grade.overall.is_empty()).then(|| view! {
-                <h5>"Overall"</h5>
+                <h4>"Overall"</h4>
                 <div class="prose" inner_html=md(&grade.overall)></div>
             })}
             {(!problems.is_empty()).then(|| view! {
@@ -435,7 +435,7 @@ fn Thread(feedback: Feedback, attempt_id: String) -> impl IntoView {
     };
     view! {
         <div class="thread">
-            <h5>"Questions about this grading"</h5>
+            <h4>"Questions about this grading"</h4>
             {feedback.thread.iter().map(|f| view! {
                 <div class="exchange">
                     <p class="question"><strong>"You: "</strong>{f.question.clone()}</p>

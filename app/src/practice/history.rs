@@ -139,7 +139,7 @@ pub fn Compare(left: String, right: String) -> impl IntoView {
             <h3 id="compare-title" tabindex="-1">{format!("Attempt {} and attempt {}", a.number, b.number)}</h3>
             <div class="table-wrap" tabindex="0">
                 <table>
-                    <thead><tr><th scope="col"></th><th scope="col"><AttemptHead attempt=a.clone()/></th><th scope="col"><AttemptHead attempt=b.clone()/></th></tr></thead>
+                    <thead><tr><td></td><th scope="col"><AttemptHead attempt=a.clone()/></th><th scope="col"><AttemptHead attempt=b.clone()/></th></tr></thead>
                     <tbody>
                         <tr><th scope="row">"Score"</th><td>{score(&a)}</td><td>{score(&b)}</td></tr>
                         <tr><th scope="row">"Confidence"</th>

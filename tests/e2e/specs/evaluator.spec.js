@@ -88,7 +88,7 @@ for (const provider of Object.keys(PROVIDERS)) {
     await expect(card.locator(".quote.unverified").first()).toContainText("Unverified");
     await expect(card.locator(".quote:not(.unverified)").first()).toContainText("From your answer");
     await expect(card.locator(".usage")).toContainText("tokens in");
-    await expect(card.locator("h5", { hasText: "What you were unsure of" })).toBeVisible();
+    await expect(card.getByRole("heading", { level: 4, name: "What you were unsure of" })).toBeVisible();
     await expect(card).toContainText("Whether the kill switch works while CPU is pegged.");
 
     // The request went to the provider's endpoint in its format, streaming, with constrained output.

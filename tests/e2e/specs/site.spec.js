@@ -2,8 +2,6 @@
 // like GitHub Pages, the same build works at / too, and pages are usable by keyboard, on a phone
 // and in dark mode.
 import { test, expect, siteIndex, ready } from "./fixtures.js";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 
 const index = siteIndex();
 const first = index.scenarios[0];
@@ -160,15 +158,4 @@ test("dark mode follows the system", async ({ browser, baseURL }) => {
   expect(luminance(dark)).toBeLessThan(luminance(light));
 });
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-for (const path of pages) {
-  test(`${path} has no serious accessibility violations`, async ({ page }) => {
-    await page.goto(path);
-    await ready(page);
-    // Evaluated, not added as a <script>: the page's Content-Security-Policy refuses inline scripts.
-    await page.evaluate(axeSource);
-    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-    const serious = result.violations.filter((v) => ["serious", "critical"].includes(v.impact));
-    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-  });
-}
+// Accessibility (axe: every rule, any impact, every page and state, light and dark) is a11y.spec.js's.
