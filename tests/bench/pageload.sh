@@ -41,5 +41,6 @@ echo
 # A first visit with the service worker on, every byte through one shared link (its precache
 # competes with the page for bandwidth, which per-page CDP throttling does not show).
 node tests/bench/shared-link.mjs "$D" "" --runs "${RUNS:-5}"
+node tests/bench/shared-link.mjs "$D" "" --runs "${RUNS:-5}" --no-worker
 echo
 node tests/bench/lighthouse.mjs "$D" "$OUT/counter" "${pages[@]}" --runs "${LH_RUNS:-3}"

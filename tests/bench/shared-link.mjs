@@ -1,7 +1,7 @@
 // First visits over one shared slow link, service worker included (issue 11). A measurement, not a
 // test: it prints numbers and never fails on them.
 //
-//   node tests/bench/shared-link.mjs <site dist> [page path] [--runs N]
+//   node tests/bench/shared-link.mjs <site dist> [page path] [--runs N] [--no-worker]
 //
 // CDP's network throttling applies to the page's own requests only: a service worker is another
 // target, so a worker precaching a megabyte during a first visit looks free in firstload.mjs and
@@ -22,6 +22,8 @@ const { chromium } = require("@playwright/test");
 const argv = process.argv.slice(2);
 const runsAt = argv.indexOf("--runs");
 const RUNS = runsAt >= 0 ? Number(argv.splice(runsAt, 2)[1]) : 5;
+// --no-worker blocks the service worker: the difference is what its precache costs a first visit.
+const noWorker = argv.includes("--no-worker") && argv.splice(argv.indexOf("--no-worker"), 1).length > 0;
 const [dist, path = ""] = argv;
 if (!dist) {
   console.error("usage: node tests/bench/shared-link.mjs <site dist> [page path] [--runs N]");
@@ -60,7 +62,7 @@ const browser = await chromium.launch({
 });
 
 async function visit() {
-  const context = await browser.newContext({ serviceWorkers: "allow" });
+  const context = await browser.newContext({ serviceWorkers: noWorker ? "block" : "allow" });
   const tab = await context.newPage();
   await tab.addInitScript(() => {
     window.__leap = { fcp: null, ready: null };
@@ -105,7 +107,7 @@ const median = (xs) => {
 };
 const ms = (x) => (x === null ? "—" : `${Math.round(x)} ms`);
 const kb = (x) => (x === null ? "—" : `${(x / 1024).toFixed(1)} KB`);
-console.log(`== first visit to /${path} over one shared link (1.6 Mbps, 150 ms RTT, 4x CPU, service worker on), median of ${RUNS}`);
+console.log(`== first visit to /${path} over one shared link (1.6 Mbps, 150 ms RTT, 4x CPU, service worker ${noWorker ? "blocked" : "on"}), median of ${RUNS}`);
 console.log(`  readable ${ms(median(results.map((r) => r.fcp)))}, taken over ${ms(median(results.map((r) => r.ready)))}, link carried ${kb(median(results.map((r) => r.atReady)))} up to take-over and ${kb(median(results.map((r) => r.all)))} in all`);
 
 await browser.close();
