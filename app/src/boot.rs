@@ -80,8 +80,14 @@ fn leave_foreign_links_to_the_browser(bundle: Bundle, base: String) {
 /// What the reader did on the static page before the app arrived.
 struct Carried {
     fields: Vec<(String, String)>,
-    focused: Option<(String, Option<u32>)>,
     open_details: Vec<String>,
+}
+
+/// The field that had focus on the static page (by name or id) and its caret, and what was
+/// scrolled within itself (the answer's column on a wide screen), by id.
+struct Place {
+    focused: Option<(String, Option<u32>)>,
+    scrolled: Vec<(String, i32)>,
 }
 
 fn take_over(store: Store, routes: RouteTable) {
@@ -98,6 +104,10 @@ fn take_over(store: Store, routes: RouteTable) {
     let Ok(fresh) = fresh.dyn_into::<web_sys::HtmlElement>() else {
         return;
     };
+    let place = Place {
+        focused: focused_in(&old),
+        scrolled: scrolled_in(&old),
+    };
     leptos::mount::mount_to(
         fresh.clone(),
         move || view! { <App store=store routes=routes/> },
@@ -105,12 +115,39 @@ fn take_over(store: Store, routes: RouteTable) {
     .forget();
     // Same task as the render: the browser never paints the page without either tree.
     if old.replace_with_with_node_1(&fresh).is_ok() {
+        wasm_bindgen_futures::spawn_local(settle(fresh.clone(), place));
         // Routes finish rendering in microtasks; an animation frame comes after them and
         // before the next paint.
         request_animation_frame(move || {
             restore(&fresh, &carried);
             fresh.set_attribute("data-ready", "").ok();
         });
+    }
+}
+
+/// Puts focus (and the scroll positions around it) back as soon as the focused field is rendered.
+/// Routes finish rendering in microtasks, and so does this, yielding one microtask at a time until
+/// the field is there: no input event can run before it, so a learner typing into the static
+/// page while the app swaps in loses no key.
+async fn settle(fresh: web_sys::HtmlElement, place: Place) {
+    if let Some((name, _)) = &place.focused {
+        let selector = focus_selector(name);
+        for _ in 0..10_000 {
+            if fresh.query_selector(&selector).ok().flatten().is_some() {
+                break;
+            }
+            let tick = js_sys::Promise::resolve(&wasm_bindgen::JsValue::UNDEFINED);
+            let _ = wasm_bindgen_futures::JsFuture::from(tick).await;
+        }
+    }
+    // Scroll first: focus would otherwise scroll the focused field into view its own way.
+    for (id, top) in &place.scrolled {
+        if let Some(el) = document().get_element_by_id(id) {
+            el.set_scroll_top(*top);
+        }
+    }
+    if let Some(focused) = &place.focused {
+        restore_focus(&fresh, focused);
     }
 }
 
@@ -131,18 +168,6 @@ fn carry(old: &web_sys::Element) -> Carried {
             }
         }
     }
-    let focused = document()
-        .active_element()
-        .filter(|el| old.contains(Some(el)))
-        .and_then(|el| {
-            let key = el
-                .get_attribute("name")
-                .or_else(|| (!el.id().is_empty()).then(|| format!("#{}", el.id())))?;
-            let caret = el
-                .dyn_ref::<web_sys::HtmlInputElement>()
-                .and_then(|i| i.selection_start().ok().flatten());
-            Some((key, caret))
-        });
     let mut open_details = Vec::new();
     if let Ok(list) = old.query_selector_all("details[open][id]") {
         for i in 0..list.length() {
@@ -156,9 +181,46 @@ fn carry(old: &web_sys::Element) -> Carried {
     }
     Carried {
         fields,
-        focused,
         open_details,
     }
+}
+
+/// The focused field of the static page, by name or id, with its caret.
+fn focused_in(old: &web_sys::Element) -> Option<(String, Option<u32>)> {
+    document()
+        .active_element()
+        .filter(|el| old.contains(Some(el)))
+        .and_then(|el| {
+            let key = el
+                .get_attribute("name")
+                .or_else(|| (!el.id().is_empty()).then(|| format!("#{}", el.id())))?;
+            let caret = el
+                .dyn_ref::<web_sys::HtmlInputElement>()
+                .and_then(|i| i.selection_start().ok().flatten())
+                .or_else(|| {
+                    el.dyn_ref::<web_sys::HtmlTextAreaElement>()
+                        .and_then(|t| t.selection_start().ok().flatten())
+                });
+            Some((key, caret))
+        })
+}
+
+/// Elements of the static page scrolled within themselves (the answer's column on a wide
+/// screen), by id.
+fn scrolled_in(old: &web_sys::Element) -> Vec<(String, i32)> {
+    let mut out = Vec::new();
+    if let Ok(list) = old.query_selector_all("[id]") {
+        for i in 0..list.length() {
+            if let Some(el) = list
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+                .filter(|el| el.scroll_top() > 0)
+            {
+                out.push((el.id(), el.scroll_top()));
+            }
+        }
+    }
+    out
 }
 
 /// Filters chosen on the static catalog become the URL's query, which the app reads.
@@ -195,22 +257,33 @@ fn restore(fresh: &web_sys::HtmlElement, carried: &Carried) {
             d.set_open(true);
         }
     }
-    if let Some((name, caret)) = &carried.focused {
-        let selector = if let Some(id) = name.strip_prefix('#') {
-            format!("#{id}")
-        } else {
-            format!("[name=\"{name}\"]")
-        };
-        if let Some(el) = fresh
-            .query_selector(&selector)
-            .ok()
-            .flatten()
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            el.focus().ok();
-            if let (Some(input), Some(at)) = (el.dyn_ref::<web_sys::HtmlInputElement>(), caret) {
-                input.set_selection_range(*at, *at).ok();
-            }
+}
+
+/// The selector of a focused field carried by name, or by `#id`.
+fn focus_selector(name: &str) -> String {
+    if let Some(id) = name.strip_prefix('#') {
+        format!("#{id}")
+    } else {
+        format!("[name=\"{name}\"]")
+    }
+}
+
+/// Moves focus (and the caret) to where it was on the static page.
+fn restore_focus(fresh: &web_sys::HtmlElement, (name, caret): &(String, Option<u32>)) {
+    let Some(el) = fresh
+        .query_selector(&focus_selector(name))
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    el.focus().ok();
+    if let Some(at) = caret {
+        if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+            input.set_selection_range(*at, *at).ok();
+        } else if let Some(area) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+            area.set_selection_range(*at, *at).ok();
         }
     }
 }

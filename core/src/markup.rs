@@ -287,6 +287,75 @@ pub fn scenario_inner(s: &ScenarioSummary, body: &ScenarioBody) -> String {
     html
 }
 
+/// The editor's three text fields as (id, label, hint), shared by the pre-rendered form and the
+/// app's editor so the two are the same form.
+pub const EDITOR_FIELDS: [(&str, &str, &str); 3] = [
+    (
+        "reasoning",
+        "Reasoning",
+        "What is going on, and why you think so.",
+    ),
+    (
+        "uncertainty",
+        "Uncertainty",
+        "What you are unsure of, and what you would check first.",
+    ),
+    ("commitment", "Commitment", "Your call: what you do now."),
+];
+
+/// The confidence's hint.
+pub const CONFIDENCE_HINT: &str = "How sure are you of your call?";
+
+/// A field's word count as shown under it.
+pub fn words_label(n: usize) -> String {
+    if n == 1 {
+        "1 word".into()
+    } else {
+        format!("{n} words")
+    }
+}
+
+/// The practice section of a plain (non-investigation) scenario as the app first renders it for a
+/// learner with nothing written: the ask pinned above an empty editor, with the phone's two tabs
+/// (hidden on a wide screen, where the app has none). Pre-rendered so the learner can write the
+/// moment the page is readable; the page's small script keeps what is typed under `early_key`
+/// and shows it again after a reload, and the app adopts it when it takes over (issue 11). The
+/// `data-early`/`data-draft` attributes tell the script where to keep the text and where the saved
+/// draft is, so the script composes no key itself.
+pub fn practice_form(body: &ScenarioBody, early_key: &str, draft_key: &str) -> String {
+    let mut html = format!(
+        "<section id=\"practice\" class=\"practice workbench\" aria-labelledby=\"practice-title\" data-tab=\"evidence\" data-view=\"editing\" data-early=\"{early}\" data-draft=\"{draft}\">\
+         <div class=\"ws-tabs\" role=\"tablist\" aria-label=\"Workspace\">\
+         <button type=\"button\" role=\"tab\" id=\"tab-evidence\" aria-selected=\"true\" tabindex=\"0\">Evidence</button>\
+         <button type=\"button\" role=\"tab\" id=\"tab-answer\" aria-selected=\"false\" aria-controls=\"ws-answer\" tabindex=\"-1\">Your answer</button></div>\
+         <div class=\"ws-answer\" id=\"ws-answer\"><h2 id=\"practice-title\">Your analysis</h2>\
+         <details class=\"ask-pinned\" open><summary>The ask</summary><div class=\"prose\" tabindex=\"0\" role=\"region\" aria-label=\"The ask, while you write\">{ask}</div></details>\
+         <div class=\"editor\">",
+        early = escape(early_key),
+        draft = escape(draft_key),
+        ask = body.ask.html,
+    );
+    for (id, label, hint) in EDITOR_FIELDS {
+        // `autocomplete=off`: the browser must not restore an old value on reload behind the
+        // script's back; what was typed comes back from storage.
+        html.push_str(&format!(
+            "<div class=\"field\"><label for=\"{id}\">{label}</label><p class=\"hint\" id=\"{id}-hint\">{hint}</p>\
+             <textarea id=\"{id}\" name=\"{id}\" rows=\"8\" autocomplete=\"off\" aria-describedby=\"{id}-hint {id}-count\"></textarea>\
+             <p class=\"count\" id=\"{id}-count\">{count}</p></div>",
+            count = words_label(0),
+        ));
+    }
+    html.push_str(&format!(
+        "<div class=\"field confidence\"><label for=\"confidence\">Confidence</label><p class=\"hint\" id=\"confidence-hint\">{CONFIDENCE_HINT}</p>\
+         <div class=\"confidence-row\"><input type=\"range\" id=\"confidence\" name=\"confidence\" min=\"0\" max=\"100\" step=\"5\" autocomplete=\"off\" aria-describedby=\"confidence-hint\" aria-valuetext=\"not set\" class=\"unset\" value=\"50\">\
+         <output for=\"confidence\">not set</output></div></div>\
+         <div class=\"editor-bar\"><label class=\"toggle\"><input type=\"checkbox\" autocomplete=\"off\"> Show Markdown preview</label><p class=\"save-state\" role=\"status\">Nothing written yet</p></div>\
+         <div class=\"actions\"><button type=\"button\" class=\"primary\">Commit</button><button type=\"button\" class=\"secondary\" aria-expanded=\"false\">Give up and see the rubric</button></div>\
+         </div></div></section>"
+    ));
+    html
+}
+
 fn section(id: &str, title: &str, prose: &Prose) -> String {
     format!("<section aria-labelledby=\"{id}\"><h2 id=\"{id}\">{title}</h2><div class=\"prose\">{}</div></section>", prose.html)
 }
@@ -337,3 +406,43 @@ pub fn not_found() -> String {
 /// What the 404 `<article>` holds.
 pub const NOT_FOUND_INNER: &str = "<h1>Page not found</h1><p>There is no page at this address. It may have moved, or the link may be mistyped.</p>\
      <p><a href=\"./\">Browse all scenarios</a></p>";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prose(html: &str) -> Prose {
+        Prose {
+            markdown: String::new(),
+            html: html.into(),
+        }
+    }
+
+    #[test]
+    fn the_pre_rendered_editor_is_the_apps_form_with_its_keys() {
+        let body = ScenarioBody {
+            situation: prose("<p>s</p>"),
+            artifacts: vec![],
+            ask: prose("<ol><li>What now?</li></ol>"),
+            primer: None,
+        };
+        let html = practice_form(&body, "leap:core:a&b:early", "leap:core:a&b:draft");
+        assert!(html.starts_with("<section id=\"practice\" class=\"practice workbench\""));
+        assert!(html.contains(
+            "data-early=\"leap:core:a&amp;b:early\" data-draft=\"leap:core:a&amp;b:draft\""
+        ));
+        assert!(html.contains("<ol><li>What now?</li></ol>"));
+        for (id, label, hint) in EDITOR_FIELDS {
+            assert!(html.contains(&format!("<label for=\"{id}\">{label}</label><p class=\"hint\" id=\"{id}-hint\">{hint}</p><textarea id=\"{id}\" name=\"{id}\"")), "{id}");
+            assert!(html.contains(&format!("<p class=\"count\" id=\"{id}-count\">0 words</p>")));
+        }
+        assert!(html.contains("<input type=\"range\" id=\"confidence\""));
+        assert_eq!(
+            html.matches("<section").count(),
+            html.matches("</section>").count()
+        );
+        assert_eq!(html.matches("<div").count(), html.matches("</div>").count());
+        assert_eq!(words_label(1), "1 word");
+        assert_eq!(words_label(3), "3 words");
+    }
+}

@@ -12,6 +12,8 @@
 # 4. The evaluator client's overhead: provider bytes to visible feedback (tests/bench/evaluator.mjs).
 # 5. A 5 MB streamed reply: the longest main-thread task and the total time (tests/bench/bigreply.mjs).
 # 6. Page loads beside a minimal Leptos counter: sizes, throttled timings, Lighthouse (tests/bench/pageload.sh).
+# 7. Typing at first paint on a scenario page under the mobile conditions: text readable, typing
+#    accepted, draft saved, app took over (tests/bench/firstpaint.mjs, issue 11).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -157,6 +159,8 @@ if command -v chromium >/dev/null 2>&1 && [ -d tests/e2e/node_modules/@playwrigh
   node tests/bench/evaluator.mjs "$D"
   echo
   node tests/bench/bigreply.mjs "$D"
+  echo
+  node tests/bench/firstpaint.mjs "$D"
 else
   echo "== keystroke latency and evaluator overhead skipped $need_chromium_note"
 fi

@@ -42,6 +42,9 @@ fn main() {
                     }
                 }
                 let _ = learner_data.await;
+                // Last, after every wait: the take-over follows in the same task, so nothing typed
+                // into the pre-rendered editor falls between this reading and its replacement.
+                senior_leap::practice::early::carry_from_page();
             })
         },
     );

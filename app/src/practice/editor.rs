@@ -4,6 +4,7 @@
 use super::follow::follow;
 use super::workspace::{Status, Workspace};
 use crate::clock::offset_minutes;
+use leap_core::markup::{words_label, CONFIDENCE_HINT, EDITOR_FIELDS};
 use leap_core::md::{render_untrusted, word_count};
 use leap_core::storage::kv::StoreError;
 use leap_core::storage::schema::Outcome;
@@ -41,19 +42,11 @@ fn Field(
                 }
                 on:blur=move |_| ws.save_now()
             ></textarea>
-            <p class="count" id=format!("{id}-count")>{move || words(text.with(|t| word_count(t)))}</p>
+            <p class="count" id=format!("{id}-count")>{move || words_label(text.with(|t| word_count(t)))}</p>
             {move || preview.get().then(|| view! {
                 <div class="preview prose" role="region" aria-label=format!("{label}, preview") inner_html=move || render_untrusted(&text.read())></div>
             })}
         </div>
-    }
-}
-
-fn words(n: usize) -> String {
-    if n == 1 {
-        "1 word".into()
-    } else {
-        format!("{n} words")
     }
 }
 
@@ -101,12 +94,13 @@ pub fn Editor() -> impl IntoView {
     view! {
         <div class="editor">
             <Conflict/>
-            <Field id="reasoning" label="Reasoning" hint="What is going on, and why you think so." text=f.reasoning preview=preview/>
-            <Field id="uncertainty" label="Uncertainty" hint="What you are unsure of, and what you would check first." text=f.uncertainty preview=preview/>
-            <Field id="commitment" label="Commitment" hint="Your call: what you do now." text=f.commitment preview=preview/>
+            // The same form as the pre-rendered page's (`markup::practice_form`).
+            {EDITOR_FIELDS.into_iter().zip([f.reasoning, f.uncertainty, f.commitment]).map(|((id, label, hint), text)| {
+                view! { <Field id=id label=label hint=hint text=text preview=preview/> }
+            }).collect_view()}
             <div class="field confidence">
                 <label for="confidence">"Confidence"</label>
-                <p class="hint" id="confidence-hint">"How sure are you of your call?"</p>
+                <p class="hint" id="confidence-hint">{CONFIDENCE_HINT}</p>
                 <div class="confidence-row">
                     <input
                         type="range"

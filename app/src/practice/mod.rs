@@ -6,6 +6,7 @@
 //! own next to the evidence (the briefing and, for an investigation, what the learner has asked
 //! for), scrolling by itself with the ask pinned above the editor; on a phone the two are tabs.
 
+pub mod early;
 pub mod editor;
 pub mod evaluation;
 pub mod feedback;
@@ -23,6 +24,7 @@ use editor::Editor;
 use history::{Compare, History};
 use investigation::InvestigationPanel;
 use leap_core::baked::{ScenarioBody, ScenarioSummary};
+use leap_core::storage::keys::Key;
 use leptos::prelude::*;
 use notices::StorageNotices;
 use quote::{QuoteArtifacts, Toast};
@@ -56,7 +58,14 @@ impl Tab {
 /// The practice section of a scenario.
 #[component]
 pub fn Practice(summary: ScenarioSummary, body: Arc<ScenarioBody>) -> impl IntoView {
-    let ws = Workspace::open(&summary);
+    let carried = early::take(
+        &Key::Early {
+            pack: summary.pack.clone(),
+            scenario: summary.id.clone(),
+        }
+        .render(),
+    );
+    let ws = Workspace::open(&summary, carried.as_ref().map(|c| &c.answer));
     let first = body.artifacts.first();
     ws.set_card_source(workspace::CardSource {
         pack: summary.pack.clone(),
@@ -69,7 +78,12 @@ pub fn Practice(summary: ScenarioSummary, body: Arc<ScenarioBody>) -> impl IntoV
     provide_context(evaluation::Evaluations::new());
     let toast = Toast::new();
     provide_context(toast);
-    let tab = RwSignal::new(Tab::Evidence);
+    // A phone that showed the answer's tab on the pre-rendered page goes on showing it.
+    let tab = RwSignal::new(if carried.is_some_and(|c| c.answer_tab) {
+        Tab::Answer
+    } else {
+        Tab::Evidence
+    });
     provide_context(tab);
     let wide = media_matches(WIDE);
     follow_focus(tab, wide);

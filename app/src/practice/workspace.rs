@@ -13,6 +13,7 @@ use crate::storage::{open_repo, SharedRepo};
 use leap_core::baked::{Investigation, ScenarioSummary};
 use leap_core::drills::Source;
 use leap_core::session::{Session, SessionError, SessionLog};
+use leap_core::storage::early;
 use leap_core::storage::keys::{scenario_prefix, Key};
 use leap_core::storage::kv::{KeyValue, StoreError};
 use leap_core::storage::migrate::{decode, Decoded};
@@ -142,6 +143,9 @@ pub struct Workspace {
     draft: StoredValue<DraftState>,
     timers: StoredValue<Timers, LocalStorage>,
     tab: StoredValue<String>,
+    /// Whether the page began with the pre-rendered editor, whose text typed before take-over
+    /// may still be stored on its own (see `forget_early_if_held`).
+    early: StoredValue<bool>,
 }
 
 /// A scenario's details as its review cards show them, owned by the page.
@@ -200,7 +204,8 @@ impl DraftState {
 
 impl Workspace {
     /// Opens the practice state of a scenario from storage.
-    pub fn open(summary: &ScenarioSummary) -> Workspace {
+    /// `on_page` is what the learner typed into the pre-rendered editor before the app took over.
+    pub fn open(summary: &ScenarioSummary, on_page: Option<&Answer>) -> Workspace {
         let repo = open_repo();
         let persistent = repo.borrow().store().local.is_persistent();
         let state = repo.borrow_mut().scenario(&summary.pack, &summary.id);
@@ -230,6 +235,7 @@ impl Workspace {
             draft: StoredValue::new(DraftState::fresh()),
             timers: StoredValue::new_local(Timers::default()),
             tab: StoredValue::new(random_id()),
+            early: StoredValue::new(false),
         };
         match state {
             Ok(state) => {
@@ -243,8 +249,74 @@ impl Workspace {
             }
             Err(e) => ws.status.set(Status::Failed(e)),
         }
+        ws.adopt_early(on_page);
         ws.listen();
         ws
+    }
+
+    /// Merges what was typed before the app took over — kept in storage by the page's script,
+    /// perhaps on a visit that ended before the app arrived, and what is on the page now — into
+    /// the draft on screen by core's rule (nothing is dropped), saves it, and removes the early
+    /// entry once the draft holding it is stored.
+    fn adopt_early(&self, on_page: Option<&Answer>) {
+        let (pack, (id, _)) = (self.pack.get_value(), self.scenario.get_value());
+        let stored = self
+            .repo
+            .with_value(|r| r.borrow_mut().early(&pack, &id))
+            .ok()
+            .flatten();
+        let set_aside = self
+            .repo
+            .with_value(|r| std::mem::take(&mut r.borrow_mut().notices));
+        if !set_aside.is_empty() {
+            self.notices.update(|n| n.extend(set_aside));
+        }
+        if on_page.is_none() && stored.is_none() {
+            return;
+        }
+        self.early.set_value(true);
+        if let Some(typed) = early::typed_before_take_over(stored.as_ref(), on_page) {
+            let on_screen = self.fields.answer();
+            let merged = early::merge(&on_screen, &typed).answer;
+            if merged != on_screen {
+                self.fields.replace(merged);
+                self.draft.update_value(|d| d.dirty = true);
+                self.status.set(Status::Unsaved);
+                self.view.set(View::Editing);
+                self.save_now();
+                return;
+            }
+        }
+        if matches!(
+            self.status.get_untracked(),
+            Status::Saved(_) | Status::Empty
+        ) {
+            self.forget_early_if_held();
+        }
+    }
+
+    /// Removes the entry of text typed before take-over once what is stored holds all of it. Done
+    /// after every save, not once: an entry that could not be removed before, or one written
+    /// meanwhile by this scenario's page in another tab still waiting for its app, goes as soon
+    /// as the draft holds it. One that is never held is merged on the next visit instead.
+    fn forget_early_if_held(&self) {
+        if !self.early.get_value() {
+            return;
+        }
+        let (pack, (id, _)) = (self.pack.get_value(), self.scenario.get_value());
+        let on_screen = self.fields.answer();
+        self.repo.with_value(|r| {
+            let mut r = r.borrow_mut();
+            if let Ok(Some(e)) = r.early(&pack, &id) {
+                if early::merge(&on_screen, &e.answer).answer == on_screen {
+                    let key = Key::Early {
+                        pack: pack.clone(),
+                        scenario: id.clone(),
+                    };
+                    let _ = r.remove(&key.render());
+                }
+            }
+        });
     }
 
     fn keys(&self) -> (String, String) {
@@ -335,6 +407,7 @@ impl Workspace {
                     d.dirty = false;
                 });
                 self.status.set(Status::Saved(draft.updated_at));
+                self.forget_early_if_held();
             }
             Ok(Saved::Conflict(theirs)) => self.status.set(Status::Conflict(theirs)),
             Ok(Saved::Gone) => self.status.set(Status::Gone),

@@ -8,6 +8,7 @@ use crate::catalog::Filters;
 use crate::compiler::{output, par, CompiledSite};
 use crate::markup;
 use crate::routes::{Bundle, Route};
+use crate::storage::keys::Key;
 use std::collections::BTreeSet;
 use std::path::Path;
 use template::PageParts;
@@ -78,7 +79,23 @@ pub fn write_site(
         },
         PageSpec { route: Route::NotFound, title: crate::site_text::title(&index.title, Some("Page not found")), description: index.tagline.clone(), main: markup::not_found() },
     ];
+    let early_script = write_early_script(out)?;
     for s in &site.scenarios {
+        let mut main = markup::scenario(&s.summary, &s.body);
+        // An investigation's workspace is the app's alone (its evidence column grows as the
+        // learner asks); a plain scenario's editor is on the page from the first paint.
+        if !s.summary.investigation {
+            let key = |k: Key| k.render();
+            let (pack, scenario) = (s.summary.pack.clone(), s.summary.id.clone());
+            main.push_str(&markup::practice_form(
+                &s.body,
+                &key(Key::Early {
+                    pack: pack.clone(),
+                    scenario: scenario.clone(),
+                }),
+                &key(Key::Draft { pack, scenario }),
+            ));
+        }
         specs.push(PageSpec {
             route: Route::Scenario {
                 pack: s.summary.pack.clone(),
@@ -86,7 +103,7 @@ pub fn write_site(
             },
             title: crate::site_text::title(&index.title, Some(&s.summary.title)),
             description: s.summary.hook.clone(),
-            main: markup::scenario(&s.summary, &s.body),
+            main,
         });
     }
     // Pages are independent, so they are rendered and written on every core.
@@ -105,7 +122,10 @@ pub fn write_site(
             build: &index.build,
             body: &body,
         })?;
-        let html = with_preloads(&html, &spec.route, &investigations, &index.build);
+        let mut html = with_preloads(&html, &spec.route, &investigations, &index.build);
+        if spec.main.contains(EARLY_MARK) {
+            html = with_early_script(&html, &early_script);
+        }
         let rel = match &spec.route {
             Route::NotFound => "404.html".to_string(),
             other => format!("{}index.html", other.path()),
@@ -123,6 +143,35 @@ pub fn write_site(
 
 /// An error a page writer on another thread hands back.
 type SendError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The script of a pre-rendered editor (issue 11): it keeps what is typed before the app arrives.
+/// Its text, with the storage schema's version filled in, is written as `early-<hash>.js`.
+pub const EARLY_SCRIPT: &str = include_str!("early.js");
+
+/// What marks a page that carries the pre-rendered editor.
+const EARLY_MARK: &str = "<section id=\"practice\"";
+
+/// Writes the early script under a hash of its content and returns its file name.
+fn write_early_script(out: &Path) -> std::io::Result<String> {
+    let source = early_script();
+    let name = format!("early-{}.js", output::fnv_hex(source.as_bytes()));
+    std::fs::write(out.join(&name), source)?;
+    Ok(name)
+}
+
+/// The early script as written.
+fn early_script() -> String {
+    EARLY_SCRIPT.replace("__SCHEMA__", &crate::storage::schema::VERSION.to_string())
+}
+
+/// Adds the early script, deferred, before the page's first script: deferred and module scripts
+/// run in order, so after the app's loader it would wait for the whole bundle to download.
+fn with_early_script(html: &str, name: &str) -> String {
+    let tag = format!("<script src=\"./{name}\" defer></script>");
+    let head_end = html.find("</head>").unwrap_or(html.len());
+    let at = html[..head_end].find("<script").unwrap_or(head_end);
+    format!("{}{tag}{}", &html[..at], &html[at..])
+}
 
 /// Preload hints for the data a page's first render fetches, so those requests leave with the
 /// HTML instead of waiting for the wasm that makes them (issue 11: no waterfall). The URLs are
@@ -179,4 +228,29 @@ fn bundle_template(
     std::fs::rename(out.join(&js), out.join(&hashed_js))?;
     std::fs::rename(out.join(&wasm), out.join(&hashed_wasm))?;
     Ok(template::with_bundle(template, &hashed_js, &hashed_wasm)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_early_script_runs_before_the_apps_loader_and_carries_the_schema_version() {
+        let page = "<html><head><meta charset=\"utf-8\"><title>t</title><link rel=\"modulepreload\" href=\"./practice-1.js\"><script type=\"module\">import init from './practice-1.js';</script></head><body></body></html>";
+        let out = with_early_script(page, "early-ab.js");
+        let early = out
+            .find("<script src=\"./early-ab.js\" defer></script>")
+            .unwrap();
+        assert!(
+            early < out.find("<script type=\"module\">").unwrap(),
+            "{out}"
+        );
+        assert_eq!(out.matches("<script").count(), 2);
+        // A page without scripts gets it at the end of its head.
+        assert!(with_early_script("<head></head>", "e.js")
+            .starts_with("<head><script src=\"./e.js\" defer></script></head>"));
+        let source = early_script();
+        assert!(!source.contains("__SCHEMA__"));
+        assert!(source.contains(&format!("v: {}, answer", crate::storage::schema::VERSION)));
+    }
 }
