@@ -1,10 +1,11 @@
 // Accessibility (issue 10 point 9): axe finds nothing, of any impact, on every page and in every
-// state a learner reaches — the catalog, How it works, the 404 page, Settings with and without a
-// provider, Progress with and without data, Review with nothing made, nothing due and cards due,
-// an analysis before and after commit, self-reviewed, with the evaluator's feedback and a
-// comparison, and an investigation in the middle of it — in light and in dark, on a wide screen
-// and on a 360 px phone. Every rule axe runs by default is run, and the WCAG 2.2 AA and
-// best-practice rules it leaves off by default too (target-size).
+// state a learner reaches — the catalog (filters folded and unfolded, then with data), How it
+// works, a diagram enlarged, the 404 page, Settings with and without a provider, Progress with and
+// without data, Review with nothing made, nothing due and cards due, an analysis before and after
+// commit (timed), self-reviewed, with the evaluator's feedback and a comparison, and an
+// investigation in the middle of it — in light and in dark, on a wide screen and on a 360 px
+// phone. Every rule axe runs by default is run, and the WCAG 2.2 AA and best-practice rules it
+// leaves off by default too (target-size).
 import { test, expect, siteIndex, ready, MOCK } from "./fixtures.js";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -18,6 +19,8 @@ const analysisPath = `scenarios/${analysis.pack}/${analysis.slug}/`;
 const investigation =
   index.scenarios.find((s) => s.slug === "edge-cpu-regex" && s.investigation) ?? index.scenarios.find((s) => s.investigation);
 const investigationPath = `scenarios/${investigation.pack}/${investigation.slug}/`;
+// A scenario with a diagram, for the full-screen viewer.
+const withDiagram = index.scenarios.find((s) => s.slug === "monolith-cost-tradeoff");
 const inv = JSON.parse(readFileSync(resolve(DIST, `${investigationPath}investigation.json`), "utf8"));
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -59,6 +62,7 @@ function auditor(page) {
       });
     },
     done() {
+      test.info().annotations.push({ type: "axe states", description: seen.join("; ") });
       expect(seen.length).toBeGreaterThan(0);
       expect(found, `axe violations:\n${found.join("\n")}`).toEqual([]);
     },
@@ -123,6 +127,12 @@ for (const scheme of ["light", "dark"]) {
         const audit = auditor(page);
         await open(page, "./");
         await audit.check("catalog");
+        // On a phone the filters fold away behind a disclosure.
+        const filters = page.locator(".filters-box > summary");
+        if (await filters.isVisible()) {
+          await filters.click();
+          await audit.check("catalog, filters unfolded");
+        }
         await open(page, "how-it-works/");
         await audit.check("how it works");
         const response = await page.goto("no/such/page/");
@@ -137,6 +147,12 @@ for (const scheme of ["light", "dark"]) {
         await open(page, "review/");
         await expect(page.getByRole("heading", { name: "Nothing to review yet" })).toBeVisible();
         await audit.check("review with nothing made");
+        if (withDiagram) {
+          await open(page, `scenarios/${withDiagram.pack}/${withDiagram.slug}/`);
+          await page.locator("a.diagram-open").first().click();
+          await expect(page.getByRole("dialog", { name: "Enlarged diagram" })).toBeVisible();
+          await audit.check("a diagram enlarged");
+        }
         audit.done();
       });
 
@@ -146,6 +162,10 @@ for (const scheme of ["light", "dark"]) {
         await page.clock.install({ time: DAY0 });
         await open(page, analysisPath);
         await audit.check("analysis, empty");
+        await toAnswer(page);
+        await page.getByRole("button", { name: /^Start \d+-minute countdown$/ }).click();
+        await expect(page.getByRole("timer", { name: "Time box" })).toBeVisible();
+        await audit.check("analysis, timed");
         await write(page, {
           reasoning: "A slow dependency, **probably**; the dashboards are noisy.\n\n- one\n- two",
           uncertainty: "Whether it is the deploy.",
