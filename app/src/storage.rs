@@ -151,6 +151,11 @@ pub fn open_learner_data() -> js_sys::Promise {
     })
 }
 
+/// Waits until the learner's data is in memory: the preload of every bundle that reads attempts.
+pub async fn learner_data_ready() {
+    let _ = wasm_bindgen_futures::JsFuture::from(open_learner_data()).await;
+}
+
 /// A `QuotaExceededError` (any browser's spelling) means full; anything else is reported as is.
 fn classify(err: JsValue) -> StoreError {
     let name = js_sys::Reflect::get(&err, &"name".into())

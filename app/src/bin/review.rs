@@ -18,13 +18,7 @@ fn main() {
             }
             .into_any()
         },
-        |_, _| {
-            Box::pin(async {
-                // Attempts live in IndexedDB: every one is in memory before a view reads them.
-                let _ =
-                    wasm_bindgen_futures::JsFuture::from(senior_leap::storage::open_learner_data())
-                        .await;
-            })
-        },
+        // Attempts live in IndexedDB: every one is in memory before a view reads them.
+        |_, _| Box::pin(senior_leap::storage::learner_data_ready()),
     );
 }

@@ -352,12 +352,7 @@ impl Workspace {
             // The section is gone (the learner left the page): nothing is on screen to save.
             return;
         }
-        if !matches!(
-            self.status.get_untracked(),
-            Status::Conflict(_) | Status::Gone | Status::Failed(StoreError::Full)
-        ) {
-            self.status.set(Status::Unsaved);
-        }
+        self.show_unsaved();
         let ws = *self;
         let handle = set_timeout_with_handle(move || ws.save_now(), AUTOSAVE_DELAY).ok();
         self.timers.update_value(|t| {
@@ -365,6 +360,17 @@ impl Workspace {
                 old.clear();
             }
         });
+    }
+
+    /// Says the draft has unsaved changes, unless a conflict, a removal in another tab or a full
+    /// store is what the learner must see first.
+    fn show_unsaved(&self) {
+        if !matches!(
+            self.status.get_untracked(),
+            Status::Conflict(_) | Status::Gone | Status::Failed(StoreError::Full)
+        ) {
+            self.status.set(Status::Unsaved);
+        }
     }
 
     /// Saves the draft now if it has unsaved changes (and never over another tab's newer text).
@@ -442,12 +448,7 @@ impl Workspace {
         let b = TimeBox::start(minutes, now()).map_err(|e| e.to_string())?;
         self.timebox.set(Some(b));
         self.draft.update_value(|d| d.dirty = true);
-        if !matches!(
-            self.status.get_untracked(),
-            Status::Conflict(_) | Status::Gone | Status::Failed(StoreError::Full)
-        ) {
-            self.status.set(Status::Unsaved);
-        }
+        self.show_unsaved();
         self.save_now();
         Ok(())
     }
@@ -496,12 +497,7 @@ impl Workspace {
         let result = act(&mut session)?;
         self.log.set(session.into_log());
         self.draft.update_value(|d| d.dirty = true);
-        if !matches!(
-            self.status.get_untracked(),
-            Status::Conflict(_) | Status::Gone | Status::Failed(StoreError::Full)
-        ) {
-            self.status.set(Status::Unsaved);
-        }
+        self.show_unsaved();
         self.save_now();
         Ok(result)
     }
