@@ -314,6 +314,9 @@ pub fn is_due(due: u64, interval_days: u32, now: u64, offset_minutes: i32) -> bo
             && learner_day(due, offset_minutes) <= learner_day(now, offset_minutes))
 }
 
+/// How far ahead the Review page looks for a forgotten card coming back while it is open.
+pub const WAKE_WITHIN_MS: u64 = 60 * 60 * 1000;
+
 /// The learner's scheduling day of `ms`: their calendar day, starting at 4:00.
 fn learner_day(ms: u64, offset_minutes: i32) -> i64 {
     local_day(ms.saturating_sub(DAY_STARTS_MS), offset_minutes)
@@ -527,6 +530,19 @@ impl Queue {
         self.cards.iter().min_by_key(|c| c.due)
     }
 
+    /// When the Review page should wake to bring a card back without a reload: the moment the
+    /// next card that is not yet due becomes due, if that is within [`WAKE_WITHIN_MS`].
+    /// A card whose day has come counts as due whatever its timestamp, so it never wakes the page
+    /// (waking for it announced a forgotten card that was not there).
+    pub fn next_wake(&self, now: u64, offset_minutes: i32) -> Option<u64> {
+        self.cards
+            .iter()
+            .filter(|c| !c.is_due(now, offset_minutes))
+            .map(|c| c.due)
+            .min()
+            .filter(|&d| d - now <= WAKE_WITHIN_MS)
+    }
+
     /// What the Review page says when nothing is due: how many cards wait, and when the next
     /// comes back.
     pub fn nothing_due(&self, now: u64, offset_minutes: i32) -> String {
@@ -639,6 +655,30 @@ mod tests {
         let forgot = c.reviewed(Recall::Again, next(9));
         assert!(!forgot.is_due(next(9) + 9 * 60_000, 0));
         assert!(forgot.is_due(next(9) + 10 * 60_000, 0));
+    }
+
+    #[test]
+    fn the_page_wakes_only_for_a_forgotten_card_coming_back_not_for_one_already_due() {
+        // Made yesterday at 08:00, so due today from 04:00: at 07:30 it already counts as due,
+        // though its timestamp is half an hour away. Nothing comes back: no wake.
+        let due_today = card();
+        let morning = NOW + DAY_MS - 30 * 60_000;
+        assert!(due_today.is_due(morning, 0));
+        let q = Queue {
+            cards: vec![due_today.clone()],
+            ..Queue::default()
+        };
+        assert_eq!(q.next_wake(morning, 0), None);
+        // Forgotten at 07:30: back ten minutes later, which is when the page wakes.
+        let forgot = due_today.reviewed(Recall::Again, morning);
+        let q = Queue {
+            cards: vec![forgot.clone()],
+            ..Queue::default()
+        };
+        assert_eq!(q.next_wake(morning, 0), Some(forgot.due));
+        // Not for a card more than an hour away, nor for one already due.
+        assert_eq!(q.next_wake(forgot.due - WAKE_WITHIN_MS - 1, 0), None);
+        assert_eq!(q.next_wake(forgot.due, 0), None);
     }
 
     #[test]

@@ -194,10 +194,9 @@ pub fn Review() -> impl IntoView {
         let next = queue.with(|q| {
             q.as_ref()
                 .and_then(|q| q.as_ref().ok())
-                .and_then(|q| q.next())
-                .map(|c| c.due)
+                .and_then(|q| q.next_wake(t, offset_minutes()))
         });
-        if let Some(due) = next.filter(|&d| d > t && d - t <= 60 * 60 * 1000) {
+        if let Some(due) = next {
             set_timeout(
                 move || {
                     at.set(now());

@@ -100,8 +100,9 @@ test("what you missed comes back the next day, and is scheduled by how well it c
   expect((await queue(page)).cards).toHaveLength(misses);
   expect(await violations(page)).toEqual([]);
 
-  // Day 1: the header counts them on every page, the catalog's included.
-  await page.clock.setSystemTime(at(1));
+  // Day 1, a minute before the time of day they were made: due all day all the same. The header
+  // counts them on every page, the catalog's included.
+  await page.clock.setSystemTime(at(1, -1));
   await open(page, "./");
   await expect(reviewLink(page)).toHaveAccessibleName(`Review, ${misses} due`);
   await expect(reviewLink(page)).toHaveAttribute("data-due", String(misses));
@@ -121,6 +122,9 @@ test("what you missed comes back the next day, and is scheduled by how well it c
   await expect(page.getByRole("heading", { name: "Done for now" })).toBeFocused();
   await expect(page.getByRole("status")).toContainText("That was the last card due.");
   await expect(page.locator(".review-empty")).toContainText("the next is due tomorrow");
+  // When the minute the cards were made comes round, nothing "comes back": they were due already.
+  await page.clock.fastForward("02:00");
+  await expect(page.getByRole("status")).toContainText("That was the last card due.");
   await expect(reviewLink(page)).toHaveAccessibleName("Review");
   expect((await queue(page)).cards.map((c) => c.interval_days)).toEqual(Array(misses).fill(1));
 
