@@ -101,7 +101,8 @@ async function write(page, { reasoning, uncertainty, commitment, confidence }) {
 
 async function commit(page) {
   await page.getByRole("button", { name: "Commit", exact: true }).click();
-  await expect(page.getByRole("heading", { name: "The rubric", exact: true })).toBeVisible();
+  // The rubric is fetched only after commit: on a loaded machine that can outlast the default 5 s.
+  await expect(page.getByRole("heading", { name: "The rubric", exact: true })).toBeVisible({ timeout: 15_000 });
 }
 
 /** Self-reviews every criterion the learner decides, cycling through the verdicts. */
