@@ -1,5 +1,5 @@
 //! Where the learner stands with each scenario, for its catalog card: attempted or not, the best
-//! score (the evaluator's grading first, as [`Attempt::result`] rules; a self-review only when no
+//! score (the evaluator's grading first, as [`Attempt::result`](crate::storage::schema::Attempt::result) rules; a self-review only when no
 //! attempt was graded, and marked so), and how many of its review cards are due.
 //!
 //! The catalog never opens IndexedDB, where attempts live: it reads the attempts summary the
@@ -13,7 +13,7 @@
 use crate::baked::SiteIndex;
 use crate::storage::keys::{Key, REVIEW_KEY};
 use crate::storage::kv::KeyValue;
-use crate::storage::schema::{Attempt, ScoreSource};
+use crate::storage::schema::ScoreSource;
 use crate::storage::split::{self, Attempted};
 
 /// The best score of a scenario's attempts.
@@ -61,26 +61,6 @@ impl Standing {
             best,
             due,
         }
-    }
-
-    /// The summary of a scenario's attempts as the storage layer keeps it: their number, and the
-    /// best of each kind of score [`Attempt::result`] gives them.
-    pub fn summarise(attempts: &[Attempt]) -> Attempted {
-        let best = |a: Option<f64>, b: Option<f64>| match (a, b) {
-            (Some(x), Some(y)) => Some(x.max(y)),
-            (x, y) => x.or(y),
-        };
-        attempts.iter().filter_map(Attempt::result).fold(
-            Attempted {
-                attempts: attempts.len() as u32,
-                ..Attempted::default()
-            },
-            |acc, r| Attempted {
-                evaluator: best(acc.evaluator, r.evaluator),
-                self_review: best(acc.self_review, r.self_review),
-                ..acc
-            },
-        )
     }
 
     /// The card's line, as read aloud and shown: "Attempted · best graded 72 % · 2 reviews due";
@@ -280,13 +260,18 @@ mod tests {
     use crate::drills::{Queue, DAY_MS};
     use crate::progress::tests::{graded, grading};
     use crate::storage::kv::MemoryStore;
+    use crate::storage::schema::Attempt;
     use crate::storage::split::Split;
     use crate::taxonomy::{Track, Verdict};
 
     const NOW: u64 = 1_800_000_000_000;
 
     fn of(attempts: &[Attempt], in_progress: bool, due: usize) -> Standing {
-        Standing::new(Standing::summarise(attempts), in_progress, due)
+        let mut summary = Attempted::default();
+        for a in attempts {
+            summary.count(Some(a));
+        }
+        Standing::new(summary, in_progress, due)
     }
 
     #[test]

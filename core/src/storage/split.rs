@@ -34,6 +34,18 @@ pub struct Attempted {
     pub self_review: Option<f64>,
 }
 
+impl Attempted {
+    /// Counts one finished attempt (`None`: one that could not be read) into the summary: the
+    /// best of each kind of score [`Attempt::result`] gives.
+    pub fn count(&mut self, attempt: Option<&Attempt>) {
+        self.attempts += 1;
+        if let Some(r) = attempt.and_then(Attempt::result) {
+            self.evaluator = best(self.evaluator, r.evaluator);
+            self.self_review = best(self.self_review, r.self_review);
+        }
+    }
+}
+
 /// The summary, by `pack:scenario`.
 pub type Summary = BTreeMap<String, Attempted>;
 
@@ -129,14 +141,12 @@ impl<L: KeyValue, B: KeyValue> Split<L, B> {
             .iter()
             .filter(|k| scenario_of(k).as_deref() == Some(id))
         {
-            out.attempts += 1;
             let raw = self.get(key).ok().flatten().unwrap_or_default();
-            if let Decoded::Current(a) | Decoded::Migrated(a) = decode::<Attempt>(&raw) {
-                if let Some(r) = a.result() {
-                    out.evaluator = best(out.evaluator, r.evaluator);
-                    out.self_review = best(out.self_review, r.self_review);
-                }
-            }
+            let attempt = match decode::<Attempt>(&raw) {
+                Decoded::Current(a) | Decoded::Migrated(a) => Some(a),
+                _ => None,
+            };
+            out.count(attempt.as_ref());
         }
         out
     }
