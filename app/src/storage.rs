@@ -58,35 +58,35 @@ pub enum Attempts {
     /// IndexedDB, through the page's copy of it.
     Indexed(bulk::Bulk),
     /// The same store as the rest.
-    Local(std::rc::Rc<RefCell<Backend>>),
+    Local(Local),
 }
 
 impl KeyValue for Attempts {
     fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
         match self {
             Attempts::Indexed(b) => b.get(key),
-            Attempts::Local(b) => b.borrow().get(key),
+            Attempts::Local(b) => b.get(key),
         }
     }
 
     fn set(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
         match self {
             Attempts::Indexed(b) => b.set(key, value),
-            Attempts::Local(b) => b.borrow_mut().set(key, value),
+            Attempts::Local(b) => b.set(key, value),
         }
     }
 
     fn remove(&mut self, key: &str) -> Result<(), StoreError> {
         match self {
             Attempts::Indexed(b) => b.remove(key),
-            Attempts::Local(b) => b.borrow_mut().remove(key),
+            Attempts::Local(b) => b.remove(key),
         }
     }
 
     fn keys(&self) -> Result<Vec<String>, StoreError> {
         match self {
             Attempts::Indexed(b) => b.keys(),
-            Attempts::Local(b) => b.borrow().keys(),
+            Attempts::Local(b) => b.keys(),
         }
     }
 }
@@ -97,33 +97,7 @@ pub type Learner = Split<Local, Attempts>;
 
 /// `localStorage` (or memory) for the local half of [`Learner`]: shared with [`Attempts::Local`]
 /// when IndexedDB is refused, so a memory fallback is one store, not two.
-#[derive(Clone)]
-pub struct Local(std::rc::Rc<RefCell<Backend>>);
-
-impl Local {
-    /// Whether data survives this tab.
-    pub fn is_persistent(&self) -> bool {
-        self.0.borrow().is_persistent()
-    }
-}
-
-impl KeyValue for Local {
-    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
-        self.0.borrow().get(key)
-    }
-
-    fn set(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.0.borrow_mut().set(key, value)
-    }
-
-    fn remove(&mut self, key: &str) -> Result<(), StoreError> {
-        self.0.borrow_mut().remove(key)
-    }
-
-    fn keys(&self) -> Result<Vec<String>, StoreError> {
-        self.0.borrow().keys()
-    }
-}
+pub type Local = std::rc::Rc<RefCell<Backend>>;
 
 /// Opens the learner's store for this page: attempts in IndexedDB once [`open_learner_data`]
 /// opened it, in `localStorage` otherwise.
@@ -133,10 +107,7 @@ pub fn learner() -> Learner {
         Some(m) => Attempts::Indexed(bulk::Bulk(m)),
         None => Attempts::Local(local.clone()),
     };
-    Split {
-        local: Local(local),
-        bulk,
-    }
+    Split { local, bulk }
 }
 
 /// Opens IndexedDB and moves attempts still in `localStorage` there: started at once (the

@@ -24,7 +24,7 @@ pub fn Progress() -> impl IntoView {
     set_title(Some("Your progress"));
     let store = expect_context::<Store>();
     let repo = StoredValue::new_local(open_repo());
-    let persistent = repo.with_value(|r| r.borrow().store().local.is_persistent());
+    let persistent = repo.with_value(|r| r.borrow().store().local.borrow().is_persistent());
     let read = move || -> Records { repo.with_value(|r| r.borrow_mut().all().unwrap_or_default()) };
     let records = RwSignal::new(read());
     let notices = RwSignal::new(repo.with_value(|r| std::mem::take(&mut r.borrow_mut().notices)));

@@ -207,7 +207,7 @@ impl Workspace {
     /// `on_page` is what the learner typed into the pre-rendered editor before the app took over.
     pub fn open(summary: &ScenarioSummary, on_page: Option<&Answer>) -> Workspace {
         let repo = open_repo();
-        let persistent = repo.borrow().store().local.is_persistent();
+        let persistent = repo.borrow().store().local.borrow().is_persistent();
         let state = repo.borrow_mut().scenario(&summary.pack, &summary.id);
         let notices = std::mem::take(&mut repo.borrow_mut().notices);
         let ws = Workspace {

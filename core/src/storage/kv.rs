@@ -35,6 +35,23 @@ pub trait KeyValue {
     fn keys(&self) -> Result<Vec<String>, StoreError>;
 }
 
+/// One store seen from several places (as when attempts fall back to the same `localStorage`
+/// the rest of the learner's data uses): each holder reads and writes the one underneath.
+impl<S: KeyValue> KeyValue for std::rc::Rc<std::cell::RefCell<S>> {
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.borrow().get(key)
+    }
+    fn set(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.borrow_mut().set(key, value)
+    }
+    fn remove(&mut self, key: &str) -> Result<(), StoreError> {
+        self.borrow_mut().remove(key)
+    }
+    fn keys(&self) -> Result<Vec<String>, StoreError> {
+        self.borrow().keys()
+    }
+}
+
 /// An in-memory store with an optional size limit (to rehearse a full `localStorage`).
 #[derive(Debug, Clone, Default)]
 pub struct MemoryStore {

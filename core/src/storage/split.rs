@@ -299,23 +299,7 @@ mod tests {
     }
 
     /// One store seen twice, as when IndexedDB is refused and attempts stay in localStorage.
-    #[derive(Clone, Default)]
-    struct Shared(std::rc::Rc<std::cell::RefCell<MemoryStore>>);
-
-    impl KeyValue for Shared {
-        fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
-            self.0.borrow().get(key)
-        }
-        fn set(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
-            self.0.borrow_mut().set(key, value)
-        }
-        fn remove(&mut self, key: &str) -> Result<(), StoreError> {
-            self.0.borrow_mut().remove(key)
-        }
-        fn keys(&self) -> Result<Vec<String>, StoreError> {
-            self.0.borrow().keys()
-        }
-    }
+    type Shared = std::rc::Rc<std::cell::RefCell<MemoryStore>>;
 
     #[test]
     fn with_one_store_for_both_an_attempt_is_written_once_and_kept() {
