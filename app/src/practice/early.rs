@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 
 /// The pre-rendered editor as it was at take-over.
-pub struct Carried {
+pub struct EarlyForm {
     /// The key its script kept the text under (`data-early`), which names the scenario.
     pub key: String,
     /// What was on the form.
@@ -18,7 +18,7 @@ pub struct Carried {
 }
 
 thread_local! {
-    static CARRIED: RefCell<Option<Carried>> = const { RefCell::new(None) };
+    static CARRIED: RefCell<Option<EarlyForm>> = const { RefCell::new(None) };
 }
 
 /// Reads the pre-rendered editor of the current page, if it has one. Called in the same task as
@@ -49,7 +49,7 @@ pub fn carry_from_page() {
         .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
         .and_then(|i| i.value().parse::<u8>().ok())
         .filter(|c| *c <= 100);
-    let carried = Carried {
+    let carried = EarlyForm {
         key: section.get_attribute("data-early").unwrap_or_default(),
         answer: Answer {
             reasoning,
@@ -63,7 +63,7 @@ pub fn carry_from_page() {
 }
 
 /// What was carried for the scenario whose early key is `key`; `None` after the first call.
-pub fn take(key: &str) -> Option<Carried> {
+pub fn take(key: &str) -> Option<EarlyForm> {
     CARRIED.with(|c| {
         let mut c = c.borrow_mut();
         if c.as_ref().is_some_and(|x| x.key == key) {
