@@ -254,7 +254,10 @@ pub(crate) mod tests {
             ("{ nope", "not valid JSON"),
             ("[1,[]]", "it has no version"),
             (r#"{"v":1.0,"cards":[]}"#, "it has no version"),
-            (r#"{"v":1,"cards":5}"#, "its content does not match review queue version 1"),
+            (
+                r#"{"v":1,"cards":5}"#,
+                "its content does not match review queue version 1",
+            ),
             (r#"{"v":1,"cards":"#, "not valid JSON"),
         ] {
             assert!(decode(bad).unwrap_err().starts_with(reason), "{bad}");
