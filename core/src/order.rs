@@ -56,8 +56,8 @@ mod tests {
             assert_eq!(ours, std, "by key, length {len}");
             let mut ours = items.clone();
             let mut std = items;
-            sort_by(&mut ours, |a, b| b.0.cmp(&a.0));
-            std.sort_by(|a, b| b.0.cmp(&a.0));
+            sort_by(&mut ours, |a, b| a.0.cmp(&b.0).reverse());
+            std.sort_by(|a, b| a.0.cmp(&b.0).reverse());
             assert_eq!(ours, std, "by comparison, length {len}");
         }
         let mut words = vec!["b".to_string(), "a".into(), "c".into(), "a".into()];
