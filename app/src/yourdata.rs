@@ -6,7 +6,7 @@ use crate::files::download;
 use crate::storage::SharedRepo;
 use leap_core::brag::brag_document;
 use leap_core::progress::compute;
-use leap_core::storage::export::{export, merge, parse, ImportReport};
+use leap_core::storage::export::{export, merge, parse, to_text, ImportReport};
 use leap_core::storage::schema::Draft;
 use leap_core::time::iso_date;
 
@@ -19,7 +19,7 @@ pub fn export_everything(
 ) -> Result<String, String> {
     let file = export(&mut repo.borrow_mut(), site, now(), unsaved)
         .map_err(|e| format!("Could not read your data: {e}."))?;
-    let json = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())?;
+    let json = to_text(&file).map_err(|e| e.to_string())?;
     let name = format!("senior-leap-{}.json", iso_date(now()));
     download(&name, "application/json", &json).map_err(|e| format!("Could not export: {e}."))?;
     Ok(name)

@@ -24,7 +24,7 @@ pub fn brag_document(
         .flat_map(|(_, _, s)| s.attempts.iter())
         .filter(|a| a.result().is_some())
         .collect();
-    graded.sort_by_key(|a| a.finished_at);
+    crate::order::sort_by_key(&mut graded, |a| a.finished_at);
     md.push_str("## Summary\n\n");
     let _ = writeln!(md, "- Practised {} scenario{} from real production incidents; {} committed attempt{}, {} graded against a senior engineer's rubric.", progress.scenarios, plural(progress.scenarios), progress.committed, plural(progress.committed), graded.len());
     if let Some(avg) = progress.average() {

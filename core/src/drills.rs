@@ -400,7 +400,7 @@ impl Queue {
                     .filter_map(move |a| Some((a, src?)))
             })
             .collect();
-        ready.sort_by_key(|(a, _)| (a.finished_at, a.number));
+        crate::order::sort_by_key(&mut ready, |(a, _)| (a.finished_at, a.number));
         ready
             .into_iter()
             .map(|(attempt, src)| self.make_cards(attempt, src, now))
@@ -485,7 +485,7 @@ impl Queue {
             .iter()
             .filter(|c| c.is_due(now, offset_minutes))
             .collect();
-        due.sort_by_key(|c| c.due);
+        crate::order::sort_by_key(&mut due, |c| c.due);
         due
     }
 

@@ -11,6 +11,7 @@ pub mod drills;
 pub mod grading;
 pub mod markup;
 pub mod md;
+pub mod order;
 pub mod progress;
 pub mod quote;
 pub mod routes;

@@ -478,12 +478,12 @@ pub fn compute(records: &[(String, String, ScenarioState)]) -> Progress {
             })
         })
         .collect();
-    points.sort_by_key(|p| p.at);
+    crate::order::sort_by_key(&mut points, |p| p.at);
     let mut investigations: Vec<InvestigationPoint> = attempts
         .iter()
         .filter_map(|a| investigation_point(a))
         .collect();
-    investigations.sort_by_key(|p| p.at);
+    crate::order::sort_by_key(&mut investigations, |p| p.at);
     let bands = (0..5)
         .filter_map(|i| {
             let (from, to) = (i * 20, if i == 4 { 100 } else { i * 20 + 19 });

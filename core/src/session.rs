@@ -493,7 +493,7 @@ impl<'a> Session<'a> {
                     .any(|e| matches!(e, LogEvent::Inject { id, .. } if *id == i.id))
             })
             .collect();
-        due.sort_by_key(|i| i.at);
+        crate::order::sort_by_key(&mut due, |i| i.at);
         for i in &due {
             self.log.events.push(LogEvent::Inject {
                 id: i.id.clone(),
@@ -564,7 +564,7 @@ pub fn hypotheses(log: &SessionLog) -> Vec<Hypothesis> {
             }),
         }
     }
-    lines.sort_by_key(|h| h.n);
+    crate::order::sort_by_key(&mut lines, |h| h.n);
     lines
 }
 

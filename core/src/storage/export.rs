@@ -145,6 +145,70 @@ impl std::fmt::Display for ImportError {
 
 impl std::error::Error for ImportError {}
 
+/// The export file's text: indented JSON, exactly as `serde_json::to_string_pretty` writes it.
+/// Written compactly first and indented after: storage writes entries compactly, so the
+/// compact serialiser is in every bundle already, and a second, indenting copy of every schema
+/// type's serialiser (about 4 KB of gzip'd wasm) would serve this one file.
+pub fn to_text(file: &ExportFile) -> Result<String, serde_json::Error> {
+    Ok(indent(&serde_json::to_string(file)?))
+}
+
+/// Indents compact JSON (no whitespace outside strings) the way `to_string_pretty` does: two
+/// spaces a level, `"key": value`, and `[]` / `{}` for empty lists and objects.
+fn indent(compact: &str) -> String {
+    let mut out = String::with_capacity(compact.len() * 2);
+    let mut depth = 0usize;
+    let mut chars = compact.chars().peekable();
+    let (mut in_string, mut escaped) = (false, false);
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("  ");
+        }
+    };
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                let close = if c == '{' { '}' } else { ']' };
+                if chars.peek() == Some(&close) {
+                    out.push(close);
+                    chars.next();
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// Reads an export file, checking all of it before anything is imported. Entries written by an
 /// older schema are migrated.
 pub fn parse(text: &str) -> Result<ExportFile, ImportError> {
@@ -556,6 +620,43 @@ mod tests {
             Saved::Saved(1)
         );
         repo
+    }
+
+    #[test]
+    fn the_export_text_is_what_to_string_pretty_writes() {
+        let file = export(&mut filled(), "The Senior Leap", 99, None).unwrap();
+        assert_eq!(
+            to_text(&file).unwrap(),
+            serde_json::to_string_pretty(&file).unwrap()
+        );
+        // Every schema version's export, and text that looks like JSON's punctuation.
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/storage/");
+        for v in 1..=super::super::schema::VERSION {
+            let raw = std::fs::read_to_string(format!("{root}v{v}/export.json")).unwrap();
+            let mut file = parse(&raw).unwrap();
+            file.set_aside.push(AsideEntry {
+                key: "k{[,:]}".into(),
+                value: r#"{"a":[1,{}],"b":"\"},{\\"}"#.into(),
+            });
+            assert_eq!(
+                to_text(&file).unwrap(),
+                serde_json::to_string_pretty(&file).unwrap(),
+                "schema {v}"
+            );
+        }
+        for compact in [
+            "[]",
+            "{}",
+            r#"{"a":[],"b":{},"c":[[],[1,2],{"d":null}]}"#,
+            r#""x""#,
+            "1",
+        ] {
+            let value: Value = serde_json::from_str(compact).unwrap();
+            assert_eq!(
+                indent(compact),
+                serde_json::to_string_pretty(&value).unwrap()
+            );
+        }
     }
 
     #[test]

@@ -50,7 +50,18 @@ fn v3_to_v4(v: Value) -> Result<Value, String> {
 }
 
 /// Reads a stored entry as `T`, migrating older versions.
+///
+/// `T` is only ever read from JSON text, never from a `serde_json::Value`: each way of reading
+/// would otherwise compile the whole schema's deserialisers a second time into every bundle that
+/// reads entries. A current entry (nearly all of them) is read straight from its text; anything
+/// else goes through a `Value` for its migrations, and back to text.
 pub fn decode<T: DeserializeOwned>(raw: &str) -> Decoded<T> {
+    if head_version(raw) == Some(VERSION) {
+        return match serde_json::from_str(raw) {
+            Ok(t) => Decoded::Current(t),
+            Err(e) => Decoded::Unreadable(mismatch(VERSION, &e)),
+        };
+    }
     let mut value: Value = match serde_json::from_str(raw) {
         Ok(v) => v,
         Err(e) => return Decoded::Unreadable(format!("not valid JSON ({e})")),
@@ -76,11 +87,30 @@ pub fn decode<T: DeserializeOwned>(raw: &str) -> Decoded<T> {
     if let Some(obj) = value.as_object_mut() {
         obj.insert("v".into(), Value::from(VERSION));
     }
-    match serde_json::from_value(value) {
+    match serde_json::from_str(&value.to_string()) {
         Ok(t) if migrated => Decoded::Migrated(t),
         Ok(t) => Decoded::Current(t),
-        Err(e) => Decoded::Unreadable(format!("its content does not match schema {version} ({e})")),
+        Err(e) => Decoded::Unreadable(mismatch(version, &e)),
     }
+}
+
+fn mismatch(version: u32, e: &serde_json::Error) -> String {
+    format!("its content does not match schema {version} ({e})")
+}
+
+/// The schema version of an entry that is a JSON object with a whole-number `v`, read without
+/// building the entry; `None` for anything else (the full reading then says what is wrong).
+fn head_version(raw: &str) -> Option<u32> {
+    /// Every field but `v` is skipped unread.
+    #[derive(serde::Deserialize)]
+    struct Head {
+        v: u32,
+    }
+    // A derived struct also reads a JSON list (by position); an entry is always an object.
+    if !raw.trim_start().starts_with('{') {
+        return None;
+    }
+    serde_json::from_str::<Head>(raw).ok().map(|h| h.v)
 }
 
 #[cfg(test)]
@@ -103,6 +133,41 @@ mod tests {
         );
         assert!(
             matches!(decode::<Draft>(r#"{"v":1,"id":5}"#), Decoded::Unreadable(r) if r.starts_with("its content does not match"))
+        );
+    }
+
+    #[test]
+    fn a_current_entry_is_read_from_its_text_as_it_was_through_a_value() {
+        use crate::storage::schema::Attempt;
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/storage/");
+        let raw = std::fs::read_to_string(format!("{root}v{VERSION}/attempt.json")).unwrap();
+        let through_value: Attempt =
+            serde_json::from_value(serde_json::from_str::<Value>(&raw).unwrap()).unwrap();
+        assert!(matches!(decode::<Attempt>(&raw), Decoded::Current(a) if a == through_value));
+        // Older entries still migrate, by the same chain.
+        let old = std::fs::read_to_string(format!("{root}v1/attempt.json")).unwrap();
+        assert!(matches!(decode::<Attempt>(&old), Decoded::Migrated(a) if a.feedback.is_empty()));
+    }
+
+    #[test]
+    fn odd_shapes_read_as_before() {
+        // A list would match a struct by position: it is not an entry, whatever it holds.
+        assert!(
+            matches!(decode::<Draft>(&format!("[{VERSION}]")), Decoded::Unreadable(r) if r == "it has no schema version")
+        );
+        // A version that is not a whole number, or is out of range, is not taken for one.
+        assert!(
+            matches!(decode::<Draft>(r#"{"v":4.0}"#), Decoded::Unreadable(r) if r == "it has no schema version")
+        );
+        assert!(
+            matches!(decode::<Draft>(r#"{"v":4294967300}"#), Decoded::Unreadable(r) if r.contains("schema 4294967295"))
+        );
+        // A current entry that does not match the schema, and one that is damaged after `v`.
+        assert!(
+            matches!(decode::<Draft>(&format!(r#"{{"v":{VERSION},"id":5}}"#)), Decoded::Unreadable(r) if r.starts_with(&format!("its content does not match schema {VERSION}")))
+        );
+        assert!(
+            matches!(decode::<Draft>(&format!(r#"{{"v":{VERSION},"id":"#)), Decoded::Unreadable(r) if r.starts_with("not valid JSON"))
         );
     }
 }

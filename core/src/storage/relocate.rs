@@ -72,7 +72,7 @@ pub fn plan(local: &impl KeyValue, bulk: &impl KeyValue) -> Result<Plan, StoreEr
     let mut out = Plan::default();
     let newer = spilled(local);
     let mut local_keys = local.keys()?;
-    local_keys.sort();
+    crate::order::sort(&mut local_keys);
     for key in local_keys {
         if key == SPILLED_KEY {
             out.clear.push(key);

@@ -124,7 +124,7 @@ impl<S: KeyValue> Repo<S> {
             .into_iter()
             .filter(|k| k.starts_with(&prefix))
             .collect();
-        keys.sort();
+        crate::order::sort(&mut keys);
         let mut state = ScenarioState::default();
         for key in keys {
             match Key::parse(&key) {
@@ -133,7 +133,7 @@ impl<S: KeyValue> Repo<S> {
                 Some(Key::Early { .. } | Key::Review) | None => {}
             }
         }
-        state.attempts.sort_by_key(|a| (a.finished_at, a.number));
+        crate::order::sort_by_key(&mut state.attempts, |a| (a.finished_at, a.number));
         Ok(state)
     }
 
@@ -165,7 +165,7 @@ impl<S: KeyValue> Repo<S> {
                 Some((p.to_string(), s.to_string()))
             })
             .collect();
-        scenarios.sort();
+        crate::order::sort(&mut scenarios);
         scenarios.dedup();
         let mut out = Vec::new();
         for (pack, scenario) in scenarios {
@@ -313,7 +313,7 @@ impl<S: KeyValue> Repo<S> {
                 }
             }
         }
-        out.sort();
+        crate::order::sort(&mut out);
         Ok(out)
     }
 

@@ -14,6 +14,11 @@ pub const QUEUE_VERSION: u32 = 1;
 
 /// The stored queue, or why it cannot be read (the caller sets it aside).
 pub fn decode(raw: &str) -> Result<Queue, String> {
+    // A current queue is read straight from its text (see `migrate::decode` for why never
+    // through a `Value`); anything else goes the long way, which says what is wrong.
+    if head_version(raw) == Some(QUEUE_VERSION) {
+        return serde_json::from_str(raw).map_err(|e| mismatch(&e));
+    }
     let value: Value = serde_json::from_str(raw).map_err(|e| format!("not valid JSON ({e})"))?;
     decode_value(value)
 }
@@ -28,9 +33,26 @@ pub fn decode_value(value: Value) -> Result<Queue, String> {
             "it was written by another version of the site (review queue version {version}, this one reads {QUEUE_VERSION})"
         ));
     }
-    serde_json::from_value(value).map_err(|e| {
-        format!("its content does not match review queue version {QUEUE_VERSION} ({e})")
-    })
+    serde_json::from_str(&value.to_string()).map_err(|e| mismatch(&e))
+}
+
+fn mismatch(e: &serde_json::Error) -> String {
+    format!("its content does not match review queue version {QUEUE_VERSION} ({e})")
+}
+
+/// The version of a queue that is a JSON object with a whole-number `v`, read without building
+/// the queue; `None` for anything else.
+fn head_version(raw: &str) -> Option<u32> {
+    /// Every field but `v` is skipped unread.
+    #[derive(Deserialize)]
+    struct Head {
+        v: u32,
+    }
+    // A derived struct also reads a JSON list (by position); a queue is always an object.
+    if !raw.trim_start().starts_with('{') {
+        return None;
+    }
+    serde_json::from_str::<Head>(raw).ok().map(|h| h.v)
 }
 
 /// The queue with its version, as stored and exported.
@@ -225,6 +247,21 @@ pub(crate) mod tests {
         assert!(decode(r#"{"v":2,"cards":[]}"#)
             .unwrap_err()
             .contains("review queue version 2"));
+        // Read from text or through a value (an export's field), the same queue or the same reason.
+        let value: Value = serde_json::from_str(&raw).unwrap();
+        assert_eq!(decode_value(value).unwrap(), q);
+        for (bad, reason) in [
+            ("{ nope", "not valid JSON"),
+            ("[1,[]]", "it has no version"),
+            (r#"{"v":1.0,"cards":[]}"#, "it has no version"),
+            (
+                r#"{"v":1,"cards":5}"#,
+                "its content does not match review queue version 1",
+            ),
+            (r#"{"v":1,"cards":"#, "not valid JSON"),
+        ] {
+            assert!(decode(bad).unwrap_err().starts_with(reason), "{bad}");
+        }
     }
 
     #[test]

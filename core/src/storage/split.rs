@@ -232,7 +232,7 @@ impl<L: KeyValue, B: KeyValue> KeyValue for Split<L, B> {
     fn keys(&self) -> Result<Vec<String>, StoreError> {
         let mut keys = self.local.keys()?;
         keys.extend(self.bulk.keys()?);
-        keys.sort();
+        crate::order::sort(&mut keys);
         keys.dedup();
         Ok(keys)
     }
