@@ -75,7 +75,7 @@ pub fn write_site(
             route: Route::Settings,
             title: crate::site_text::title(&index.title, Some("Evaluator settings")),
             description: "Choose the AI evaluator that reads your analysis: Anthropic, OpenAI, OpenRouter or a model on your own machine, with your own key.".to_string(),
-            main: markup::settings_placeholder(),
+            main: markup::settings_placeholder(index.evaluator_for(None)),
         },
         PageSpec { route: Route::NotFound, title: crate::site_text::title(&index.title, Some("Page not found")), description: index.tagline.clone(), main: markup::not_found() },
     ];
@@ -184,6 +184,8 @@ fn with_preloads(
 ) -> String {
     let mut paths = vec![crate::routes::INDEX_PATH.to_string()];
     match route {
+        // Its bundle reads what it needs from the page (the suggested evaluator), not the index.
+        Route::Settings => return html.to_string(),
         Route::Scenario { pack, slug } => {
             paths.push(crate::routes::body_path(pack, slug));
             if investigations.contains(&(pack.as_str(), slug.as_str())) {
