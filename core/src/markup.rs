@@ -4,10 +4,11 @@
 //! test compares the two). Interactive parts (filters, navigation) are the app's own components,
 //! mirroring the markup here.
 
-use crate::baked::{Prose, ScenarioBody, ScenarioSummary, SiteIndex};
+use crate::baked::{EvaluatorDefaults, Prose, ScenarioBody, ScenarioSummary, SiteIndex};
 use crate::catalog::{
     count_label, filter_options, filters_toggle_label, option_text, recommended_first, Filters,
 };
+use crate::grading::provider::ProviderKind;
 use crate::routes::Route;
 use crate::site_text::escape;
 use crate::site_text::{competency_line, minutes_label, FOOTER};
@@ -376,12 +377,57 @@ pub fn how_it_works_inner(prose: &Prose) -> String {
 /// The settings page before the app has read the learner's settings (they live only in the browser).
 /// Its opening paragraph is already there, as the app renders it: the largest text of the page
 /// must be painted with the first frame, not seconds later when the app arrives (issue 11: LCP).
-pub fn settings_placeholder() -> String {
+/// The pack's suggested evaluator rides along as attributes ([`suggestion_attributes`]), so the
+/// settings bundle needs neither the site index nor a JSON decoder for it.
+pub fn settings_placeholder(suggestion: Option<&EvaluatorDefaults>) -> String {
+    let attributes: String = suggestion_attributes(suggestion)
+        .into_iter()
+        .map(|(name, value)| format!(" {name}=\"{}\"", escape(&value)))
+        .collect();
     format!(
-        "<article class=\"page settings\"><h1>Evaluator settings</h1><p class=\"lead\">{}</p><p class=\"loading\" role=\"status\">Reading your settings from this browser…</p></article>",
+        "<article class=\"page settings\"{attributes}><h1>Evaluator settings</h1><p class=\"lead\">{}</p><p class=\"loading\" role=\"status\">Reading your settings from this browser…</p></article>",
         escape(crate::site_text::SETTINGS_LEAD)
     )
 }
+
+/// The attributes of the settings placeholder that carry a pack's suggested evaluator (none
+/// without one); [`suggestion_from_attributes`] reads them back.
+pub fn suggestion_attributes(
+    suggestion: Option<&EvaluatorDefaults>,
+) -> Vec<(&'static str, String)> {
+    let Some(s) = suggestion else {
+        return Vec::new();
+    };
+    let mut out = vec![
+        (SUGGEST_PACK, s.pack.clone()),
+        (SUGGEST_PACK_TITLE, s.pack_title.clone()),
+        (SUGGEST_PROVIDER, s.provider.slug().to_string()),
+    ];
+    out.extend(s.model.clone().map(|m| (SUGGEST_MODEL, m)));
+    out.extend(s.base_url.clone().map(|b| (SUGGEST_BASE_URL, b)));
+    out
+}
+
+/// The suggested evaluator written by [`suggestion_attributes`], given a reader of the settings
+/// placeholder's attributes; none if the provider is missing or unknown.
+pub fn suggestion_from_attributes(
+    attribute: impl Fn(&str) -> Option<String>,
+) -> Option<EvaluatorDefaults> {
+    let provider = ProviderKind::from_slug(&attribute(SUGGEST_PROVIDER)?)?;
+    Some(EvaluatorDefaults {
+        pack: attribute(SUGGEST_PACK).unwrap_or_default(),
+        pack_title: attribute(SUGGEST_PACK_TITLE).unwrap_or_default(),
+        provider,
+        model: attribute(SUGGEST_MODEL),
+        base_url: attribute(SUGGEST_BASE_URL),
+    })
+}
+
+const SUGGEST_PACK: &str = "data-suggest-pack";
+const SUGGEST_PACK_TITLE: &str = "data-suggest-pack-title";
+const SUGGEST_PROVIDER: &str = "data-suggest-provider";
+const SUGGEST_MODEL: &str = "data-suggest-model";
+const SUGGEST_BASE_URL: &str = "data-suggest-base-url";
 
 /// The progress page before the app has read the learner's data (it lives only in the browser),
 /// with its "Your data" section's text as the app renders it, for the same reason as Settings.
@@ -416,6 +462,45 @@ mod tests {
             markdown: String::new(),
             html: html.into(),
         }
+    }
+
+    #[test]
+    fn the_settings_placeholder_carries_the_suggested_evaluator_and_it_reads_back() {
+        let full = EvaluatorDefaults {
+            pack: "acme".into(),
+            pack_title: "Acme \"ops\" & co".into(),
+            provider: ProviderKind::OpenAiCompatible,
+            model: Some("m<1>".into()),
+            base_url: Some("https://gw.acme.test/v1".into()),
+        };
+        let bare = EvaluatorDefaults {
+            model: None,
+            base_url: None,
+            ..full.clone()
+        };
+        for s in [full, bare] {
+            let html = settings_placeholder(Some(&s));
+            assert!(html.contains(&format!(
+                " data-suggest-pack-title=\"{}\"",
+                escape(&s.pack_title)
+            )));
+            let attributes = suggestion_attributes(Some(&s));
+            let read = suggestion_from_attributes(|name| {
+                attributes
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.clone())
+            });
+            assert_eq!(read, Some(s));
+        }
+        // Without a suggestion the page says nothing, and nothing is read back.
+        assert!(!settings_placeholder(None).contains("data-suggest"));
+        assert_eq!(suggestion_from_attributes(|_| None), None);
+        // An unknown provider (a page of another version) is no suggestion, not a wrong one.
+        assert_eq!(
+            suggestion_from_attributes(|n| (n == "data-suggest-provider").then(|| "nope".into())),
+            None
+        );
     }
 
     #[test]

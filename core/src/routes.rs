@@ -121,6 +121,16 @@ impl Bundle {
     }
 }
 
+/// The connection test of the settings page: a bundle loaded only when the learner presses
+/// "Test connection". Its files are content-addressed like the page bundles', and its export
+/// is a function of this name.
+pub const PROBE_BIN: &str = "probe";
+
+/// The function of the settings page that loads the probe bundle and runs its test
+/// (`window.leapProbe(settings)`; see `site::template::with_lazy_bundle`). The bundle exports
+/// its test as `probe`, the name of the bundle.
+pub const PROBE_GLOBAL: &str = "leapProbe";
+
 impl Route {
     /// The bundle that serves this page.
     pub fn bundle(&self) -> Bundle {

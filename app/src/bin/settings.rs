@@ -1,23 +1,9 @@
 //! The settings bundle: the evaluator's settings; its own, so a visit downloads none of the
-//! practice loop.
-
-use leap_core::routes::Bundle;
-use leptos::prelude::*;
-use leptos_router::components::{Route as Page, Routes};
-use leptos_router::path;
-use senior_leap::pages::{not_found::NotFound, settings::SettingsPage};
+//! practice loop, and no router or site index either (see `pages::settings::start`).
 
 fn main() {
-    senior_leap::boot::run(
-        Bundle::Settings,
-        || {
-            view! {
-                <Routes fallback=|| view! { <NotFound/> }>
-                    <Page path=path!("/settings") view=SettingsPage/>
-                </Routes>
-            }
-            .into_any()
-        },
-        |_, _| Box::pin(async {}),
-    );
+    // Panic messages in the console in debug builds; release builds stay small.
+    #[cfg(debug_assertions)]
+    console_error_panic_hook::set_once();
+    senior_leap::pages::settings::start();
 }

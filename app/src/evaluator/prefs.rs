@@ -4,6 +4,7 @@
 
 use crate::site::Store;
 use crate::storage::Backend;
+use leap_core::baked::EvaluatorDefaults;
 use leap_core::grading::config::{self, Preferences};
 use leap_core::grading::provider::Settings;
 use leap_core::storage::kv::StoreError;
@@ -30,7 +31,12 @@ impl Stores {
     pub fn preferences(&self, store: &Store, pack: Option<&str>) -> Preferences {
         store
             .index
-            .with_value(|i| config::effective(&self.local, i.evaluator_for(pack)))
+            .with_value(|i| self.preferences_or(i.evaluator_for(pack)))
+    }
+
+    /// The preferences in force: the learner's, else `suggestion`.
+    pub fn preferences_or(&self, suggestion: Option<&EvaluatorDefaults>) -> Preferences {
+        config::effective(&self.local, suggestion)
     }
 
     /// The settings a grading uses now, key included.

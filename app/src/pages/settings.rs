@@ -2,29 +2,56 @@
 //! long to wait, and a connection test. Every change is saved at once; the key only for this
 //! browser session unless the learner ticks "Remember on this device".
 
-use crate::evaluator::http::{self, Cancel};
 use crate::evaluator::prefs::{page_is_https, site_origin, Stores};
-use crate::shell::set_title;
-use crate::site::Store;
+use crate::shell::{due_now, show_due};
+use leap_core::baked::EvaluatorDefaults;
 use leap_core::grading::config::{self, Preferences, Profile, TIMEOUT_RANGE};
 use leap_core::grading::errors::local_setup;
-use leap_core::grading::probe::interpret;
 use leap_core::grading::provider::{ProviderKind, Readiness, Settings};
+use leap_core::markup::suggestion_from_attributes;
 use leap_core::security::origin_sharing;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
-/// How long "Test connection" waits.
-const PROBE_TIMEOUT_MS: u32 = 15_000;
+/// Starts the settings bundle: the page is the only one it serves, so it takes over the
+/// pre-rendered placeholder in place, with no router and no site index. The header, footer and
+/// title are already the static page's; the pack's suggested evaluator is read from the
+/// placeholder's attributes.
+pub fn start() {
+    let doc = document();
+    let Some(placeholder) = doc
+        .query_selector("#main > article.settings")
+        .ok()
+        .flatten()
+    else {
+        return;
+    };
+    let Some(main) = placeholder
+        .parent_element()
+        .and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    let suggestion = suggestion_from_attributes(|name| placeholder.get_attribute(name));
+    // Removed and rendered in one task: the browser never paints the page without either.
+    placeholder.remove();
+    leptos::mount::mount_to(
+        main,
+        move || view! { <SettingsPage suggestion=suggestion/> },
+    )
+    .forget();
+    show_due(due_now());
+    if let Some(app) = doc.get_element_by_id("app") {
+        app.set_attribute("data-ready", "").ok();
+    }
+}
 
-/// The settings page.
+/// The settings page; `suggestion` is the evaluator the site's first pack suggests.
 #[component]
-pub fn SettingsPage() -> impl IntoView {
-    set_title(Some("Evaluator settings"));
-    let store = expect_context::<Store>();
-    let suggestion = store.index.with_value(|i| i.evaluator_for(None).cloned());
+pub fn SettingsPage(suggestion: Option<EvaluatorDefaults>) -> impl IntoView {
     let stores = Stores::open();
     let persistent = stores.local.is_persistent();
-    let initial = stores.preferences(&store, None);
+    let initial = stores.preferences_or(suggestion.as_ref());
     let initial_key = initial.settings(&stores.local, &stores.session).key;
     let prefs = RwSignal::new(initial);
     let key = RwSignal::new(initial_key);
@@ -151,29 +178,18 @@ pub fn SettingsPage() -> impl IntoView {
             probe.set(Some((false, problem)));
             return;
         }
-        let Some(cancel) = Cancel::new() else { return };
         probing.set(true);
         probe.set(None);
         leptos::task::spawn_local(async move {
-            let result = http::get(&settings, &settings.probe_url(), PROBE_TIMEOUT_MS, &cancel)
-                .await
-                .and_then(|(status, retry, body)| {
-                    interpret(&settings, status, retry.as_deref(), &body)
-                });
+            let tested = crate::evaluator::probe::test(&settings).await;
             if probing.is_disposed() {
                 return;
             }
             probing.set(false);
-            match result {
-                Ok(found) => {
-                    listed.set(found.models);
-                    probe.set(Some((true, found.message)));
-                }
-                Err(e) => {
-                    let (what, next) = e.diagnose(&settings, &site_origin());
-                    probe.set(Some((false, format!("{what} {next}"))));
-                }
+            if tested.ok {
+                listed.set(tested.models);
             }
+            probe.set(Some((tested.ok, tested.message)));
         });
     };
 

@@ -7,7 +7,7 @@ pub mod worker;
 use crate::catalog::Filters;
 use crate::compiler::{output, par, CompiledSite};
 use crate::markup;
-use crate::routes::{Bundle, Route};
+use crate::routes::{Bundle, Route, PROBE_BIN, PROBE_GLOBAL};
 use crate::storage::keys::Key;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -35,10 +35,15 @@ pub fn write_site(
     // What every page of a bundle shares (its script hashes and policy) is worked out once, not
     // per page.
     let browse = template::Prepared::new(template)?;
+    let probe = content_address(out, PROBE_BIN)?;
     let generated = Bundle::GENERATED
         .iter()
         .map(|&b| {
-            let t = bundle_template(template, out, b)?;
+            let mut t = bundle_template(template, out, b)?;
+            // Only Settings loads the connection test, when the learner asks for it.
+            if b == Bundle::Settings {
+                t = template::with_lazy_bundle(&t, PROBE_GLOBAL, PROBE_BIN, &probe.0, &probe.1)?;
+            }
             Ok((b, template::Prepared::new(&t)?))
         })
         .collect::<Result<Vec<_>, Box<dyn std::error::Error>>>()?;
@@ -75,7 +80,7 @@ pub fn write_site(
             route: Route::Settings,
             title: crate::site_text::title(&index.title, Some("Evaluator settings")),
             description: "Choose the AI evaluator that reads your analysis: Anthropic, OpenAI, OpenRouter or a model on your own machine, with your own key.".to_string(),
-            main: markup::settings_placeholder(),
+            main: markup::settings_placeholder(index.evaluator_for(None)),
         },
         PageSpec { route: Route::NotFound, title: crate::site_text::title(&index.title, Some("Page not found")), description: index.tagline.clone(), main: markup::not_found() },
     ];
@@ -184,6 +189,8 @@ fn with_preloads(
 ) -> String {
     let mut paths = vec![crate::routes::INDEX_PATH.to_string()];
     match route {
+        // Its bundle reads what it needs from the page (the suggested evaluator), not the index.
+        Route::Settings => return html.to_string(),
         Route::Scenario { pack, slug } => {
             paths.push(crate::routes::body_path(pack, slug));
             if investigations.contains(&(pack.as_str(), slug.as_str())) {
@@ -202,17 +209,9 @@ fn with_preloads(
     html.replacen("</head>", &format!("{links}</head>"), 1)
 }
 
-/// The template for the pages of a bundle Trunk does not load itself: Trunk builds it without a
-/// loader and without a content hash, so here its two files are renamed after a hash of both
-/// (`practice-<hash>.js`, `practice-<hash>_bg.wasm`) and the loader written for those names. A browser holding a page
-/// of one build can then never pair its script with the wasm of another: every asset of the site
-/// is content-addressed.
-fn bundle_template(
-    template: &str,
-    out: &Path,
-    bundle: Bundle,
-) -> Result<String, Box<dyn std::error::Error>> {
-    let bin = bundle.bin();
+/// Renames the two files Trunk built for `bin` (`<bin>.js`, `<bin>_bg.wasm`) after a hash of both
+/// and returns the new names.
+fn content_address(out: &Path, bin: &str) -> Result<(String, String), Box<dyn std::error::Error>> {
     let (js, wasm) = (format!("{bin}.js"), format!("{bin}_bg.wasm"));
     let mut bytes = Vec::new();
     for name in [&js, &wasm] {
@@ -227,6 +226,20 @@ fn bundle_template(
     );
     std::fs::rename(out.join(&js), out.join(&hashed_js))?;
     std::fs::rename(out.join(&wasm), out.join(&hashed_wasm))?;
+    Ok((hashed_js, hashed_wasm))
+}
+
+/// The template for the pages of a bundle Trunk does not load itself: Trunk builds it without a
+/// loader and without a content hash, so here its two files are renamed after a hash of both
+/// (`practice-<hash>.js`, `practice-<hash>_bg.wasm`) and the loader written for those names. A browser holding a page
+/// of one build can then never pair its script with the wasm of another: every asset of the site
+/// is content-addressed.
+fn bundle_template(
+    template: &str,
+    out: &Path,
+    bundle: Bundle,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let (hashed_js, hashed_wasm) = content_address(out, bundle.bin())?;
     Ok(template::with_bundle(template, &hashed_js, &hashed_wasm)?)
 }
 

@@ -71,6 +71,29 @@ pub fn with_bundle(template: &str, js: &str, wasm: &str) -> Result<String, Templ
     Ok(out)
 }
 
+/// Adds to a template the loader of a bundle its pages load only on demand: a function
+/// `window.<global>(arg)` that imports `js`, starts it with `wasm` (once: the browser keeps the
+/// module, and its start returns at once when it has run) and calls its export `entry` with `arg`.
+/// A script of the page rather than one inside a bundle, so the names stay content-addressed
+/// and relative to the page's `<base>`, and its hash joins the page's policy like every inline script.
+pub fn with_lazy_bundle(
+    template: &str,
+    global: &str,
+    entry: &str,
+    js: &str,
+    wasm: &str,
+) -> Result<String, TemplateError> {
+    let loader = format!(
+        "<script>window.{global}=async(a)=>{{const m=await import('./{js}');await m.default({{ module_or_path: './{wasm}' }});return m.{entry}(a);}};</script>"
+    );
+    let head_end = template
+        .find("</head>")
+        .ok_or_else(|| TemplateError("missing </head>".into()))?;
+    let mut out = template.to_string();
+    out.insert_str(head_end, &loader);
+    Ok(out)
+}
+
 /// Checks that the template has what every page needs.
 pub fn check(template: &str) -> Result<(), TemplateError> {
     for (needle, what) in [
@@ -217,6 +240,33 @@ mod tests {
 
     // What Trunk 0.21 writes for a main bundle, trimmed.
     const TRUNK: &str = "<!DOCTYPE html><html><head><title>x</title>\n<script type=\"module\">\nimport init, * as bindings from './browse-1a.js';\nconst wasm = await init({ module_or_path: './browse-1a_bg.wasm' });\n</script><link rel=\"modulepreload\" href=\"./browse-1a.js\" crossorigin=\"anonymous\" integrity=\"sha384-x\"><link rel=\"preload\" href=\"./browse-1a_bg.wasm\" crossorigin=\"anonymous\" integrity=\"sha384-y\" as=\"fetch\" type=\"application/wasm\"></head><body><div id=\"app\"><!-- leap:page --></div></body></html>";
+
+    #[test]
+    fn a_lazy_bundle_is_loaded_by_a_function_of_the_page_under_its_policy() {
+        let page = with_bundle(TRUNK, "settings-0a.js", "settings-0a_bg.wasm").unwrap();
+        let out = with_lazy_bundle(
+            &page,
+            "leapProbe",
+            "probe",
+            "probe-9f.js",
+            "probe-9f_bg.wasm",
+        )
+        .unwrap();
+        let loader = "window.leapProbe=async(a)=>{const m=await import('./probe-9f.js');await m.default({ module_or_path: './probe-9f_bg.wasm' });return m.probe(a);};";
+        assert!(
+            out.contains(&format!("<script>{loader}</script></head>")),
+            "{out}"
+        );
+        // Nothing of it is fetched before it is called.
+        assert!(!out.contains("href=\"./probe-9f"), "{out}");
+        let prepared = Prepared::new(&out).unwrap();
+        assert!(
+            prepared.policy.contains(&security::hash_source(loader)),
+            "{}",
+            prepared.policy
+        );
+        assert!(with_lazy_bundle("<head>", "g", "e", "a", "b").is_err());
+    }
 
     #[test]
     fn swaps_the_loader_for_another_bundle() {

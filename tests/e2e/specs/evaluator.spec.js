@@ -200,6 +200,31 @@ test("the key is kept for the session unless remembered, and never reaches an ex
   expect(s.local).not.toContain("leapcfg:");
 });
 
+test("the connection test is loaded only when pressed, from a fresh page load", async ({ page }) => {
+  // "Test connection" is a bundle of its own (probe-<hash>.js and its wasm): a visit to Settings
+  // that never presses it does not download it.
+  const requests = record(page);
+  const probeFiles = () => requests.filter((r) => /\/probe-[0-9a-f]+(\.js|_bg\.wasm)$/.test(new URL(r.url).pathname)).map((r) => new URL(r.url).pathname.replace(/.*\//, ""));
+  await page.goto("settings/");
+  await ready(page);
+  await page.getByLabel("Provider").selectOption("ollama");
+  await page.getByLabel("Base URL").fill(MOCK);
+  await page.getByLabel("Base URL").blur();
+  await page.getByLabel("Model", { exact: true }).fill("qwen3:8b");
+  expect(probeFiles()).toEqual([]);
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Connected" })).toContainText("“qwen3:8b” is available");
+  // The models the server lists become the model field's suggestions.
+  await expect(page.locator("#model-options option[value='qwen3:8b']")).toHaveCount(1);
+  // Pressed again, the loaded test is reused, not fetched anew.
+  await page.getByLabel("Model", { exact: true }).fill("gemma3:12b");
+  await page.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Connected" })).toContainText("ollama pull gemma3:12b");
+  const files = probeFiles();
+  expect(files).toHaveLength(2);
+  expect(files.some((f) => f.endsWith(".js")) && files.some((f) => f.endsWith("_bg.wasm"))).toBe(true);
+});
+
 test("test connection reports the model, a refused key, and a missing model", async ({ page }) => {
   await use(page, "ollama");
   await page.getByRole("button", { name: "Test connection" }).click();

@@ -43,6 +43,26 @@ test.describe("with the site's server gone", () => {
   });
   test.afterEach(() => server?.kill());
 
+  test("after one visit Settings works without the site's server, its connection test too", async ({ page }) => {
+    const { MOCK } = await import("./fixtures.js");
+    await page.goto("settings/");
+    await ready(page);
+    await controlled(page);
+    server.kill();
+    await new Promise((r) => setTimeout(r, 300));
+    // The page and the connection test (a bundle loaded only when pressed) come from the worker's
+    // cache; the model server on this machine is still there.
+    await page.goto("settings/");
+    await ready(page);
+    await page.getByLabel("Provider").selectOption("ollama");
+    await page.getByLabel("Base URL").fill(MOCK);
+    await page.getByLabel("Base URL").blur();
+    await page.getByLabel("Model", { exact: true }).fill("qwen3:8b");
+    await expect(page.locator(".save-state")).toContainText("Saved");
+    await page.getByRole("button", { name: "Test connection" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Connected" })).toContainText("“qwen3:8b” is available");
+  });
+
   test("after one visit the catalog and an opened scenario work offline, through commit and progress", async ({ page }) => {
     await page.goto("./");
     await ready(page);
