@@ -323,7 +323,9 @@ fn compile_how_it_works(content: &Path) -> Result<Prose, Vec<Diagnostic>> {
     let path = Route::HowItWorks.path();
     let mut anchors = markdown::Anchors::default();
     anchors.reserve(scenario::PAGE_IDS);
-    let ids: BTreeSet<String> = markdown::heading_anchors(&file.text, &mut anchors.clone())
+    let parsed = markdown::Parsed::new(&file.text);
+    let ids: BTreeSet<String> = parsed
+        .heading_anchors(&mut anchors.clone())
         .into_iter()
         .collect();
     let targets = markdown::LinkTargets {
@@ -334,7 +336,7 @@ fn compile_how_it_works(content: &Path) -> Result<Prose, Vec<Diagnostic>> {
         files: &empty,
         anchors: &ids,
     };
-    let r = markdown::render(&file, &file.text, 0, &targets, &mut anchors, "page");
+    let r = markdown::render_parsed(&file, parsed, 0, &targets, &mut anchors, "page");
     let mut diags = r.diagnostics;
     diags.extend(bidi::literal(&file));
     if markdown::is_blank(&file.text) {

@@ -8,7 +8,7 @@ use super::checks::Checker;
 use super::diagnostics::Diagnostic;
 use super::front_matter;
 use super::investigation::{self, ParsedInvestigation, ProbeIndex, INVESTIGATION_SECTIONS};
-use super::markdown::{self, heading_anchors, split_sections, Anchors, LinkTargets, Section};
+use super::markdown::{self, split_sections, Anchors, LinkTargets, Parsed, Section};
 use super::output::ScenarioJson;
 use super::rubric::{check_reference_reasoning, compile_rubric_front_matter, RUBRIC_SECTIONS};
 use super::scaffold::leftover_placeholders;
@@ -483,7 +483,7 @@ struct Page<'a> {
 enum Piece<'a> {
     Markdown {
         file: &'a SourceFile,
-        md: &'a str,
+        parsed: Parsed<'a>,
         offset: usize,
         scope: String,
     },
@@ -499,10 +499,11 @@ struct RenderedPage {
 }
 
 impl<'a> Page<'a> {
+    /// Adds a piece of Markdown, parsed once here for both the anchors and the rendering.
     fn add(&mut self, file: &'a SourceFile, md: &'a str, offset: usize, scope: &str) {
         self.pieces.push(Piece::Markdown {
             file,
-            md,
+            parsed: Parsed::new(md),
             offset,
             scope: scope.to_string(),
         });
@@ -523,7 +524,7 @@ impl<'a> Page<'a> {
         let mut ids = BTreeSet::new();
         for piece in &self.pieces {
             match piece {
-                Piece::Markdown { md, .. } => ids.extend(heading_anchors(md, &mut anchors)),
+                Piece::Markdown { parsed, .. } => ids.extend(parsed.heading_anchors(&mut anchors)),
                 Piece::Heading(t) => {
                     ids.insert(anchors.make(t));
                 }
@@ -532,7 +533,7 @@ impl<'a> Page<'a> {
         ids
     }
 
-    fn render(&self, targets: &LinkTargets<'_>) -> RenderedPage {
+    fn render(self, targets: &LinkTargets<'_>) -> RenderedPage {
         let mut anchors = Self::anchors();
         let mut out = RenderedPage {
             html: vec![],
@@ -541,21 +542,28 @@ impl<'a> Page<'a> {
             files: BTreeSet::new(),
             diagnostics: vec![],
         };
-        for piece in &self.pieces {
+        for piece in self.pieces {
             match piece {
                 Piece::Markdown {
                     file,
-                    md,
+                    parsed,
                     offset,
                     scope,
                 } => {
-                    let r = markdown::render(file, md, *offset, targets, &mut anchors, scope);
+                    out.markdown.push(parsed.source().trim().to_string());
+                    let r = markdown::render_parsed(
+                        file,
+                        parsed,
+                        offset,
+                        targets,
+                        &mut anchors,
+                        &scope,
+                    );
                     out.html.push(r.html);
-                    out.markdown.push(md.trim().to_string());
                     out.files.extend(r.files);
                     out.diagnostics.extend(r.diagnostics);
                 }
-                Piece::Heading(t) => out.heading_ids.push(anchors.make(t)),
+                Piece::Heading(t) => out.heading_ids.push(anchors.make(&t)),
             }
         }
         out
