@@ -517,3 +517,26 @@ fn write_bundles(out: &std::path::Path) {
         std::fs::write(out.join(format!("{bin}_bg.wasm")), bin).unwrap();
     }
 }
+
+/// `leap check` validates without hashing the site: the same site and the same verdicts as
+/// `compile`, only without the build id.
+#[test]
+fn check_is_compile_without_the_build_id() {
+    let good = fixtures().join("good");
+    let compiled = compile(&good).unwrap_or_else(|d| panic!("{d}"));
+    let checked = leap_core::compiler::check(&good).unwrap_or_else(|d| panic!("{d}"));
+    assert!(!compiled.index.build.is_empty());
+    assert!(checked.index.build.is_empty());
+    let mut index = compiled.index.clone();
+    index.build.clear();
+    assert_eq!(
+        serde_json::to_string(&checked.index).unwrap(),
+        serde_json::to_string(&index).unwrap()
+    );
+    assert_eq!(checked.scenarios.len(), compiled.scenarios.len());
+    let broken = fixtures().join("broken/markdown");
+    assert_eq!(
+        leap_core::compiler::check(&broken).unwrap_err().to_string(),
+        compile(&broken).unwrap_err().to_string()
+    );
+}

@@ -718,15 +718,17 @@ fn list_or_none(set: &BTreeSet<String>) -> String {
 
 /// Whether the Markdown has any visible content (not only whitespace or comments).
 pub fn is_blank(md: &str) -> bool {
-    // Text that starts with a letter or digit opens a paragraph, heading, table, list or code
-    // block: visible. Nearly every section does, and this spares parsing it all once more.
-    if md
+    // Only HTML blocks (`<`) and link reference definitions (`[`) produce nothing visible:
+    // any other printable ASCII character that starts the text opens a paragraph, heading, list, quote, table, rule or
+    // code block. Nearly every section does, and this spares parsing it all once more.
+    match md
         .trim_start_matches([' ', '\t', '\n', '\r'])
-        .starts_with(|c: char| c.is_ascii_alphanumeric())
+        .chars()
+        .next()
     {
-        return false;
+        Some(c) if c.is_ascii_graphic() && c != '<' && c != '[' => false,
+        _ => parsed_blank(md),
     }
-    parsed_blank(md)
 }
 
 /// [`is_blank`] by parsing.
@@ -990,8 +992,31 @@ mod tests {
     fn blankness() {
         assert!(is_blank("  \n\n<!-- note -->\n"));
         assert!(!is_blank("x"));
-        // The shortcut for text starting with a letter or digit agrees with parsing it.
+        // The shortcut for text starting with printable ASCII other than `<` or `[` agrees with
+        // parsing it (a form feed, say, is blank to the parser).
         for md in [
+            "- item",
+            "* ",
+            "-",
+            "---",
+            "> quote",
+            "**",
+            "| a |",
+            "&nbsp;",
+            "&#32;\n",
+            "\\",
+            "`",
+            "```\n```",
+            "~~~",
+            "#",
+            "# ",
+            "!",
+            "=",
+            "\u{a0}",
+            "\u{3000}x",
+            "\x0c",
+            "*&nbsp;*",
+            "    <!-- indented -->",
             "x",
             "  \n\n   Word",
             "    indented code",

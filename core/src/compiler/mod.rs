@@ -71,6 +71,14 @@ pub struct CompiledScenario {
 
 /// Compiles the content folder at `content`: every pack `site.toml` (or `fork.toml`) lists.
 pub fn compile(content: &Path) -> Result<CompiledSite, Diagnostics> {
+    let mut site = check(content)?;
+    site.index.build = output::build_id(&site);
+    Ok(site)
+}
+
+/// [`compile`] without the build id (left empty): what validating the content needs, without
+/// hashing every byte the site would ship.
+pub fn check(content: &Path) -> Result<CompiledSite, Diagnostics> {
     let (config, site_problems) = site_config::load(content);
     let mut diags = Diagnostics(site_problems);
     let Some(config) = config else {
@@ -112,14 +120,12 @@ pub fn compile(content: &Path) -> Result<CompiledSite, Diagnostics> {
             .collect(),
         evaluators,
     };
-    let mut site = CompiledSite {
+    Ok(CompiledSite {
         index,
         packs,
         how_it_works: how_it_works.unwrap_or_default(),
         scenarios,
-    };
-    site.index.build = output::build_id(&site);
-    Ok(site)
+    })
 }
 
 /// Checks a pack's `[evaluator]`: a known provider and, if given, a usable base URL.

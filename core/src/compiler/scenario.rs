@@ -610,11 +610,12 @@ fn list_folder(input: &ScenarioInput<'_>) -> Result<Listing, Diagnostic> {
     names.sort_by_key(|e| e.file_name());
     for entry in names {
         let name = entry.file_name().to_string_lossy().to_string();
-        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        let file_type = entry.file_type();
+        let is_dir = file_type.as_ref().is_ok_and(std::fs::FileType::is_dir);
         if name.starts_with('.') {
             continue;
         }
-        if let Some(d) = symlink(input.dir, &input.rel_dir, &name) {
+        if let Some(d) = symlink_entry(&file_type, &input.rel_dir, &name) {
             listing.problems.push(d);
             if !name.ends_with(".md") && name != "answers" {
                 listing.refused.insert(name.clone());
@@ -653,7 +654,7 @@ fn list_folder(input: &ScenarioInput<'_>) -> Result<Listing, Diagnostic> {
             listing.answers_readable = true;
             for entry in entries.filter_map(Result::ok) {
                 let name = entry.file_name().to_string_lossy().to_string();
-                if let Some(d) = symlink(&answers_dir, &answers_rel, &name) {
+                if let Some(d) = symlink_entry(&entry.file_type(), &answers_rel, &name) {
                     listing.problems.push(d);
                     continue;
                 }
@@ -678,8 +679,22 @@ fn list_folder(input: &ScenarioInput<'_>) -> Result<Listing, Diagnostic> {
 /// into the site a file from anywhere on the machine that builds it (a CI secret, a home folder):
 /// refused, and never read.
 fn symlink(dir: &Path, rel_dir: &str, name: &str) -> Option<Diagnostic> {
-    std::fs::symlink_metadata(dir.join(name))
-        .is_ok_and(|m| m.file_type().is_symlink())
+    symlink_entry(
+        &std::fs::symlink_metadata(dir.join(name)).map(|m| m.file_type()),
+        rel_dir,
+        name,
+    )
+}
+
+/// [`symlink`] for a folder entry whose type the listing already read (no system call).
+fn symlink_entry(
+    file_type: &std::io::Result<std::fs::FileType>,
+    rel_dir: &str,
+    name: &str,
+) -> Option<Diagnostic> {
+    file_type
+        .as_ref()
+        .is_ok_and(std::fs::FileType::is_symlink)
         .then(|| Diagnostic {
             path: format!("{rel_dir}/{name}"),
             line: 1,
