@@ -204,7 +204,8 @@ fn main() -> ExitCode {
             dist,
             site_path,
         } => {
-            let site = match compiler::compile(&content) {
+            // The build id is hashed while the files that do not carry it are written.
+            let mut site = match compiler::check(&content) {
                 Ok(site) => site,
                 Err(diags) => return report(&content, &diags),
             };
@@ -217,7 +218,7 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            match leap_core::site::write_site(&site, &template, &dist, &site_path) {
+            match leap_core::site::build_site(&mut site, &template, &dist, &site_path) {
                 Ok(pages) => {
                     // The offline worker ships with release builds only: under `trunk serve` a
                     // cache would fight live reload.

@@ -30,8 +30,49 @@ pub fn write_site(
     out: &Path,
     site_path: &str,
 ) -> Result<usize, Box<dyn std::error::Error>> {
+    let ready = write_unversioned(site, template, out)?;
+    write_pages(site, &ready, out, site_path)
+}
+
+/// [`write_site`] for a site from [`crate::compiler::check`], whose build id is not worked out
+/// yet: it is hashed on one core while the other writes everything that does not carry it (the
+/// bundles' templates and every scenario's data files), and set before the pages are written.
+/// Hashing every byte of the site is the longest step that cannot be split across cores.
+pub fn build_site(
+    site: &mut CompiledSite,
+    template: &str,
+    out: &Path,
+    site_path: &str,
+) -> Result<usize, Box<dyn std::error::Error>> {
+    let shared: &CompiledSite = site;
+    let (build, ready) = std::thread::scope(|scope| {
+        let hash = scope.spawn(move || output::build_id(shared));
+        let ready = write_unversioned(shared, template, out);
+        (hash.join(), ready)
+    });
+    site.index.build = build.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    write_pages(site, &ready?, out, site_path)
+}
+
+/// What fills the pages and does not depend on the build id.
+struct Ready {
+    /// The template of the pages Trunk's loader serves (the browse bundle).
+    browse: template::Prepared,
+    /// The templates of the bundles whose loader the generator writes.
+    generated: Vec<(Bundle, template::Prepared)>,
+    /// The early script's file name.
+    early_script: String,
+}
+
+/// Prepares the templates and writes every file that does not carry the build id: the bundles
+/// renamed after their hash, the early script, and each scenario's folder (made once, here) with
+/// its data files and the files it embeds.
+fn write_unversioned(
+    site: &CompiledSite,
+    template: &str,
+    out: &Path,
+) -> Result<Ready, Box<dyn std::error::Error>> {
     template::check(template)?;
-    output::write_site_data(site, out)?;
     // What every page of a bundle shares (its script hashes and policy) is worked out once, not
     // per page.
     let browse = template::Prepared::new(template)?;
@@ -42,6 +83,28 @@ pub fn write_site(
             Ok((b, template::Prepared::new(&t)?))
         })
         .collect::<Result<Vec<_>, Box<dyn std::error::Error>>>()?;
+    let early_script = write_early_script(out)?;
+    par::try_for_each(&site.scenarios, |s| -> std::io::Result<()> {
+        let dir = out.join(scenario_route(s).path());
+        std::fs::create_dir_all(&dir)?;
+        output::write_scenario_data(s, &dir)
+    })?;
+    Ok(Ready {
+        browse,
+        generated,
+        early_script,
+    })
+}
+
+/// Writes the index and "how it works" data and every page, once the build id is known and
+/// [`write_unversioned`] has made the scenarios' folders.
+fn write_pages(
+    site: &CompiledSite,
+    ready: &Ready,
+    out: &Path,
+    site_path: &str,
+) -> Result<usize, Box<dyn std::error::Error>> {
+    output::write_site_data(site, out)?;
     let index = &site.index;
     // The scenario pages that start an investigation (they preload its data too), looked up per
     // page: scanning every scenario for each page made the build quadratic in the pack's size.
@@ -52,10 +115,10 @@ pub fn write_site(
         .map(|s| (s.summary.pack.as_str(), s.summary.slug.as_str()))
         .collect();
     let pages = Pages {
-        browse: &browse,
-        generated: &generated,
+        browse: &ready.browse,
+        generated: &ready.generated,
         investigations: &investigations,
-        early_script: write_early_script(out)?,
+        early_script: &ready.early_script,
         build: &index.build,
         site_title: &index.title,
         site_path,
@@ -95,18 +158,23 @@ pub fn write_site(
         }
         std::fs::write(path, pages.render(spec)?)?;
     }
-    // Scenarios are independent, so each one's folder is made once and its data files and page
-    // are rendered and written there, on every core.
+    // Scenario pages are independent, so they are rendered and written on every core.
     par::try_for_each(&site.scenarios, |s| -> Result<(), SendError> {
         let spec = scenario_page(s, &index.title);
-        let dir = out.join(spec.route.path());
-        std::fs::create_dir_all(&dir)?;
-        output::write_scenario_data(s, &dir)?;
-        std::fs::write(dir.join("index.html"), pages.render(&spec)?)?;
+        let path = out.join(spec.route.path()).join("index.html");
+        std::fs::write(path, pages.render(&spec)?)?;
         Ok(())
     })
     .map_err(|e| e as Box<dyn std::error::Error>)?;
     Ok(specs.len() + site.scenarios.len())
+}
+
+/// A scenario's route.
+fn scenario_route(s: &CompiledScenario) -> Route {
+    Route::Scenario {
+        pack: s.summary.pack.clone(),
+        slug: s.summary.slug.clone(),
+    }
 }
 
 /// The file a page is written to, relative to the site root.
@@ -135,10 +203,7 @@ fn scenario_page(s: &CompiledScenario, site_title: &str) -> PageSpec {
         ));
     }
     PageSpec {
-        route: Route::Scenario {
-            pack: s.summary.pack.clone(),
-            slug: s.summary.slug.clone(),
-        },
+        route: scenario_route(s),
         title: crate::site_text::title(site_title, Some(&s.summary.title)),
         description: s.summary.hook.clone(),
         main,
@@ -150,7 +215,7 @@ struct Pages<'a> {
     browse: &'a template::Prepared,
     generated: &'a [(Bundle, template::Prepared)],
     investigations: &'a BTreeSet<(&'a str, &'a str)>,
-    early_script: String,
+    early_script: &'a str,
     build: &'a str,
     site_title: &'a str,
     site_path: &'a str,
@@ -176,7 +241,7 @@ impl Pages<'_> {
         })?;
         let mut html = with_preloads(&html, &spec.route, self.investigations, self.build);
         if spec.main.contains(EARLY_MARK) {
-            html = with_early_script(&html, &self.early_script);
+            html = with_early_script(&html, self.early_script);
         }
         Ok(html)
     }
