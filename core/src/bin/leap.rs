@@ -89,6 +89,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    no_transparent_huge_pages();
     match Cli::parse().command {
         Command::Check { content } => match compiler::check(&content) {
             Ok(site) => {
@@ -247,6 +248,22 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// mimalloc maps its memory in large aligned regions, which the kernel backs with 2 MB
+/// transparent huge pages, zeroing each whole on first touch: on this project's machines that
+/// tripled the system time of a build (0.16 s -> 0.56 s for `leap check` of 1,000 scenarios, at
+/// 190 MB instead of 148 MB resident). A build touches its memory once, so 4 KB pages are cheaper.
+#[cfg(target_os = "linux")]
+fn no_transparent_huge_pages() {
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and reads or writes no memory of ours; it
+    // only fails on kernels without it, where there is nothing to turn off.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn no_transparent_huge_pages() {}
 
 /// Leaves a compiled site to the end of the process: freeing its hundreds of thousands of
 /// strings one by one took about 2 % of a build, for memory the OS takes back at once anyway.
