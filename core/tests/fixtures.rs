@@ -520,3 +520,50 @@ fn write_bundles(out: &std::path::Path) {
         std::fs::write(out.join(format!("{bin}_bg.wasm")), bin).unwrap();
     }
 }
+
+/// `leap check` validates without hashing the site: the same site and the same verdicts as
+/// `compile`, only without the build id.
+#[test]
+fn check_is_compile_without_the_build_id() {
+    let good = fixtures().join("good");
+    let compiled = compile(&good).unwrap_or_else(|d| panic!("{d}"));
+    let checked = leap_core::compiler::check(&good).unwrap_or_else(|d| panic!("{d}"));
+    assert!(!compiled.index.build.is_empty());
+    assert!(checked.index.build.is_empty());
+    let mut index = compiled.index.clone();
+    index.build.clear();
+    assert_eq!(
+        serde_json::to_string(&checked.index).unwrap(),
+        serde_json::to_string(&index).unwrap()
+    );
+    assert_eq!(checked.scenarios.len(), compiled.scenarios.len());
+    let broken = fixtures().join("broken/markdown");
+    assert_eq!(
+        leap_core::compiler::check(&broken).unwrap_err().to_string(),
+        compile(&broken).unwrap_err().to_string()
+    );
+}
+
+/// `leap build` hashes the build id while it writes the files that do not carry it: the site it
+/// writes is the one `compile` and `write_site` write, byte for byte.
+#[test]
+fn building_a_checked_site_writes_the_compiled_one() {
+    let good = fixtures().join("good");
+    let template = std::fs::read_to_string(fixtures().join("template.html")).unwrap();
+    let (written, built) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    write_bundles(written.path());
+    write_bundles(built.path());
+    let compiled = compile(&good).unwrap_or_else(|d| panic!("{d}"));
+    let pages = write_site(&compiled, &template, written.path(), "/fixture/").unwrap();
+    let mut checked = leap_core::compiler::check(&good).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(
+        leap_core::site::build_site(&mut checked, &template, built.path(), "/fixture/").unwrap(),
+        pages
+    );
+    assert_eq!(checked.index.build, compiled.index.build);
+    let (mut a, mut b) = (BTreeMap::new(), BTreeMap::new());
+    collect(written.path(), written.path(), &mut a);
+    collect(built.path(), built.path(), &mut b);
+    assert!(a.len() > 10, "{:?}", a.keys());
+    assert_eq!(a, b);
+}

@@ -9,6 +9,11 @@ use leap_core::taxonomy::{Kind, Track};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// A build allocates many small strings on both cores; mimalloc's per-thread heaps make that
+/// cheaper than glibc's arenas (the wasm app never links this binary).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "leap",
@@ -84,14 +89,16 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    no_transparent_huge_pages();
     match Cli::parse().command {
-        Command::Check { content } => match compiler::compile(&content) {
+        Command::Check { content } => match compiler::check(&content) {
             Ok(site) => {
                 println!(
                     "content OK: {} pack(s), {} scenario(s)",
                     site.packs.len(),
                     site.index.scenarios.len()
                 );
+                exit_without_freeing(site);
                 ExitCode::SUCCESS
             }
             Err(diags) => report(&content, &diags),
@@ -198,7 +205,8 @@ fn main() -> ExitCode {
             dist,
             site_path,
         } => {
-            let site = match compiler::compile(&content) {
+            // The build id is hashed while the files that do not carry it are written.
+            let mut site = match compiler::check(&content) {
                 Ok(site) => site,
                 Err(diags) => return report(&content, &diags),
             };
@@ -211,7 +219,7 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            match leap_core::site::write_site(&site, &template, &dist, &site_path) {
+            match leap_core::site::build_site(&mut site, &template, &dist, &site_path) {
                 Ok(pages) => {
                     // The offline worker ships with release builds only: under `trunk serve` a
                     // cache would fight live reload.
@@ -229,6 +237,7 @@ fn main() -> ExitCode {
                         site.index.scenarios.len(),
                         dist.display()
                     );
+                    exit_without_freeing(site);
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
@@ -238,6 +247,28 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// mimalloc maps its memory in large aligned regions, which the kernel backs with 2 MB
+/// transparent huge pages, zeroing each whole on first touch: on this project's machines that
+/// tripled the system time of a build (0.16 s -> 0.56 s for `leap check` of 1,000 scenarios, at
+/// 190 MB instead of 148 MB resident). A build touches its memory once, so 4 KB pages are cheaper.
+#[cfg(target_os = "linux")]
+fn no_transparent_huge_pages() {
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and reads or writes no memory of ours; it
+    // only fails on kernels without it, where there is nothing to turn off.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn no_transparent_huge_pages() {}
+
+/// Leaves a compiled site to the end of the process: freeing its hundreds of thousands of
+/// strings one by one took about 2 % of a build, for memory the OS takes back at once anyway.
+fn exit_without_freeing(site: compiler::CompiledSite) {
+    std::mem::forget(site);
 }
 
 /// Prints every problem below the content folder's name and fails.

@@ -143,27 +143,56 @@ impl Anchors {
     }
 }
 
-/// The ids of every heading in `md`, taken from `anchors` in order (a dry run of rendering).
-pub fn heading_anchors(md: &str, anchors: &mut Anchors) -> Vec<String> {
-    let mut ids = Vec::new();
-    let mut text: Option<String> = None;
-    for event in Parser::new_ext(md, options()) {
-        match event {
-            Event::Start(Tag::Heading { .. }) => text = Some(String::new()),
-            Event::Text(t) | Event::Code(t) => {
-                if let Some(s) = text.as_mut() {
-                    s.push_str(&t);
-                }
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some(s) = text.take() {
-                    ids.push(anchors.make(&s));
-                }
-            }
-            _ => {}
+/// A piece of Markdown parsed once: its events with their byte ranges, which both the heading
+/// ids' dry run ([`Parsed::heading_anchors`]) and [`render_parsed`] read, so a page's text is
+/// parsed once, not once per use.
+#[derive(Debug, Clone)]
+pub struct Parsed<'a> {
+    md: &'a str,
+    events: Vec<(Event<'a>, std::ops::Range<usize>)>,
+}
+
+impl<'a> Parsed<'a> {
+    /// Parses `md` with the content's extensions.
+    pub fn new(md: &'a str) -> Self {
+        Parsed {
+            md,
+            events: Parser::new_ext(md, options()).into_offset_iter().collect(),
         }
     }
-    ids
+
+    /// The Markdown it was parsed from.
+    pub fn source(&self) -> &'a str {
+        self.md
+    }
+
+    /// The ids of every heading, taken from `anchors` in order (a dry run of rendering).
+    pub fn heading_anchors(&self, anchors: &mut Anchors) -> Vec<String> {
+        let mut ids = Vec::new();
+        let mut text: Option<String> = None;
+        for (event, _) in &self.events {
+            match event {
+                Event::Start(Tag::Heading { .. }) => text = Some(String::new()),
+                Event::Text(t) | Event::Code(t) => {
+                    if let Some(s) = text.as_mut() {
+                        s.push_str(t);
+                    }
+                }
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some(s) = text.take() {
+                        ids.push(anchors.make(&s));
+                    }
+                }
+                _ => {}
+            }
+        }
+        ids
+    }
+}
+
+/// The ids of every heading in `md`, taken from `anchors` in order (a dry run of rendering).
+pub fn heading_anchors(md: &str, anchors: &mut Anchors) -> Vec<String> {
+    Parsed::new(md).heading_anchors(anchors)
 }
 
 /// What links on the page may point at.
@@ -204,6 +233,26 @@ pub fn render(
     anchors: &mut Anchors,
     footnote_scope: &str,
 ) -> Rendered {
+    render_parsed(
+        file,
+        Parsed::new(md),
+        offset,
+        targets,
+        anchors,
+        footnote_scope,
+    )
+}
+
+/// [`render`] for Markdown already parsed.
+pub fn render_parsed(
+    file: &SourceFile,
+    parsed: Parsed<'_>,
+    offset: usize,
+    targets: &LinkTargets<'_>,
+    anchors: &mut Anchors,
+    footnote_scope: &str,
+) -> Rendered {
+    let md = parsed.md;
     let mut out = Rendered::default();
     let mut footnote_numbers: HashMap<String, usize> = HashMap::new();
     let mut defined: BTreeSet<String> = BTreeSet::new();
@@ -217,8 +266,7 @@ pub fn render(
     let mut link_depth = 0usize;
     let mut image_url: Option<String> = None;
 
-    let parser = Parser::new_ext(md, options()).into_offset_iter();
-    for (event, range) in parser {
+    for (event, range) in parsed.events {
         let at = offset + range.start;
         if !matches!(event, Event::Text(_)) && !text_run.is_empty() {
             check_orphan_footnotes(file, &text_run, text_run_at, &mut out.diagnostics);
@@ -670,15 +718,17 @@ fn list_or_none(set: &BTreeSet<String>) -> String {
 
 /// Whether the Markdown has any visible content (not only whitespace or comments).
 pub fn is_blank(md: &str) -> bool {
-    // Text that starts with a letter or digit opens a paragraph, heading, table, list or code
-    // block: visible. Nearly every section does, and this spares parsing it all once more.
-    if md
+    // Only HTML blocks (`<`) and link reference definitions (`[`) produce nothing visible:
+    // any other printable ASCII character that starts the text opens a paragraph, heading, list, quote, table, rule or
+    // code block. Nearly every section does, and this spares parsing it all once more.
+    match md
         .trim_start_matches([' ', '\t', '\n', '\r'])
-        .starts_with(|c: char| c.is_ascii_alphanumeric())
+        .chars()
+        .next()
     {
-        return false;
+        Some(c) if c.is_ascii_graphic() && c != '<' && c != '[' => false,
+        _ => parsed_blank(md),
     }
-    parsed_blank(md)
 }
 
 /// [`is_blank`] by parsing.
@@ -942,8 +992,31 @@ mod tests {
     fn blankness() {
         assert!(is_blank("  \n\n<!-- note -->\n"));
         assert!(!is_blank("x"));
-        // The shortcut for text starting with a letter or digit agrees with parsing it.
+        // The shortcut for text starting with printable ASCII other than `<` or `[` agrees with
+        // parsing it (a form feed, say, is blank to the parser).
         for md in [
+            "- item",
+            "* ",
+            "-",
+            "---",
+            "> quote",
+            "**",
+            "| a |",
+            "&nbsp;",
+            "&#32;\n",
+            "\\",
+            "`",
+            "```\n```",
+            "~~~",
+            "#",
+            "# ",
+            "!",
+            "=",
+            "\u{a0}",
+            "\u{3000}x",
+            "\x0c",
+            "*&nbsp;*",
+            "    <!-- indented -->",
             "x",
             "  \n\n   Word",
             "    indented code",

@@ -71,6 +71,14 @@ pub struct CompiledScenario {
 
 /// Compiles the content folder at `content`: every pack `site.toml` (or `fork.toml`) lists.
 pub fn compile(content: &Path) -> Result<CompiledSite, Diagnostics> {
+    let mut site = check(content)?;
+    site.index.build = output::build_id(&site);
+    Ok(site)
+}
+
+/// [`compile`] without the build id (left empty): what validating the content needs, without
+/// hashing every byte the site would ship.
+pub fn check(content: &Path) -> Result<CompiledSite, Diagnostics> {
     let (config, site_problems) = site_config::load(content);
     let mut diags = Diagnostics(site_problems);
     let Some(config) = config else {
@@ -112,14 +120,12 @@ pub fn compile(content: &Path) -> Result<CompiledSite, Diagnostics> {
             .collect(),
         evaluators,
     };
-    let mut site = CompiledSite {
+    Ok(CompiledSite {
         index,
         packs,
         how_it_works: how_it_works.unwrap_or_default(),
         scenarios,
-    };
-    site.index.build = output::build_id(&site);
-    Ok(site)
+    })
 }
 
 /// Checks a pack's `[evaluator]`: a known provider and, if given, a usable base URL.
@@ -323,7 +329,9 @@ fn compile_how_it_works(content: &Path) -> Result<Prose, Vec<Diagnostic>> {
     let path = Route::HowItWorks.path();
     let mut anchors = markdown::Anchors::default();
     anchors.reserve(scenario::PAGE_IDS);
-    let ids: BTreeSet<String> = markdown::heading_anchors(&file.text, &mut anchors.clone())
+    let parsed = markdown::Parsed::new(&file.text);
+    let ids: BTreeSet<String> = parsed
+        .heading_anchors(&mut anchors.clone())
         .into_iter()
         .collect();
     let targets = markdown::LinkTargets {
@@ -334,7 +342,7 @@ fn compile_how_it_works(content: &Path) -> Result<Prose, Vec<Diagnostic>> {
         files: &empty,
         anchors: &ids,
     };
-    let r = markdown::render(&file, &file.text, 0, &targets, &mut anchors, "page");
+    let r = markdown::render_parsed(&file, parsed, 0, &targets, &mut anchors, "page");
     let mut diags = r.diagnostics;
     diags.extend(bidi::literal(&file));
     if markdown::is_blank(&file.text) {

@@ -4,7 +4,7 @@
 
 use super::{CompiledScenario, CompiledSite};
 use crate::baked::{Investigation, Rubric, ScenarioBody};
-use crate::routes::{Route, HOW_IT_WORKS_PATH, INDEX_PATH};
+use crate::routes::{HOW_IT_WORKS_PATH, INDEX_PATH};
 use std::path::Path;
 
 /// The names of a scenario's data files in its page's folder: those of `routes::body_path`,
@@ -83,27 +83,16 @@ impl Fnv {
     }
 }
 
-/// Writes every data file and embedded file of `site` below `out`. Scenarios are independent, so
-/// they are written on every core, each one's folder made once.
-pub fn write_data(site: &CompiledSite, out: &Path) -> std::io::Result<()> {
+/// Writes the data files of `site` that are not a scenario's: the index and "how it works".
+/// Each scenario's are written by [`write_scenario_data`], with its page.
+pub fn write_site_data(site: &CompiledSite, out: &Path) -> std::io::Result<()> {
     write_json(out, INDEX_PATH, &site.index)?;
-    write_json(out, HOW_IT_WORKS_PATH, &site.how_it_works)?;
-    super::par::try_for_each(&site.scenarios, |s| {
-        let dir = out.join(
-            Route::Scenario {
-                pack: s.summary.pack.clone(),
-                slug: s.summary.slug.clone(),
-            }
-            .path(),
-        );
-        std::fs::create_dir_all(&dir)?;
-        write_scenario_data(s, &dir)
-    })
+    write_json(out, HOW_IT_WORKS_PATH, &site.how_it_works)
 }
 
 /// Writes one scenario's data files and the files its Markdown embeds into `dir`, its page's
 /// folder, which must exist: every file of a scenario lives there (`body_path` and the others).
-fn write_scenario_data(s: &CompiledScenario, dir: &Path) -> std::io::Result<()> {
+pub fn write_scenario_data(s: &CompiledScenario, dir: &Path) -> std::io::Result<()> {
     std::fs::write(dir.join(BODY_FILE), &s.json.body)?;
     std::fs::write(dir.join(RUBRIC_FILE), &s.json.rubric)?;
     // Its own file, fetched when the page starts the investigation: evidence is in neither

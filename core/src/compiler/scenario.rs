@@ -8,7 +8,7 @@ use super::checks::Checker;
 use super::diagnostics::Diagnostic;
 use super::front_matter;
 use super::investigation::{self, ParsedInvestigation, ProbeIndex, INVESTIGATION_SECTIONS};
-use super::markdown::{self, heading_anchors, split_sections, Anchors, LinkTargets, Section};
+use super::markdown::{self, split_sections, Anchors, LinkTargets, Parsed, Section};
 use super::output::ScenarioJson;
 use super::rubric::{check_reference_reasoning, compile_rubric_front_matter, RUBRIC_SECTIONS};
 use super::scaffold::leftover_placeholders;
@@ -483,7 +483,7 @@ struct Page<'a> {
 enum Piece<'a> {
     Markdown {
         file: &'a SourceFile,
-        md: &'a str,
+        parsed: Parsed<'a>,
         offset: usize,
         scope: String,
     },
@@ -499,10 +499,11 @@ struct RenderedPage {
 }
 
 impl<'a> Page<'a> {
+    /// Adds a piece of Markdown, parsed once here for both the anchors and the rendering.
     fn add(&mut self, file: &'a SourceFile, md: &'a str, offset: usize, scope: &str) {
         self.pieces.push(Piece::Markdown {
             file,
-            md,
+            parsed: Parsed::new(md),
             offset,
             scope: scope.to_string(),
         });
@@ -523,7 +524,7 @@ impl<'a> Page<'a> {
         let mut ids = BTreeSet::new();
         for piece in &self.pieces {
             match piece {
-                Piece::Markdown { md, .. } => ids.extend(heading_anchors(md, &mut anchors)),
+                Piece::Markdown { parsed, .. } => ids.extend(parsed.heading_anchors(&mut anchors)),
                 Piece::Heading(t) => {
                     ids.insert(anchors.make(t));
                 }
@@ -532,7 +533,7 @@ impl<'a> Page<'a> {
         ids
     }
 
-    fn render(&self, targets: &LinkTargets<'_>) -> RenderedPage {
+    fn render(self, targets: &LinkTargets<'_>) -> RenderedPage {
         let mut anchors = Self::anchors();
         let mut out = RenderedPage {
             html: vec![],
@@ -541,21 +542,28 @@ impl<'a> Page<'a> {
             files: BTreeSet::new(),
             diagnostics: vec![],
         };
-        for piece in &self.pieces {
+        for piece in self.pieces {
             match piece {
                 Piece::Markdown {
                     file,
-                    md,
+                    parsed,
                     offset,
                     scope,
                 } => {
-                    let r = markdown::render(file, md, *offset, targets, &mut anchors, scope);
+                    out.markdown.push(parsed.source().trim().to_string());
+                    let r = markdown::render_parsed(
+                        file,
+                        parsed,
+                        offset,
+                        targets,
+                        &mut anchors,
+                        &scope,
+                    );
                     out.html.push(r.html);
-                    out.markdown.push(md.trim().to_string());
                     out.files.extend(r.files);
                     out.diagnostics.extend(r.diagnostics);
                 }
-                Piece::Heading(t) => out.heading_ids.push(anchors.make(t)),
+                Piece::Heading(t) => out.heading_ids.push(anchors.make(&t)),
             }
         }
         out
@@ -602,11 +610,12 @@ fn list_folder(input: &ScenarioInput<'_>) -> Result<Listing, Diagnostic> {
     names.sort_by_key(|e| e.file_name());
     for entry in names {
         let name = entry.file_name().to_string_lossy().to_string();
-        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        let file_type = entry.file_type();
+        let is_dir = file_type.as_ref().is_ok_and(std::fs::FileType::is_dir);
         if name.starts_with('.') {
             continue;
         }
-        if let Some(d) = symlink(input.dir, &input.rel_dir, &name) {
+        if let Some(d) = symlink_entry(&file_type, &input.rel_dir, &name) {
             listing.problems.push(d);
             if !name.ends_with(".md") && name != "answers" {
                 listing.refused.insert(name.clone());
@@ -645,7 +654,7 @@ fn list_folder(input: &ScenarioInput<'_>) -> Result<Listing, Diagnostic> {
             listing.answers_readable = true;
             for entry in entries.filter_map(Result::ok) {
                 let name = entry.file_name().to_string_lossy().to_string();
-                if let Some(d) = symlink(&answers_dir, &answers_rel, &name) {
+                if let Some(d) = symlink_entry(&entry.file_type(), &answers_rel, &name) {
                     listing.problems.push(d);
                     continue;
                 }
@@ -670,8 +679,22 @@ fn list_folder(input: &ScenarioInput<'_>) -> Result<Listing, Diagnostic> {
 /// into the site a file from anywhere on the machine that builds it (a CI secret, a home folder):
 /// refused, and never read.
 fn symlink(dir: &Path, rel_dir: &str, name: &str) -> Option<Diagnostic> {
-    std::fs::symlink_metadata(dir.join(name))
-        .is_ok_and(|m| m.file_type().is_symlink())
+    symlink_entry(
+        &std::fs::symlink_metadata(dir.join(name)).map(|m| m.file_type()),
+        rel_dir,
+        name,
+    )
+}
+
+/// [`symlink`] for a folder entry whose type the listing already read (no system call).
+fn symlink_entry(
+    file_type: &std::io::Result<std::fs::FileType>,
+    rel_dir: &str,
+    name: &str,
+) -> Option<Diagnostic> {
+    file_type
+        .as_ref()
+        .is_ok_and(std::fs::FileType::is_symlink)
         .then(|| Diagnostic {
             path: format!("{rel_dir}/{name}"),
             line: 1,

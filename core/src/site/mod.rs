@@ -5,7 +5,7 @@ pub mod template;
 pub mod worker;
 
 use crate::catalog::Filters;
-use crate::compiler::{output, par, CompiledSite};
+use crate::compiler::{output, par, CompiledScenario, CompiledSite};
 use crate::markup;
 use crate::routes::{Bundle, Route, PROBE_BIN, PROBE_GLOBAL};
 use crate::storage::keys::Key;
@@ -30,8 +30,49 @@ pub fn write_site(
     out: &Path,
     site_path: &str,
 ) -> Result<usize, Box<dyn std::error::Error>> {
+    let ready = write_unversioned(site, template, out)?;
+    write_pages(site, &ready, out, site_path)
+}
+
+/// [`write_site`] for a site from [`crate::compiler::check`], whose build id is not worked out
+/// yet: it is hashed on one core while the other writes everything that does not carry it (the
+/// bundles' templates and every scenario's data files), and set before the pages are written.
+/// Hashing every byte of the site is the longest step that cannot be split across cores.
+pub fn build_site(
+    site: &mut CompiledSite,
+    template: &str,
+    out: &Path,
+    site_path: &str,
+) -> Result<usize, Box<dyn std::error::Error>> {
+    let shared: &CompiledSite = site;
+    let (build, ready) = std::thread::scope(|scope| {
+        let hash = scope.spawn(move || output::build_id(shared));
+        let ready = write_unversioned(shared, template, out);
+        (hash.join(), ready)
+    });
+    site.index.build = build.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    write_pages(site, &ready?, out, site_path)
+}
+
+/// What fills the pages and does not depend on the build id.
+struct Ready {
+    /// The template of the pages Trunk's loader serves (the browse bundle).
+    browse: template::Prepared,
+    /// The templates of the bundles whose loader the generator writes.
+    generated: Vec<(Bundle, template::Prepared)>,
+    /// The early script's file name.
+    early_script: String,
+}
+
+/// Prepares the templates and writes every file that does not carry the build id: the bundles
+/// renamed after their hash, the early script, and each scenario's folder (made once, here) with
+/// its data files and the files it embeds.
+fn write_unversioned(
+    site: &CompiledSite,
+    template: &str,
+    out: &Path,
+) -> Result<Ready, Box<dyn std::error::Error>> {
     template::check(template)?;
-    output::write_data(site, out)?;
     // What every page of a bundle shares (its script hashes and policy) is worked out once, not
     // per page.
     let browse = template::Prepared::new(template)?;
@@ -47,6 +88,28 @@ pub fn write_site(
             Ok((b, template::Prepared::new(&t)?))
         })
         .collect::<Result<Vec<_>, Box<dyn std::error::Error>>>()?;
+    let early_script = write_early_script(out)?;
+    par::try_for_each(&site.scenarios, |s| -> std::io::Result<()> {
+        let dir = out.join(scenario_route(s).path());
+        std::fs::create_dir_all(&dir)?;
+        output::write_scenario_data(s, &dir)
+    })?;
+    Ok(Ready {
+        browse,
+        generated,
+        early_script,
+    })
+}
+
+/// Writes the index and "how it works" data and every page, once the build id is known and
+/// [`write_unversioned`] has made the scenarios' folders.
+fn write_pages(
+    site: &CompiledSite,
+    ready: &Ready,
+    out: &Path,
+    site_path: &str,
+) -> Result<usize, Box<dyn std::error::Error>> {
+    output::write_site_data(site, out)?;
     let index = &site.index;
     // The scenario pages that start an investigation (they preload its data too), looked up per
     // page: scanning every scenario for each page made the build quadratic in the pack's size.
@@ -56,7 +119,16 @@ pub fn write_site(
         .filter(|s| s.investigation.is_some())
         .map(|s| (s.summary.pack.as_str(), s.summary.slug.as_str()))
         .collect();
-    let mut specs = vec![
+    let pages = Pages {
+        browse: &ready.browse,
+        generated: &ready.generated,
+        investigations: &investigations,
+        early_script: &ready.early_script,
+        build: &index.build,
+        site_title: &index.title,
+        site_path,
+    };
+    let specs = vec![
         PageSpec { route: Route::Catalog, title: crate::site_text::title(&index.title, None), description: index.tagline.clone(), main: markup::catalog(index, &Filters::default()) },
         PageSpec {
             route: Route::HowItWorks,
@@ -84,66 +156,100 @@ pub fn write_site(
         },
         PageSpec { route: Route::NotFound, title: crate::site_text::title(&index.title, Some("Page not found")), description: index.tagline.clone(), main: markup::not_found() },
     ];
-    let early_script = write_early_script(out)?;
-    for s in &site.scenarios {
-        let mut main = markup::scenario(&s.summary, &s.body);
-        // An investigation's workspace is the app's alone (its evidence column grows as the
-        // learner asks); a plain scenario's editor is on the page from the first paint.
-        if !s.summary.investigation {
-            let key = |k: Key| k.render();
-            let (pack, scenario) = (s.summary.pack.clone(), s.summary.id.clone());
-            main.push_str(&markup::practice_form(
-                &s.body,
-                &key(Key::Early {
-                    pack: pack.clone(),
-                    scenario: scenario.clone(),
-                }),
-                &key(Key::Draft { pack, scenario }),
-            ));
+    for spec in &specs {
+        let path = out.join(page_file(&spec.route));
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
         }
-        specs.push(PageSpec {
-            route: Route::Scenario {
-                pack: s.summary.pack.clone(),
-                slug: s.summary.slug.clone(),
-            },
-            title: crate::site_text::title(&index.title, Some(&s.summary.title)),
-            description: s.summary.hook.clone(),
-            main,
-        });
+        std::fs::write(path, pages.render(spec)?)?;
     }
-    // Pages are independent, so they are rendered and written on every core.
-    par::try_for_each(&specs, |spec| -> Result<(), SendError> {
-        let body = markup::shell(&spec.route, &index.title, &spec.main);
-        let base = spec.route.base_href(site_path);
+    // Scenario pages are independent, so they are rendered and written on every core.
+    par::try_for_each(&site.scenarios, |s| -> Result<(), SendError> {
+        let spec = scenario_page(s, &index.title);
+        let path = out.join(spec.route.path()).join("index.html");
+        std::fs::write(path, pages.render(&spec)?)?;
+        Ok(())
+    })
+    .map_err(|e| e as Box<dyn std::error::Error>)?;
+    Ok(specs.len() + site.scenarios.len())
+}
+
+/// A scenario's route.
+fn scenario_route(s: &CompiledScenario) -> Route {
+    Route::Scenario {
+        pack: s.summary.pack.clone(),
+        slug: s.summary.slug.clone(),
+    }
+}
+
+/// The file a page is written to, relative to the site root.
+fn page_file(route: &Route) -> String {
+    match route {
+        Route::NotFound => "404.html".to_string(),
+        other => format!("{}index.html", other.path()),
+    }
+}
+
+/// A scenario's page: its briefing and, for a plain scenario, the editor's form.
+fn scenario_page(s: &CompiledScenario, site_title: &str) -> PageSpec {
+    let mut main = markup::scenario(&s.summary, &s.body);
+    // An investigation's workspace is the app's alone (its evidence column grows as the
+    // learner asks); a plain scenario's editor is on the page from the first paint.
+    if !s.summary.investigation {
+        let key = |k: Key| k.render();
+        let (pack, scenario) = (s.summary.pack.clone(), s.summary.id.clone());
+        main.push_str(&markup::practice_form(
+            &s.body,
+            &key(Key::Early {
+                pack: pack.clone(),
+                scenario: scenario.clone(),
+            }),
+            &key(Key::Draft { pack, scenario }),
+        ));
+    }
+    PageSpec {
+        route: scenario_route(s),
+        title: crate::site_text::title(site_title, Some(&s.summary.title)),
+        description: s.summary.hook.clone(),
+        main,
+    }
+}
+
+/// What every page of one build is filled from.
+struct Pages<'a> {
+    browse: &'a template::Prepared,
+    generated: &'a [(Bundle, template::Prepared)],
+    investigations: &'a BTreeSet<(&'a str, &'a str)>,
+    early_script: &'a str,
+    build: &'a str,
+    site_title: &'a str,
+    site_path: &'a str,
+}
+
+impl Pages<'_> {
+    /// One page's HTML.
+    fn render(&self, spec: &PageSpec) -> Result<String, template::TemplateError> {
+        let body = markup::shell(&spec.route, self.site_title, &spec.main);
+        let base = spec.route.base_href(self.site_path);
         let bundle = spec.route.bundle();
-        let template = generated
+        let template = self
+            .generated
             .iter()
             .find(|(b, _)| *b == bundle)
-            .map_or(&browse, |(_, t)| t);
+            .map_or(self.browse, |(_, t)| t);
         let html = template.render(&PageParts {
             title: &spec.title,
             description: &spec.description,
             base_href: &base,
-            build: &index.build,
+            build: self.build,
             body: &body,
         })?;
-        let mut html = with_preloads(&html, &spec.route, &investigations, &index.build);
+        let mut html = with_preloads(&html, &spec.route, self.investigations, self.build);
         if spec.main.contains(EARLY_MARK) {
-            html = with_early_script(&html, &early_script);
+            html = with_early_script(&html, self.early_script);
         }
-        let rel = match &spec.route {
-            Route::NotFound => "404.html".to_string(),
-            other => format!("{}index.html", other.path()),
-        };
-        let path = out.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(path, html)?;
-        Ok(())
-    })
-    .map_err(|e| e as Box<dyn std::error::Error>)?;
-    Ok(specs.len())
+        Ok(html)
+    }
 }
 
 /// An error a page writer on another thread hands back.
