@@ -31,6 +31,15 @@ pub fn write_site(
     site_path: &str,
 ) -> Result<usize, Box<dyn std::error::Error>> {
     template::check(template)?;
+    // The stylesheet goes into every page (no render-blocking request); its file is then unused,
+    // and removed so the offline worker does not precache it.
+    let (template, inlined) = template::with_inline_stylesheets(template, |name| {
+        std::fs::read_to_string(out.join(name)).ok()
+    });
+    let template = template.as_str();
+    for name in &inlined {
+        std::fs::remove_file(out.join(name))?;
+    }
     output::write_data(site, out)?;
     // What every page of a bundle shares (its script hashes and policy) is worked out once, not
     // per page.
