@@ -34,6 +34,8 @@ async fn start(bundle: Bundle, routes: RouteTable, preload: Preload) {
             return;
         }
     };
+    // The index's parse ends its task here: the render that follows gets one of its own.
+    next_task().await;
     let store = Store::new(index, base.clone());
     leave_foreign_links_to_the_browser(bundle, base.clone());
     let path = window().location().pathname().unwrap_or_default();
@@ -77,6 +79,20 @@ fn leave_foreign_links_to_the_browser(bundle: Bundle, base: String) {
     listener.forget();
 }
 
+/// Ends the current task and resumes in a new one (a zero timeout), so the browser can handle
+/// input and paint in between: a long start-up split this way blocks the page for shorter spells
+/// (Lighthouse's total blocking time counts what each task lasts beyond 50 ms).
+pub async fn next_task() {
+    let (done, resumed) = futures::channel::oneshot::channel::<()>();
+    set_timeout(
+        move || {
+            let _ = done.send(());
+        },
+        std::time::Duration::ZERO,
+    );
+    let _ = resumed.await;
+}
+
 /// What the reader did on the static page before the app arrived.
 struct Carried {
     fields: Vec<(String, String)>,
@@ -106,7 +122,7 @@ fn take_over(store: Store, routes: RouteTable) {
     };
     let place = Place {
         focused: focused_in(&old),
-        scrolled: scrolled_in(&old),
+        scrolled: scrolled_in(),
     };
     leptos::mount::mount_to(
         fresh.clone(),
@@ -115,40 +131,40 @@ fn take_over(store: Store, routes: RouteTable) {
     .forget();
     // Same task as the render: the browser never paints the page without either tree.
     if old.replace_with_with_node_1(&fresh).is_ok() {
-        wasm_bindgen_futures::spawn_local(settle(fresh.clone(), place));
+        let Place { focused, scrolled } = place;
+        if let Some(focused) = focused {
+            wasm_bindgen_futures::spawn_local(settle(fresh.clone(), focused));
+        }
         // Routes finish rendering in microtasks; an animation frame comes after them and
-        // before the next paint.
+        // before the next paint. Scroll positions need the new tree laid out, which that frame
+        // does anyway: set there, they cost no layout of their own in the swap's task.
         request_animation_frame(move || {
+            for (id, top) in &scrolled {
+                if let Some(el) = document().get_element_by_id(id) {
+                    el.set_scroll_top(*top);
+                }
+            }
             restore(&fresh, &carried);
             fresh.set_attribute("data-ready", "").ok();
         });
     }
 }
 
-/// Puts focus (and the scroll positions around it) back as soon as the focused field is rendered.
-/// Routes finish rendering in microtasks, and so does this, yielding one microtask at a time until
-/// the field is there: no input event can run before it, so a learner typing into the static
-/// page while the app swaps in loses no key.
-async fn settle(fresh: web_sys::HtmlElement, place: Place) {
-    if let Some((name, _)) = &place.focused {
-        let selector = focus_selector(name);
-        for _ in 0..10_000 {
-            if fresh.query_selector(&selector).ok().flatten().is_some() {
-                break;
-            }
-            let tick = js_sys::Promise::resolve(&wasm_bindgen::JsValue::UNDEFINED);
-            let _ = wasm_bindgen_futures::JsFuture::from(tick).await;
+/// Puts focus back as soon as the focused field is rendered. Routes finish rendering in
+/// microtasks, and so does this, yielding one microtask at a time until the field is there: no
+/// input event can run before it, so a learner typing into the static page while the app swaps
+/// in loses no key. The focus does not scroll (the frame after restores every scroll position),
+/// so it needs no layout of the new tree here.
+async fn settle(fresh: web_sys::HtmlElement, focused: (String, Option<u32>)) {
+    let selector = focus_selector(&focused.0);
+    for _ in 0..10_000 {
+        if fresh.query_selector(&selector).ok().flatten().is_some() {
+            break;
         }
+        let tick = js_sys::Promise::resolve(&wasm_bindgen::JsValue::UNDEFINED);
+        let _ = wasm_bindgen_futures::JsFuture::from(tick).await;
     }
-    // Scroll first: focus would otherwise scroll the focused field into view its own way.
-    for (id, top) in &place.scrolled {
-        if let Some(el) = document().get_element_by_id(id) {
-            el.set_scroll_top(*top);
-        }
-    }
-    if let Some(focused) = &place.focused {
-        restore_focus(&fresh, focused);
-    }
+    restore_focus(&fresh, &focused);
 }
 
 fn carry(old: &web_sys::Element) -> Carried {
@@ -205,22 +221,20 @@ fn focused_in(old: &web_sys::Element) -> Option<(String, Option<u32>)> {
         })
 }
 
-/// Elements of the static page scrolled within themselves (the answer's column on a wide
-/// screen), by id.
-fn scrolled_in(old: &web_sys::Element) -> Vec<(String, i32)> {
-    let mut out = Vec::new();
-    if let Ok(list) = old.query_selector_all("[id]") {
-        for i in 0..list.length() {
-            if let Some(el) = list
-                .item(i)
-                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
-                .filter(|el| el.scroll_top() > 0)
-            {
-                out.push((el.id(), el.scroll_top()));
-            }
-        }
-    }
-    out
+/// The elements of a page that scroll within themselves, by id: the answer's column on a wide
+/// screen (a sticky column as tall as the window). Named rather than searched for: reading the
+/// scroll position of every element with an id made the take-over lay out the old page.
+const SCROLLERS: [&str; 1] = ["ws-answer"];
+
+/// How far each of [`SCROLLERS`] on the static page is scrolled, those that are.
+fn scrolled_in() -> Vec<(String, i32)> {
+    SCROLLERS
+        .iter()
+        .filter_map(|id| {
+            let top = document().get_element_by_id(id)?.scroll_top();
+            (top > 0).then(|| (id.to_string(), top))
+        })
+        .collect()
 }
 
 /// Filters chosen on the static catalog become the URL's query, which the app reads.
@@ -278,7 +292,9 @@ fn restore_focus(fresh: &web_sys::HtmlElement, (name, caret): &(String, Option<u
     else {
         return;
     };
-    el.focus().ok();
+    let options = web_sys::FocusOptions::new();
+    options.set_prevent_scroll(true);
+    el.focus_with_options(&options).ok();
     if let Some(at) = caret {
         if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
             input.set_selection_range(*at, *at).ok();

@@ -155,21 +155,50 @@ mod policy {
     /// The text of every inline `<script>` element of `html` (those without `src`), in order.
     /// The HTML is the page template, written by Trunk and by the generator: not a general parser.
     pub fn inline_scripts(html: &str) -> Result<Vec<&str>, UnclosedScript> {
+        raw_text_elements(html, "script").map_err(UnclosedScript)
+    }
+
+    /// A `<style>` element without an end tag (the rest of the page would be its content).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct UnclosedStyle(pub usize);
+
+    impl std::fmt::Display for UnclosedStyle {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(
+                f,
+                "a <style> at byte {} has no </style>: close it so its content can be hashed",
+                self.0
+            )
+        }
+    }
+
+    impl std::error::Error for UnclosedStyle {}
+
+    /// The text of every `<style>` element of `html`, in order (the template's stylesheet, which
+    /// the generator inlines).
+    pub fn inline_styles(html: &str) -> Result<Vec<&str>, UnclosedStyle> {
+        raw_text_elements(html, "style").map_err(UnclosedStyle)
+    }
+
+    /// The content of every `<tag>` element (a raw-text element: `script` or `style`) that has no
+    /// `src`, in order; an element without its end tag is an error at its byte offset.
+    fn raw_text_elements<'a>(html: &'a str, tag: &str) -> Result<Vec<&'a str>, usize> {
         let lower = html.to_ascii_lowercase();
+        let (open, close) = (format!("<{tag}"), format!("</{tag}"));
         let mut found = Vec::new();
         let mut at = 0;
-        while let Some(i) = lower[at..].find("<script").map(|i| at + i) {
-            let after = i + "<script".len();
+        while let Some(i) = lower[at..].find(&open).map(|i| at + i) {
+            let after = i + open.len();
             // `<scripts>` or `<script-x>` is another element.
             if !lower[after..].starts_with(|c: char| c == '>' || c.is_ascii_whitespace()) {
                 at = after;
                 continue;
             }
-            let tag_end = tag_end(html, after).ok_or(UnclosedScript(i))?;
+            let tag_end = tag_end(html, after).ok_or(i)?;
             let content_end = lower[tag_end..]
-                .find("</script")
+                .find(&close)
                 .map(|e| tag_end + e)
-                .ok_or(UnclosedScript(i))?;
+                .ok_or(i)?;
             if !has_attribute(&lower[after..tag_end - 1], "src") {
                 found.push(&html[tag_end..content_end]);
             }
@@ -220,9 +249,11 @@ mod policy {
     }
 
     /// The policy for a page whose inline scripts are `scripts` (the template's: Trunk's loader,
-    /// the practice loader, `trunk serve`'s reload script). Nothing else may run: no other inline
-    /// script, no event-handler attribute, no `eval`, no plug-in, no frame, no form submission.
-    pub fn content_security_policy(scripts: &[&str]) -> String {
+    /// the practice loader, `trunk serve`'s reload script) and whose `<style>` elements are
+    /// `styles` (the inlined stylesheet). Nothing else may run: no other inline script, no
+    /// event-handler attribute, no `eval`, no plug-in, no frame, no form submission; and no style
+    /// but the site's own.
+    pub fn content_security_policy(scripts: &[&str], styles: &[&str]) -> String {
         let mut script_src = vec!["'self'".to_string(), "'wasm-unsafe-eval'".to_string()];
         for s in scripts {
             let h = hash_source(s);
@@ -232,6 +263,12 @@ mod policy {
         }
         let mut style_src = vec!["'self'".to_string(), "'unsafe-hashes'".to_string()];
         style_src.extend(TABLE_ALIGN_STYLES.iter().map(|s| hash_source(s)));
+        for s in styles {
+            let h = hash_source(s);
+            if !style_src.contains(&h) {
+                style_src.push(h);
+            }
+        }
         [
             "default-src 'none'".to_string(),
             format!("script-src {}", script_src.join(" ")),
@@ -389,8 +426,19 @@ mod tests {
         }
 
         #[test]
+        fn finds_every_style_element() {
+            let html = "<head><style>main{color:red}</style><STYLE media=\"print\">\np{}\n</Style><styles>no</styles></head>";
+            assert_eq!(inline_styles(html).unwrap(), ["main{color:red}", "\np{}\n"]);
+            assert_eq!(inline_styles("<p>none</p>").unwrap(), Vec::<&str>::new());
+            assert_eq!(
+                inline_styles("<head><style>p{}").unwrap_err().to_string(),
+                "a <style> at byte 6 has no </style>: close it so its content can be hashed"
+            );
+        }
+
+        #[test]
         fn the_policy_allows_the_pages_scripts_and_nothing_else() {
-            let csp = content_security_policy(&["boot()", "reload()", "boot()"]);
+            let csp = content_security_policy(&["boot()", "reload()", "boot()"], &[]);
             let directives: Vec<&str> = csp.split("; ").collect();
             assert_eq!(directives[0], "default-src 'none'");
             assert_eq!(
@@ -415,6 +463,15 @@ mod tests {
             ] {
                 assert!(directives.contains(&d), "{d} missing from {csp}");
             }
+            // The inlined stylesheet is allowed by its hash, and only it.
+            let with_sheet = content_security_policy(&[], &["main{color:red}"]);
+            let style_src = with_sheet
+                .split("; ")
+                .find(|d| d.starts_with("style-src "))
+                .unwrap();
+            assert!(style_src.ends_with(&format!(" {}", hash_source("main{color:red}"))));
+            assert_eq!(style_src.matches("'sha256-").count(), 4);
+            assert!(!with_sheet.contains("unsafe-inline"), "{with_sheet}");
             // A meta policy cannot carry these; the README says so.
             assert!(!csp.contains("frame-ancestors") && !csp.contains("report-uri"));
         }

@@ -26,14 +26,15 @@ kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1024 }'; }
 echo "== release build"
 LEAP_SITE_PATH=/senior-leap/ trunk build --release --dist "$OUT/dist" >"$OUT/trunk.log" 2>&1 || { tail -20 "$OUT/trunk.log"; exit 1; }
 D="$OUT/dist"
-css=$(ls "$D"/main-*.css); bjs=$(ls "$D"/browse-*.js); bwasm=$(ls "$D"/browse-*_bg.wasm)
+# The stylesheet is inlined into every page by `leap build` (no file left), unless it could not be.
+css=$(ls "$D"/main-*.css 2>/dev/null || true); bjs=$(ls "$D"/browse-*.js); bwasm=$(ls "$D"/browse-*_bg.wasm)
 pjs=$(ls "$D"/practice-*.js); pwasm=$(ls "$D"/practice-*_bg.wasm)
 first=$(ls -d "$D"/scenarios/*/*/ | head -1); first="${first%/}"
 
 echo
 echo "== first load of the catalog (gzip -9)"
 total=0
-for f in "$D/index.html" "$bjs" "$bwasm" "$css"; do
+for f in "$D/index.html" "$bjs" "$bwasm" $css; do
   s=$(gz "$f"); total=$((total + s))
   printf '  %-40s %9s   (raw %s)\n' "${f#"$D"/}" "$(kb "$s")" "$(kb "$(stat -c%s "$f")")"
 done
@@ -46,7 +47,7 @@ printf '  %-40s %9s\n' "everything the catalog loads" "$(kb $((total + idx)))"
 echo
 echo "== first load of a scenario page (${first#"$D"/}, gzip -9)"
 total=0
-for f in "$first/index.html" "$pjs" "$pwasm" "$css" "$first/scenario.json" "$D/data/index.json"; do
+for f in "$first/index.html" "$pjs" "$pwasm" $css "$first/scenario.json" "$D/data/index.json"; do
   s=$(gz "$f"); total=$((total + s))
   printf '  %-40s %9s\n' "${f#"$D"/}" "$(kb "$s")"
 done

@@ -42,6 +42,8 @@ fn main() {
                     }
                 }
                 let _ = learner_data.await;
+                // The page's data was parsed in this task: the render gets a task of its own.
+                senior_leap::boot::next_task().await;
                 // Last, after every wait: the take-over follows in the same task, so nothing typed
                 // into the pre-rendered editor falls between this reading and its replacement.
                 senior_leap::practice::early::carry_from_page();

@@ -73,6 +73,15 @@ fn write_unversioned(
     out: &Path,
 ) -> Result<Ready, Box<dyn std::error::Error>> {
     template::check(template)?;
+    // The stylesheet goes into every page (no render-blocking request); its file is then unused,
+    // and removed so the offline worker does not precache it.
+    let (template, inlined) = template::with_inline_stylesheets(template, |name| {
+        std::fs::read_to_string(out.join(name)).ok()
+    });
+    let template = template.as_str();
+    for name in &inlined {
+        std::fs::remove_file(out.join(name))?;
+    }
     // What every page of a bundle shares (its script hashes and policy) is worked out once, not
     // per page.
     let browse = template::Prepared::new(template)?;

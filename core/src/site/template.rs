@@ -94,6 +94,61 @@ pub fn with_lazy_bundle(
     Ok(out)
 }
 
+/// The template with each stylesheet it links (`<link rel="stylesheet" href="./main-….css">`, as
+/// Trunk writes it) replaced by a `<style>` element holding that file's text, which `read` gives
+/// by file name; and the names of the files inlined. A page then paints from its HTML alone,
+/// without waiting on a second request (issue 11: Lighthouse counts it as render-blocking); the
+/// policy allows the element by its hash. A link to anything but a file of the build's root, a
+/// file `read` cannot give, or a stylesheet that would end its element early (`</style`) stays
+/// a link.
+pub fn with_inline_stylesheets(
+    template: &str,
+    read: impl Fn(&str) -> Option<String>,
+) -> (String, Vec<String>) {
+    let mut out = String::with_capacity(template.len());
+    let mut inlined = Vec::new();
+    let mut rest = template;
+    while let Some(i) = rest.find("<link") {
+        let Some(end) = rest[i..].find('>').map(|e| i + e + 1) else {
+            break;
+        };
+        let tag = &rest[i..end];
+        out.push_str(&rest[..i]);
+        let sheet = stylesheet_file(tag).and_then(|name| Some((read(name)?, name)));
+        match sheet {
+            Some((css, name)) if !css.to_ascii_lowercase().contains("</style") => {
+                out.push_str("<style>");
+                out.push_str(&css);
+                out.push_str("</style>");
+                inlined.push(name.to_string());
+            }
+            _ => out.push_str(tag),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    (out, inlined)
+}
+
+/// The file a `<link rel="stylesheet" href="./name.css">` tag names, if it is one of the
+/// build's root (a plain file name: no folder, no query, no other site).
+fn stylesheet_file(tag: &str) -> Option<&str> {
+    let attr = |name: &str| {
+        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(&tag[at..at + tag[at..].find('"')?])
+    };
+    if attr("rel")? != "stylesheet" {
+        return None;
+    }
+    let name = attr("href")?.strip_prefix("./")?;
+    let plain = name.ends_with(".css")
+        && !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    plain.then_some(name)
+}
+
 /// Checks that the template has what every page needs.
 pub fn check(template: &str) -> Result<(), TemplateError> {
     for (needle, what) in [
@@ -141,7 +196,8 @@ impl Prepared {
         let template = &without_serve_placeholders(template);
         let scripts =
             security::inline_scripts(template).map_err(|e| TemplateError(e.to_string()))?;
-        let policy = security::content_security_policy(&scripts);
+        let styles = security::inline_styles(template).map_err(|e| TemplateError(e.to_string()))?;
+        let policy = security::content_security_policy(&scripts, &styles);
         let template = without_charset(template);
         let title_start = template.find("<title>").unwrap_or(0);
         let title_end = template[title_start..]
@@ -382,6 +438,60 @@ mod tests {
             err.to_string(),
             "index.html template: a <script> at byte 22 has no </script>: close it so its content can be hashed"
         );
+    }
+
+    #[test]
+    fn inlines_the_stylesheet_and_allows_it_by_hash() {
+        let trunk = TRUNK.replace(
+            "<title>x</title>",
+            "<title>x</title><link rel=\"stylesheet\" href=\"./main-9f.css\" integrity=\"sha384-z\"/><link rel=\"icon\" href=\"./icon-1.svg\"/>",
+        );
+        let css = "main{color:red}\n@media (min-width:60em){.a{b:c}}";
+        let (inlined, files) =
+            with_inline_stylesheets(&trunk, |name| (name == "main-9f.css").then(|| css.into()));
+        assert_eq!(files, ["main-9f.css"]);
+        assert!(
+            inlined.contains(&format!(
+                "<title>x</title><style>{css}</style><link rel=\"icon\" href=\"./icon-1.svg\"/>"
+            )),
+            "{inlined}"
+        );
+        assert!(!inlined.contains("stylesheet"), "{inlined}");
+        let out = page(&inlined, "<style>p{}</style>");
+        let style_src = policy(&out)
+            .split("; ")
+            .find(|d| d.starts_with("style-src "))
+            .unwrap()
+            .to_string();
+        assert!(
+            style_src.contains(&security::hash_source(css)),
+            "{style_src}"
+        );
+        // What a page's body carries is never allowed.
+        assert!(
+            !style_src.contains(&security::hash_source("p{}")),
+            "{style_src}"
+        );
+
+        // A stylesheet that cannot be inlined safely, or found, stays linked.
+        for (css, file) in [
+            ("a{}</style><script>x()</script>", "main-9f.css"),
+            ("a{}", "other.css"),
+        ] {
+            let (kept, files) =
+                with_inline_stylesheets(&trunk, |name| (name == file).then(|| css.into()));
+            assert!(files.is_empty());
+            assert_eq!(kept, trunk);
+        }
+        for tag in [
+            "<link rel=\"stylesheet\" href=\"https://cdn.example/a.css\">",
+            "<link rel=\"stylesheet\" href=\"./css/a.css\">",
+            "<link rel=\"preload\" href=\"./a.css\">",
+        ] {
+            let (kept, files) = with_inline_stylesheets(tag, |_| Some("a{}".into()));
+            assert!(files.is_empty(), "{tag}");
+            assert_eq!(kept, tag);
+        }
     }
 
     #[test]

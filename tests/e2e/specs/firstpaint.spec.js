@@ -156,6 +156,30 @@ test("the app takes over the editor without moving anything", async ({ page }) =
   expect(await page.evaluate(() => window.__shift)).toBe(0);
 });
 
+test("the answer's column scrolled and a field focused before the take-over stay so after it", async ({ page }) => {
+  // A wide but short window: the answer is a column of its own, sticky and scrolling within itself.
+  await page.setViewportSize({ width: 1280, height: 420 });
+  const release = await holdWasm(page);
+  await page.goto(path, { waitUntil: "commit" });
+  const column = page.locator("#ws-answer");
+  await expect(page.getByLabel("Commitment")).toBeVisible();
+  await notTakenOver(page);
+  const room = await column.evaluate((c) => c.scrollHeight - c.clientHeight);
+  expect(room, "the answer's column does not scroll in this window").toBeGreaterThan(60);
+  const top = Math.min(room, 150);
+  await page.getByLabel("Uncertainty").evaluate((e) => e.focus({ preventScroll: true }));
+  await column.evaluate((c, t) => (c.scrollTop = t), top);
+  expect(await column.evaluate((c) => c.scrollTop)).toBe(top);
+  release();
+  await ready(page);
+  await expect.poll(() => column.evaluate((c) => c.scrollTop)).toBe(top);
+  await expect(page.getByLabel("Uncertainty")).toBeFocused();
+  // The focus came back without scrolling the column its own way.
+  expect(await column.evaluate((c) => c.scrollTop)).toBe(top);
+  await page.keyboard.type("kept");
+  await expect(page.getByLabel("Uncertainty")).toHaveValue("kept");
+});
+
 test.describe("on a phone", () => {
   test.use({ viewport: { width: 390, height: 844 } });
 

@@ -87,6 +87,60 @@ for (const [name, path] of pages) {
   });
 }
 
+// The stylesheet is inside every page (issue 11: no render-blocking request before the first
+// paint), allowed by the hash of exactly its text; a <style> injected into the page is refused.
+for (const [name, path] of [
+  ["the catalog", "./"],
+  ["a scenario", scenarioPath],
+  ["settings", "settings/"],
+  ["progress", "progress/"],
+  ["the 404 page", "no/such/page/"],
+]) {
+  test(`${name} paints with its inline stylesheet, allowed by its hash, and refuses an injected one`, async ({ page, guard }) => {
+    await watchViolations(page);
+    const css = [];
+    page.on("request", (r) => {
+      if (r.resourceType() === "stylesheet" || /\.css(\?|$)/.test(r.url())) css.push(r.url());
+    });
+    await page.goto(path);
+    await ready(page);
+    const sheet = await page.evaluate(async () => {
+      const styles = [...document.querySelectorAll("style")];
+      const bytes = new TextEncoder().encode(styles[0]?.textContent ?? "");
+      const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+      return {
+        elements: styles.length,
+        inHead: styles.every((s) => s.parentElement === document.head),
+        links: document.querySelectorAll('link[rel~="stylesheet"]').length,
+        hash: `'sha256-${btoa(String.fromCharCode(...digest))}'`,
+        rules: document.styleSheets[0]?.cssRules.length ?? 0,
+        background: getComputedStyle(document.body).backgroundColor,
+        margin: getComputedStyle(document.body).margin,
+      };
+    });
+    expect(css).toEqual([]);
+    expect(sheet.links).toBe(0);
+    expect(sheet.elements).toBe(1);
+    expect(sheet.inHead).toBe(true);
+    expect((await policy(page))["style-src"]).toContain(sheet.hash);
+    // The site's rules apply (a browser's own style has a white page with an 8 px margin).
+    expect(sheet.rules).toBeGreaterThan(50);
+    expect(sheet.margin).toBe("0px");
+    expect(sheet.background).not.toBe("rgba(0, 0, 0, 0)");
+    expect(await violations(page)).toEqual([]);
+
+    const injected = await page.evaluate(() => {
+      const style = document.createElement("style");
+      style.textContent = "body { margin: 7px }";
+      document.head.append(style);
+      return getComputedStyle(document.body).margin;
+    });
+    expect(injected).toBe("0px");
+    expect(await violations(page)).toEqual([{ directive: "style-src-elem", blocked: "inline" }]);
+    expectRefusals(guard, [/inline style/]);
+  });
+}
+
 const commitAnswer = async (page) => {
   await page.goto(scenarioPath);
   await ready(page);
