@@ -4,9 +4,8 @@
 use crate::clock::offset_minutes;
 use crate::files::read_chosen;
 use crate::practice::notices::SetAside;
-use crate::shell::set_title;
-use crate::site::Store;
-use crate::storage::{open_repo, SharedRepo};
+use crate::shell::{due_now, show_due};
+use crate::storage::{learner_data_ready, open_repo, SharedRepo};
 use crate::yourdata::{export_brag, export_everything, import_text};
 use leap_core::charts::{calibration, scores_over_time};
 use leap_core::progress::{compute, Group, Progress as Summary};
@@ -18,11 +17,47 @@ use wasm_bindgen::JsCast;
 
 type Records = Vec<(String, String, ScenarioState)>;
 
-/// The progress page.
+/// Starts the progress bundle: the page is the only one it serves, so once the learner's data is
+/// in memory it takes over the pre-rendered placeholder in place, with no router and no site
+/// index. The header, footer and title are already the static page's; the one thing it read from
+/// the index, the site's title (exports are named after it), is the header's brand name.
+pub fn start() {
+    wasm_bindgen_futures::spawn_local(async {
+        // Attempts live in IndexedDB: every one is in memory before the page reads them.
+        learner_data_ready().await;
+        let doc = document();
+        let Some(placeholder) = doc
+            .query_selector("#main > article.progress")
+            .ok()
+            .flatten()
+        else {
+            return;
+        };
+        let Some(main) = placeholder
+            .parent_element()
+            .and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            return;
+        };
+        let site = doc
+            .query_selector(".site-header .brand-name")
+            .ok()
+            .flatten()
+            .and_then(|n| n.text_content())
+            .unwrap_or_default();
+        // Removed and rendered in one task: the browser never paints the page without either.
+        placeholder.remove();
+        leptos::mount::mount_to(main, move || view! { <Progress site=site/> }).forget();
+        show_due(due_now());
+        if let Some(app) = doc.get_element_by_id("app") {
+            app.set_attribute("data-ready", "").ok();
+        }
+    });
+}
+
+/// The progress page; `site` is the site's title, which exports carry.
 #[component]
-pub fn Progress() -> impl IntoView {
-    set_title(Some("Your progress"));
-    let store = expect_context::<Store>();
+pub fn Progress(site: String) -> impl IntoView {
     let repo = StoredValue::new_local(open_repo());
     let persistent = repo.with_value(|r| r.borrow().store().local.borrow().is_persistent());
     let read = move || -> Records { repo.with_value(|r| r.borrow_mut().all().unwrap_or_default()) };
@@ -33,7 +68,6 @@ pub fn Progress() -> impl IntoView {
     let aside_count = RwSignal::new(aside());
     let message = RwSignal::new(None::<(bool, String)>);
     let confirm_delete = RwSignal::new(false);
-    let site = store.index.with_value(|i| i.title.clone());
     let refresh = move || {
         records.set(read());
         aside_count.set(aside());

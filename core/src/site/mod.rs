@@ -189,8 +189,9 @@ fn with_preloads(
 ) -> String {
     let mut paths = vec![crate::routes::INDEX_PATH.to_string()];
     match route {
-        // Its bundle reads what it needs from the page (the suggested evaluator), not the index.
-        Route::Settings => return html.to_string(),
+        // Their bundles read what they need from the page (the suggested evaluator, the site's
+        // title), not the index.
+        Route::Settings | Route::Progress => return html.to_string(),
         Route::Scenario { pack, slug } => {
             paths.push(crate::routes::body_path(pack, slug));
             if investigations.contains(&(pack.as_str(), slug.as_str())) {
