@@ -2,13 +2,14 @@
 //! results — and the learner's data: export, import, brag document, delete.
 
 use crate::clock::offset_minutes;
+use crate::datafile::{ask, nothing_imported, Action};
 use crate::files::read_chosen;
 use crate::practice::notices::SetAside;
 use crate::shell::{due_now, show_due};
-use crate::storage::{learner_data_ready, open_repo, SharedRepo};
-use crate::yourdata::{export_brag, export_everything, import_text};
+use crate::storage::{learner_data_ready, open_repo};
 use leap_core::charts::{calibration, scores_over_time};
 use leap_core::progress::{compute, Group, Progress as Summary};
+use leap_core::storage::export::apply;
 use leap_core::storage::repo::ScenarioState;
 use leap_core::storage::schema::ScoreSource;
 use leap_core::time::format_date;
@@ -73,27 +74,20 @@ pub fn Progress(site: String) -> impl IntoView {
         aside_count.set(aside());
     };
 
-    let export = {
+    // Export and the brag document run in the yourdata bundle, loaded when first pressed.
+    let download = move |action: Action| {
         let site = site.clone();
         move |_| {
-            message.set(Some(
-                repo.with_value(|r: &SharedRepo| export_everything(r, &site, None))
-                    .map_or_else(|e| (false, e), |n| (true, format!("Exported to {n}."))),
-            ))
+            let site = site.clone();
+            leptos::task::spawn_local(async move {
+                let store = repo.with_value(|r| r.borrow().store().clone());
+                let answer = ask(action, &site, &store).await;
+                message.set(Some((answer.ok, answer.message)));
+            });
         }
     };
-    let brag = {
-        let site = site.clone();
-        move |_| {
-            message.set(Some(
-                repo.with_value(|r: &SharedRepo| export_brag(r, &site))
-                    .map_or_else(
-                        |e| (false, e),
-                        |n| (true, format!("Brag document saved as {n}.")),
-                    ),
-            ))
-        }
-    };
+    let export = download(Action::Export);
+    let brag = download(Action::Brag);
     let file_input = NodeRef::<leptos::html::Input>::new();
     let on_file = move |ev: leptos::ev::Event| {
         let Some(input) = ev
@@ -106,9 +100,20 @@ pub fn Progress(site: String) -> impl IntoView {
             let outcome = match read_chosen(&input).await {
                 None => return,
                 Some(Err(e)) => (false, e),
-                Some(Ok(text)) => repo
-                    .with_value(|r| import_text(r, &text))
-                    .map_or_else(|e| (false, e), |report| (true, report.to_string())),
+                Some(Ok(text)) => {
+                    // Planned in the yourdata bundle on a copy; written here, all or nothing.
+                    let store = repo.with_value(|r| r.borrow().store().clone());
+                    let answer = ask(Action::Import, &text, &store).await;
+                    if answer.ok {
+                        repo.with_value(|r| apply(&mut r.borrow_mut(), &answer.writes))
+                            .map_or_else(
+                                |e| (false, nothing_imported(&e.to_string())),
+                                |()| (true, answer.message),
+                            )
+                    } else {
+                        (false, answer.message)
+                    }
+                }
             };
             input.set_value("");
             message.set(Some(outcome));

@@ -7,7 +7,7 @@ pub mod worker;
 use crate::catalog::Filters;
 use crate::compiler::{output, par, CompiledSite};
 use crate::markup;
-use crate::routes::{Bundle, Route, PROBE_BIN, PROBE_GLOBAL};
+use crate::routes::{Bundle, Route, PROBE_BIN, PROBE_GLOBAL, YOURDATA_BIN, YOURDATA_GLOBAL};
 use crate::storage::keys::Key;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -36,6 +36,7 @@ pub fn write_site(
     // per page.
     let browse = template::Prepared::new(template)?;
     let probe = content_address(out, PROBE_BIN)?;
+    let yourdata = content_address(out, YOURDATA_BIN)?;
     let generated = Bundle::GENERATED
         .iter()
         .map(|&b| {
@@ -43,6 +44,16 @@ pub fn write_site(
             // Only Settings loads the connection test, when the learner asks for it.
             if b == Bundle::Settings {
                 t = template::with_lazy_bundle(&t, PROBE_GLOBAL, PROBE_BIN, &probe.0, &probe.1)?;
+            }
+            // Only Progress loads export, import and the brag document, when pressed.
+            if b == Bundle::Progress {
+                t = template::with_lazy_bundle(
+                    &t,
+                    YOURDATA_GLOBAL,
+                    YOURDATA_BIN,
+                    &yourdata.0,
+                    &yourdata.1,
+                )?;
             }
             Ok((b, template::Prepared::new(&t)?))
         })
