@@ -9,6 +9,7 @@
 
 pub mod boot;
 pub mod clock;
+pub mod datafile;
 pub mod evaluator;
 pub mod files;
 pub mod pages;

@@ -131,6 +131,14 @@ pub const PROBE_BIN: &str = "probe";
 /// its test as `probe`, the name of the bundle.
 pub const PROBE_GLOBAL: &str = "leapProbe";
 
+/// The progress page's export, import and brag document: a bundle loaded only when the learner
+/// presses one of them, exporting its one function under this name.
+pub const YOURDATA_BIN: &str = "yourdata";
+
+/// The function of the progress page that loads the yourdata bundle and passes it a request
+/// (`window.leapYourData(request)`; see `site::template::with_lazy_bundle`).
+pub const YOURDATA_GLOBAL: &str = "leapYourData";
+
 impl Route {
     /// The bundle that serves this page.
     pub fn bundle(&self) -> Bundle {

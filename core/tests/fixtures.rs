@@ -509,12 +509,16 @@ fn the_readme_worked_investigation_compiles() {
     assert_eq!(example.rubric.criteria.len(), 6);
 }
 
-/// Writes the files Trunk builds for each bundle whose loader the generator writes, and the probe's.
+/// Writes the files Trunk builds for each bundle whose loader the generator writes, and the lazy
+/// bundles' (probe, yourdata).
 fn write_bundles(out: &std::path::Path) {
     let bins = leap_core::routes::Bundle::GENERATED
         .iter()
         .map(|b| b.bin())
-        .chain([leap_core::routes::PROBE_BIN]);
+        .chain([
+            leap_core::routes::PROBE_BIN,
+            leap_core::routes::YOURDATA_BIN,
+        ]);
     for bin in bins {
         std::fs::write(out.join(format!("{bin}.js")), format!("// {bin}")).unwrap();
         std::fs::write(out.join(format!("{bin}_bg.wasm")), bin).unwrap();

@@ -2,14 +2,14 @@
 //! results — and the learner's data: export, import, brag document, delete.
 
 use crate::clock::offset_minutes;
+use crate::datafile::{ask, nothing_imported, Action};
 use crate::files::read_chosen;
 use crate::practice::notices::SetAside;
-use crate::shell::set_title;
-use crate::site::Store;
-use crate::storage::{open_repo, SharedRepo};
-use crate::yourdata::{export_brag, export_everything, import_text};
+use crate::shell::{due_now, show_due};
+use crate::storage::{learner_data_ready, open_repo};
 use leap_core::charts::{calibration, scores_over_time};
 use leap_core::progress::{compute, Group, Progress as Summary};
+use leap_core::storage::export::apply;
 use leap_core::storage::repo::ScenarioState;
 use leap_core::storage::schema::ScoreSource;
 use leap_core::time::format_date;
@@ -18,11 +18,47 @@ use wasm_bindgen::JsCast;
 
 type Records = Vec<(String, String, ScenarioState)>;
 
-/// The progress page.
+/// Starts the progress bundle: the page is the only one it serves, so once the learner's data is
+/// in memory it takes over the pre-rendered placeholder in place, with no router and no site
+/// index. The header, footer and title are already the static page's; the one thing it read from
+/// the index, the site's title (exports are named after it), is the header's brand name.
+pub fn start() {
+    wasm_bindgen_futures::spawn_local(async {
+        // Attempts live in IndexedDB: every one is in memory before the page reads them.
+        learner_data_ready().await;
+        let doc = document();
+        let Some(placeholder) = doc
+            .query_selector("#main > article.progress")
+            .ok()
+            .flatten()
+        else {
+            return;
+        };
+        let Some(main) = placeholder
+            .parent_element()
+            .and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            return;
+        };
+        let site = doc
+            .query_selector(".site-header .brand-name")
+            .ok()
+            .flatten()
+            .and_then(|n| n.text_content())
+            .unwrap_or_default();
+        // Removed and rendered in one task: the browser never paints the page without either.
+        placeholder.remove();
+        leptos::mount::mount_to(main, move || view! { <Progress site=site/> }).forget();
+        show_due(due_now());
+        if let Some(app) = doc.get_element_by_id("app") {
+            app.set_attribute("data-ready", "").ok();
+        }
+    });
+}
+
+/// The progress page; `site` is the site's title, which exports carry.
 #[component]
-pub fn Progress() -> impl IntoView {
-    set_title(Some("Your progress"));
-    let store = expect_context::<Store>();
+pub fn Progress(site: String) -> impl IntoView {
     let repo = StoredValue::new_local(open_repo());
     let persistent = repo.with_value(|r| r.borrow().store().local.borrow().is_persistent());
     let read = move || -> Records { repo.with_value(|r| r.borrow_mut().all().unwrap_or_default()) };
@@ -33,33 +69,25 @@ pub fn Progress() -> impl IntoView {
     let aside_count = RwSignal::new(aside());
     let message = RwSignal::new(None::<(bool, String)>);
     let confirm_delete = RwSignal::new(false);
-    let site = store.index.with_value(|i| i.title.clone());
     let refresh = move || {
         records.set(read());
         aside_count.set(aside());
     };
 
-    let export = {
+    // Export and the brag document run in the yourdata bundle, loaded when first pressed.
+    let download = move |action: Action| {
         let site = site.clone();
         move |_| {
-            message.set(Some(
-                repo.with_value(|r: &SharedRepo| export_everything(r, &site, None))
-                    .map_or_else(|e| (false, e), |n| (true, format!("Exported to {n}."))),
-            ))
+            let site = site.clone();
+            leptos::task::spawn_local(async move {
+                let store = repo.with_value(|r| r.borrow().store().clone());
+                let answer = ask(action, &site, &store).await;
+                message.set(Some((answer.ok, answer.message)));
+            });
         }
     };
-    let brag = {
-        let site = site.clone();
-        move |_| {
-            message.set(Some(
-                repo.with_value(|r: &SharedRepo| export_brag(r, &site))
-                    .map_or_else(
-                        |e| (false, e),
-                        |n| (true, format!("Brag document saved as {n}.")),
-                    ),
-            ))
-        }
-    };
+    let export = download(Action::Export);
+    let brag = download(Action::Brag);
     let file_input = NodeRef::<leptos::html::Input>::new();
     let on_file = move |ev: leptos::ev::Event| {
         let Some(input) = ev
@@ -72,9 +100,20 @@ pub fn Progress() -> impl IntoView {
             let outcome = match read_chosen(&input).await {
                 None => return,
                 Some(Err(e)) => (false, e),
-                Some(Ok(text)) => repo
-                    .with_value(|r| import_text(r, &text))
-                    .map_or_else(|e| (false, e), |report| (true, report.to_string())),
+                Some(Ok(text)) => {
+                    // Planned in the yourdata bundle on a copy; written here, all or nothing.
+                    let store = repo.with_value(|r| r.borrow().store().clone());
+                    let answer = ask(Action::Import, &text, &store).await;
+                    if answer.ok {
+                        repo.with_value(|r| apply(&mut r.borrow_mut(), &answer.writes))
+                            .map_or_else(
+                                |e| (false, nothing_imported(&e.to_string())),
+                                |()| (true, answer.message),
+                            )
+                    } else {
+                        (false, answer.message)
+                    }
+                }
             };
             input.set_value("");
             message.set(Some(outcome));

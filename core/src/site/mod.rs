@@ -7,7 +7,7 @@ pub mod worker;
 use crate::catalog::Filters;
 use crate::compiler::{output, par, CompiledScenario, CompiledSite};
 use crate::markup;
-use crate::routes::{Bundle, Route, PROBE_BIN, PROBE_GLOBAL};
+use crate::routes::{Bundle, Route, PROBE_BIN, PROBE_GLOBAL, YOURDATA_BIN, YOURDATA_GLOBAL};
 use crate::storage::keys::Key;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -86,6 +86,7 @@ fn write_unversioned(
     // per page.
     let browse = template::Prepared::new(template)?;
     let probe = content_address(out, PROBE_BIN)?;
+    let yourdata = content_address(out, YOURDATA_BIN)?;
     let generated = Bundle::GENERATED
         .iter()
         .map(|&b| {
@@ -93,6 +94,16 @@ fn write_unversioned(
             // Only Settings loads the connection test, when the learner asks for it.
             if b == Bundle::Settings {
                 t = template::with_lazy_bundle(&t, PROBE_GLOBAL, PROBE_BIN, &probe.0, &probe.1)?;
+            }
+            // Only Progress loads export, import and the brag document, when pressed.
+            if b == Bundle::Progress {
+                t = template::with_lazy_bundle(
+                    &t,
+                    YOURDATA_GLOBAL,
+                    YOURDATA_BIN,
+                    &yourdata.0,
+                    &yourdata.1,
+                )?;
             }
             Ok((b, template::Prepared::new(&t)?))
         })
@@ -304,8 +315,9 @@ fn with_preloads(
 ) -> String {
     let mut paths = vec![crate::routes::INDEX_PATH.to_string()];
     match route {
-        // Its bundle reads what it needs from the page (the suggested evaluator), not the index.
-        Route::Settings => return html.to_string(),
+        // Their bundles read what they need from the page (the suggested evaluator, the site's
+        // title), not the index.
+        Route::Settings | Route::Progress => return html.to_string(),
         Route::Scenario { pack, slug } => {
             paths.push(crate::routes::body_path(pack, slug));
             if investigations.contains(&(pack.as_str(), slug.as_str())) {

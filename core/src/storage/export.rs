@@ -446,6 +446,17 @@ pub fn merge<S: KeyValue>(
     repo: &mut Repo<S>,
     file: &ExportFile,
 ) -> Result<ImportReport, StoreError> {
+    let (report, writes) = plan(repo, file)?;
+    apply(repo, &writes)?;
+    Ok(report)
+}
+
+/// What [`merge`] would write to `repo`, in order, and its report, writing nothing: planned on a
+/// copy of the store (the progress page's on-demand bundle), applied to the store with [`apply`].
+pub fn plan<S: KeyValue>(
+    repo: &mut Repo<S>,
+    file: &ExportFile,
+) -> Result<(ImportReport, Vec<(String, String)>), StoreError> {
     let mut report = ImportReport::default();
     let mut writes: Vec<(String, String)> = Vec::new();
     // What each scenario holds once the writes planned so far are done: a file may list an
@@ -557,6 +568,15 @@ pub fn merge<S: KeyValue>(
             ));
         }
     }
+    Ok((report, writes))
+}
+
+/// Writes what [`plan`] planned. Either everything is written or, if the store fails midway
+/// (full), everything written so far is removed again and the error returned.
+pub fn apply<S: KeyValue>(
+    repo: &mut Repo<S>,
+    writes: &[(String, String)],
+) -> Result<(), StoreError> {
     for (i, (key, value)) in writes.iter().enumerate() {
         if let Err(e) = repo.write_raw(key, value) {
             for (written, _) in &writes[..i] {
@@ -565,7 +585,7 @@ pub fn merge<S: KeyValue>(
             return Err(e);
         }
     }
-    Ok(report)
+    Ok(())
 }
 
 /// Whether `id` is `original` with a copy number after `separator` (`a1-2`, `key#3`).
@@ -767,6 +787,45 @@ mod tests {
         let before = target.store().keys().unwrap();
         assert_eq!(merge(&mut target, &file), Err(StoreError::Full));
         assert_eq!(target.store().keys().unwrap(), before);
+    }
+
+    #[test]
+    fn a_merge_planned_on_a_copy_and_applied_is_the_merge() {
+        let mut source = filled();
+        let file = export(&mut source, "s", 1, None).unwrap();
+        let mut store = MemoryStore::new();
+        store
+            .set(
+                "leap:core:z:draft",
+                &serde_json::to_string(&draft("z1", "mine")).unwrap(),
+            )
+            .unwrap();
+        let mut merged = Repo::new(store.clone());
+        let report = merge(&mut merged, &file).unwrap();
+        // The progress page plans on a copy of its store (another wasm module) and applies here.
+        let mut copy = Repo::new(store.clone());
+        let (planned, writes) = plan(&mut copy, &file).unwrap();
+        assert_eq!(copy.store().keys().unwrap(), store.keys().unwrap());
+        assert_eq!(planned, report);
+        assert!(!writes.is_empty());
+        let mut target = Repo::new(store.clone());
+        apply(&mut target, &writes).unwrap();
+        let entries = |r: &Repo<MemoryStore>| -> Vec<(String, Option<String>)> {
+            let keys = r.store().keys().unwrap();
+            keys.into_iter()
+                .map(|k| {
+                    let v = r.store().get(&k).unwrap();
+                    (k, v)
+                })
+                .collect()
+        };
+        assert_eq!(entries(&target), entries(&merged));
+        // Applied to a store that is full, nothing stays written.
+        let mut full = store.clone();
+        full.limit = Some(900);
+        let mut target = Repo::new(full);
+        assert_eq!(apply(&mut target, &writes), Err(StoreError::Full));
+        assert_eq!(target.store().keys().unwrap(), store.keys().unwrap());
     }
 
     #[test]

@@ -63,6 +63,25 @@ test.describe("with the site's server gone", () => {
     await expect(page.getByRole("status").filter({ hasText: "Connected" })).toContainText("“qwen3:8b” is available");
   });
 
+  test("after one visit Progress works without the site's server, export and import too", async ({ page }) => {
+    await page.goto("progress/");
+    await ready(page);
+    await controlled(page);
+    server.kill();
+    await new Promise((r) => setTimeout(r, 300));
+    // The page and its export/import (a bundle loaded only when pressed) come from the worker's cache.
+    await page.goto("progress/");
+    await ready(page);
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Export", exact: true }).click();
+    const exported = readFileSync(await (await download).path());
+    await expect(page.getByRole("status").filter({ hasText: "Exported to" })).toBeVisible();
+    const chooser = page.waitForEvent("filechooser");
+    await page.getByRole("button", { name: "Import", exact: true }).click();
+    await (await chooser).setFiles({ name: "export.json", mimeType: "application/json", buffer: exported });
+    await expect(page.getByRole("status").filter({ hasText: "Imported" })).toBeVisible();
+  });
+
   test("after one visit the catalog and an opened scenario work offline, through commit and progress", async ({ page }) => {
     await page.goto("./");
     await ready(page);

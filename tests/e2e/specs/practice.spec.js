@@ -162,6 +162,33 @@ test.describe("when the browser refuses storage", () => {
   });
 });
 
+test("export, import and the brag document are loaded only when pressed, and once", async ({ page }) => {
+  // They are a bundle of their own (yourdata-<hash>.js and its wasm): a visit to Progress that
+  // presses none of them does not download it.
+  const seen = [];
+  page.on("request", (r) => seen.push(new URL(r.url()).pathname));
+  const files = () => seen.filter((p) => /\/yourdata-[0-9a-f]+(\.js|_bg\.wasm)$/.test(p));
+  await open(page, "progress/");
+  await expect(page.locator("p.empty")).toContainText("No finished attempts");
+  await page.waitForTimeout(300);
+  expect(files()).toEqual([]);
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export", exact: true }).click();
+  const exported = await readFile(await (await download).path(), "utf8");
+  expect(JSON.parse(exported).format).toBe("senior-leap-export");
+  await expect(page.getByRole("status").filter({ hasText: "Exported to senior-leap-" })).toBeVisible();
+  const brag = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export brag document" }).click();
+  expect((await brag).suggestedFilename()).toMatch(/^senior-leap-brag-\d{4}-\d{2}-\d{2}\.md$/);
+  const chooser = page.waitForEvent("filechooser");
+  await page.getByRole("button", { name: "Import", exact: true }).click();
+  await (await chooser).setFiles({ name: "x.json", mimeType: "application/json", buffer: Buffer.from("{ not json") });
+  await expect(page.getByRole("alert")).toContainText("not JSON");
+  // Pressed three times, fetched once: its script and its wasm.
+  expect(files()).toHaveLength(2);
+  expect(files().some((f) => f.endsWith(".js")) && files().some((f) => f.endsWith("_bg.wasm"))).toBe(true);
+});
+
 test("importing a bad file gives a precise error and leaves existing data untouched", async ({ page }) => {
   await open(page);
   await write(page, { reasoning: "existing work" });
