@@ -216,6 +216,15 @@ pub fn filters_toggle_label(filters: &Filters) -> String {
     }
 }
 
+/// How many cards the catalog shows at first, and how many more each "Show more" adds: the page
+/// (and its first load) stays the same size however large the pack grows (issue 11).
+pub const PAGE: usize = 24;
+
+/// The "Show more" button's text, for `hidden` matching scenarios not shown yet.
+pub fn more_label(hidden: usize) -> String {
+    format!("Show {} more", hidden.min(PAGE))
+}
+
 /// "1 scenario" or "n scenarios".
 pub fn count_label(n: usize) -> String {
     if n == 1 {
@@ -318,6 +327,8 @@ mod tests {
         assert_eq!(o.tracks, [(Track::Frontend, 1), (Track::Backend, 2)]);
         assert_eq!(o.levels, [(Level::Senior, 3)]);
         assert_eq!(count_label(1), "1 scenario");
+        assert_eq!(more_label(3), "Show 3 more");
+        assert_eq!(more_label(PAGE + 1), format!("Show {PAGE} more"));
     }
 
     #[test]

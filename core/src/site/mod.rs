@@ -182,16 +182,17 @@ fn with_preloads(
     investigations: &BTreeSet<(&str, &str)>,
     build: &str,
 ) -> String {
-    let mut paths = vec![crate::routes::INDEX_PATH.to_string()];
-    match route {
-        Route::Scenario { pack, slug } => {
-            paths.push(crate::routes::body_path(pack, slug));
-            if investigations.contains(&(pack.as_str(), slug.as_str())) {
-                paths.push(crate::routes::investigation_path(pack, slug));
-            }
+    // The browse bundle's pages fetch nothing to start: the catalog carries its first page of
+    // cards and loads the index only when the learner searches, filters or asks for more.
+    let mut paths = match route.bundle() {
+        Bundle::Browse => Vec::new(),
+        _ => vec![crate::routes::INDEX_PATH.to_string()],
+    };
+    if let Route::Scenario { pack, slug } = route {
+        paths.push(crate::routes::body_path(pack, slug));
+        if investigations.contains(&(pack.as_str(), slug.as_str())) {
+            paths.push(crate::routes::investigation_path(pack, slug));
         }
-        Route::HowItWorks => paths.push(crate::routes::HOW_IT_WORKS_PATH.to_string()),
-        _ => {}
     }
     let links: String = paths
         .iter()
@@ -233,6 +234,26 @@ fn bundle_template(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_browse_pages_preload_no_data_and_the_others_the_index_they_start_with() {
+        let none = BTreeSet::new();
+        let page = "<head></head>";
+        for route in [Route::Catalog, Route::HowItWorks, Route::NotFound] {
+            assert_eq!(with_preloads(page, &route, &none, "b"), page, "{route:?}");
+        }
+        let scenario = Route::Scenario {
+            pack: "core".into(),
+            slug: "x".into(),
+        };
+        let html = with_preloads(page, &scenario, &none, "b");
+        assert!(html.contains("href=\"data/index.json?v=b\""), "{html}");
+        assert!(
+            html.contains("scenarios/core/x/scenario.json?v=b"),
+            "{html}"
+        );
+        assert!(with_preloads(page, &Route::Settings, &none, "b").contains("data/index.json?v=b"));
+    }
 
     #[test]
     fn the_early_script_runs_before_the_apps_loader_and_carries_the_schema_version() {
