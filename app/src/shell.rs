@@ -39,7 +39,7 @@ pub fn current_route() -> Memo<SiteRoute> {
 
 /// Cards due now, from the one storage entry that holds them: every page's header reads it, the
 /// catalog's too, so nothing else is read or parsed.
-fn due_now() -> usize {
+pub fn due_now() -> usize {
     window()
         .local_storage()
         .ok()

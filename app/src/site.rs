@@ -2,10 +2,8 @@
 //! fetch resolves against, and a cache of the data files pages need.
 
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
-use leap_core::baked::{Investigation, Prose, Rubric, ScenarioBody, SiteIndex};
-use leap_core::routes::{
-    body_path, investigation_path, rubric_path, HOW_IT_WORKS_PATH, INDEX_PATH,
-};
+use leap_core::baked::{Investigation, Rubric, ScenarioBody, SiteIndex};
+use leap_core::routes::{body_path, investigation_path, rubric_path, INDEX_PATH};
 use leptos::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -80,7 +78,6 @@ pub struct Store {
     bodies: PerScenario<ScenarioBody>,
     rubrics: PerScenario<Rubric>,
     investigations: StoredValue<HashMap<(String, String), InvestigationLoad>, LocalStorage>,
-    how_it_works: RwSignal<Load<Arc<Prose>>>,
 }
 
 impl Store {
@@ -92,7 +89,6 @@ impl Store {
             bodies: RwSignal::new(HashMap::new()),
             rubrics: RwSignal::new(HashMap::new()),
             investigations: StoredValue::new_local(HashMap::new()),
-            how_it_works: RwSignal::new(Load::Loading),
         }
     }
 
@@ -160,29 +156,6 @@ impl Store {
         let url = self.data_url(&path);
         leptos::task::spawn_local(async move { load_into(cache, url, &key.0, &key.1).await });
         Load::Loading
-    }
-
-    /// The "how it works" page, loading it on first use.
-    pub fn how_it_works(&self) -> Load<Arc<Prose>> {
-        let current = self.how_it_works.get();
-        if matches!(current, Load::Loading) {
-            let store = *self;
-            leptos::task::spawn_local(async move { store.load_how_it_works().await });
-        }
-        current
-    }
-
-    /// Loads the "how it works" page and keeps it.
-    pub async fn load_how_it_works(&self) {
-        if matches!(self.how_it_works.get_untracked(), Load::Ready(_)) {
-            return;
-        }
-        let result = fetch_json::<Prose>(&self.data_url(HOW_IT_WORKS_PATH)).await;
-        self.how_it_works.set(
-            result
-                .map(|v| Load::Ready(Arc::new(v)))
-                .unwrap_or_else(Load::Failed),
-        );
     }
 
     /// A data file's URL with the build id, so a new deploy never reads an old cached file.
