@@ -46,6 +46,22 @@ test("the catalog fetches no data to start; the index comes when the learner sea
   await expect(page).toHaveURL(/\?q=/);
 });
 
+test("a filtered list is paged too, and a new filter starts again from its first page", async ({ page }) => {
+  const byLevel = {};
+  for (const s of index.scenarios) byLevel[s.level] = (byLevel[s.level] ?? 0) + 1;
+  const [level, n] = Object.entries(byLevel).sort((a, b) => b[1] - a[1])[0];
+  test.skip(n <= PAGE, "no level has more than a page of scenarios");
+  await page.goto(`./?level=${level}`);
+  await ready(page);
+  await expect(page.locator(".result-count")).toHaveText(`${n} scenarios`);
+  await expect(page.locator(".cards > li")).toHaveCount(PAGE);
+  await page.getByRole("button", { name: `Show ${Math.min(PAGE, n - PAGE)} more` }).click();
+  await expect(page.locator(".cards > li")).toHaveCount(Math.min(n, 2 * PAGE));
+  await page.getByLabel("Level").selectOption("");
+  await expect(page.locator(".cards > li")).toHaveCount(firstPage);
+  await expect(page.locator(".result-count")).toHaveText(`${index.scenarios.length} scenarios`);
+});
+
 test("filters by track, level and competency and keeps them in the URL", async ({ page }) => {
   await page.goto("./");
   await ready(page);
