@@ -71,7 +71,8 @@ pub type InvestigationLoad = Shared<LocalBoxFuture<'static, Result<Arc<Investiga
 /// The baked data the app has loaded, shared by every page.
 #[derive(Clone, Copy)]
 pub struct Store {
-    /// The site index, loaded before the app starts.
+    /// The site index, loaded before the app starts; only its title and build in a bundle that
+    /// does not start from it (`Bundle::needs_index`).
     pub index: StoredValue<Arc<SiteIndex>>,
     /// The router's base path.
     pub base: StoredValue<String>,
@@ -193,6 +194,25 @@ async fn load_into<T: serde::de::DeserializeOwned + Send + Sync + 'static>(
 /// `path?v=build`.
 pub fn data_url(path: &str, build: &str) -> String {
     format!("{path}?v={build}")
+}
+
+/// The site index of a bundle that does not start from `data/index.json` (see
+/// `Bundle::needs_index`): the site's name, as the page's header shows it, and the build; no
+/// scenario and no evaluator.
+pub fn page_index(build: String) -> SiteIndex {
+    let title = document()
+        .query_selector(".site-header .brand-name")
+        .ok()
+        .flatten()
+        .and_then(|el| el.text_content())
+        .unwrap_or_default();
+    SiteIndex {
+        title,
+        tagline: String::new(),
+        build,
+        scenarios: Vec::new(),
+        evaluators: Vec::new(),
+    }
 }
 
 /// Loads the site index.

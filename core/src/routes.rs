@@ -109,6 +109,14 @@ impl Bundle {
         Bundle::Settings,
     ];
 
+    /// Whether the bundle's pages start from the site index (`data/index.json`, every scenario's
+    /// summary: it grows with the pack). The others need only the site's name and build, which
+    /// their page carries, so they neither preload nor fetch it (issue 11). The catalog loads it
+    /// only when the learner searches; Progress reads the learner's own records.
+    pub fn needs_index(self) -> bool {
+        !matches!(self, Bundle::Browse | Bundle::Progress)
+    }
+
     /// The Rust binary (and Trunk output name) of this bundle.
     pub fn bin(self) -> &'static str {
         match self {

@@ -182,12 +182,12 @@ fn with_preloads(
     investigations: &BTreeSet<(&str, &str)>,
     build: &str,
 ) -> String {
-    // The browse bundle's pages fetch nothing to start: the catalog carries its first page of
-    // cards and loads the index only when the learner searches, filters or asks for more.
-    let mut paths = match route.bundle() {
-        Bundle::Browse => Vec::new(),
-        _ => vec![crate::routes::INDEX_PATH.to_string()],
-    };
+    // The catalog carries its first page of cards and loads the index only when the learner
+    // searches, filters or asks for more; Progress needs only the site's name.
+    let mut paths = Vec::new();
+    if route.bundle().needs_index() {
+        paths.push(crate::routes::INDEX_PATH.to_string());
+    }
     if let Route::Scenario { pack, slug } = route {
         paths.push(crate::routes::body_path(pack, slug));
         if investigations.contains(&(pack.as_str(), slug.as_str())) {
@@ -236,10 +236,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_browse_pages_preload_no_data_and_the_others_the_index_they_start_with() {
+    fn pages_preload_the_index_only_when_their_bundle_starts_from_it() {
         let none = BTreeSet::new();
         let page = "<head></head>";
-        for route in [Route::Catalog, Route::HowItWorks, Route::NotFound] {
+        for route in [
+            Route::Catalog,
+            Route::HowItWorks,
+            Route::NotFound,
+            Route::Progress,
+        ] {
             assert_eq!(with_preloads(page, &route, &none, "b"), page, "{route:?}");
         }
         let scenario = Route::Scenario {
@@ -252,7 +257,9 @@ mod tests {
             html.contains("scenarios/core/x/scenario.json?v=b"),
             "{html}"
         );
-        assert!(with_preloads(page, &Route::Settings, &none, "b").contains("data/index.json?v=b"));
+        for route in [Route::Settings, Route::Review] {
+            assert!(with_preloads(page, &route, &none, "b").contains("data/index.json?v=b"));
+        }
     }
 
     #[test]
