@@ -222,6 +222,16 @@ pub async fn load_index(build: &str) -> Result<SiteIndex, String> {
 
 /// Fetches and parses a JSON file of the site, with a message a reader can act on when it fails.
 pub async fn fetch_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, String> {
+    let text = fetch_text(url).await?;
+    serde_json::from_str(&text).map_err(|_| unreadable(url))
+}
+
+fn unreadable(url: &str) -> String {
+    format!("{url} is not in the format this version of the site expects. Reload the page.")
+}
+
+/// Fetches a text file of the site, with a message a reader can act on when it fails.
+pub async fn fetch_text(url: &str) -> Result<String, String> {
     // Plain `fetch`, with the URL exactly as given: the page preloads these files under that URL
     // and the offline worker caches them under it (gloo-net appends a `&` to any query string,
     // and a preload that does not match to the byte is fetched twice).
@@ -237,12 +247,9 @@ pub async fn fetch_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, 
     if !response.ok() {
         return Err(format!("The site answered {} for {url}. Reload the page; if it persists, the site may be mid-deploy.", response.status()));
     }
-    let unreadable =
-        || format!("{url} is not in the format this version of the site expects. Reload the page.");
-    let text = wasm_bindgen_futures::JsFuture::from(response.text().map_err(|_| unreadable())?)
+    wasm_bindgen_futures::JsFuture::from(response.text().map_err(|_| unreadable(url))?)
         .await
         .map_err(|_| failed())?
         .as_string()
-        .ok_or_else(unreadable)?;
-    serde_json::from_str(&text).map_err(|_| unreadable())
+        .ok_or_else(|| unreadable(url))
 }

@@ -144,6 +144,9 @@ impl Route {
 
 /// Where the site index lives, relative to the site root.
 pub const INDEX_PATH: &str = "data/index.json";
+/// The catalog's search index: every scenario's card and search fields in a line of text
+/// (`catalog::encode_summaries`), fetched when the learner searches.
+pub const CATALOG_PATH: &str = "data/catalog.txt";
 /// Where the "how it works" page's content lives, relative to the site root.
 pub const HOW_IT_WORKS_PATH: &str = "data/how-it-works.json";
 

@@ -5,19 +5,20 @@
 //! the catalog's first load to a fraction of a Leptos bundle's (issue 11: ≤ 120 KB gzip), and a
 //! take-over that replaces nothing can lose no typed letter, no focus and no scroll position.
 //!
-//! The catalog page carries its first page of cards and nothing else: the site index (every
-//! scenario's summary, which grows with the pack) is fetched only when the learner filters,
+//! The catalog page carries its first page of cards and nothing else: the search index (every
+//! scenario's card and search fields as plain text, `data/catalog.txt`; it grows with the pack,
+//! and reading it needs no JSON decoder in this bundle) is fetched only when the learner filters,
 //! searches or asks for more, or when the page was opened with filters in its URL. Filters live
 //! in the URL query, so a filtered catalog is a link to share and survives a reload.
 
 use crate::shell::{due_now, show_due};
-use crate::site::{data_url, fetch_json, meta};
+use crate::site::{data_url, fetch_text, meta};
 use leap_core::baked::{ScenarioSummary, SiteIndex};
 use leap_core::catalog::{
-    count_label, filter_options, filters_toggle_label, option_text, Filters, PAGE,
+    count_label, decode_summaries, filter_options, filters_toggle_label, option_text, Filters, PAGE,
 };
 use leap_core::markup::catalog_list;
-use leap_core::routes::INDEX_PATH;
+use leap_core::routes::CATALOG_PATH;
 use leap_core::standing::{self, Standing};
 use leap_core::taxonomy::{Competency, Level, Track};
 use std::cell::RefCell;
@@ -46,7 +47,7 @@ pub fn start() {
     }
 }
 
-/// Where the site index is.
+/// Where the search index is (held as a `SiteIndex` with only its scenarios).
 enum Index {
     /// Not asked for yet (or failed, and asked for again on the next interaction).
     Idle,
@@ -187,7 +188,16 @@ fn load(shared: &Shared) {
     let shared = shared.clone();
     wasm_bindgen_futures::spawn_local(async move {
         let build = meta("leap-build").unwrap_or_default();
-        let loaded = fetch_json::<SiteIndex>(&data_url(INDEX_PATH, &build)).await;
+        let loaded = fetch_text(&data_url(CATALOG_PATH, &build))
+            .await
+            .and_then(|text| decode_summaries(&text).map_err(|e| e.to_string()))
+            .map(|scenarios| SiteIndex {
+                title: String::new(),
+                tagline: String::new(),
+                build,
+                scenarios,
+                evaluators: Vec::new(),
+            });
         let mut c = shared.borrow_mut();
         match loaded {
             Ok(index) => {

@@ -32,6 +32,11 @@ pub fn write_site(
 ) -> Result<usize, Box<dyn std::error::Error>> {
     template::check(template)?;
     output::write_data(site, out)?;
+    // The catalog's search index, beside the site index it is made from (see catalog.rs).
+    std::fs::write(
+        out.join(crate::routes::CATALOG_PATH),
+        crate::catalog::encode_summaries(&site.index.scenarios),
+    )?;
     // What every page of a bundle shares (its script hashes and policy) is worked out once, not
     // per page.
     let browse = template::Prepared::new(template)?;

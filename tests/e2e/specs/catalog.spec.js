@@ -42,7 +42,8 @@ test("the catalog fetches no data to start; the index comes when the learner sea
   await expect(page.locator(`.card h2 a[href="scenarios/${target.pack}/${target.slug}/"]`)).toHaveCount(0);
   await page.getByLabel("Search").fill(target.title);
   await expect(page.locator(".card h2 a", { hasText: target.title })).toBeVisible();
-  expect(fetched.filter((u) => u.includes("data/index.json"))).toHaveLength(1);
+  expect(fetched.filter((u) => u.includes("data/catalog.txt"))).toHaveLength(1);
+  expect(fetched.filter((u) => u.includes("data/index.json"))).toEqual([]);
   await expect(page).toHaveURL(/\?q=/);
 });
 
