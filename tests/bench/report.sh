@@ -107,8 +107,8 @@ printf '  %-40s %9s   (its catalog page %s, that of %d scenarios %s, from the fi
 cards() { grep -o '<li class="card"' "$1" | wc -l; }
 printf '  %-40s %9s   budget +10 KB (cards on the page: %d at %d, %d at 1,000)\n' "growth from $n40 to 1,000 scenarios" "$(kb $grow)" \
   "$(cards "$small/index.html")" "$n40" "$(cards "$large/index.html")"
-printf '  %-40s %9s   (%d scenarios; %s at 1,000)\n' "data/index.json, on search/filter only" "$(kb "$(gz "$D/data/index.json")")" "$n40" \
-  "$(kb "$(gz "$large/data/index.json")")"
+printf '  %-40s %9s   (%d scenarios; %s at 1,000)\n' "data/catalog.txt, on search/filter only" "$(kb "$(gz "$D/data/catalog.txt")")" "$n40" \
+  "$(kb "$(gz "$large/data/catalog.txt")")"
 
 echo
 echo "== first load of a scenario page (${first#"$D"/}, gzip -9)"
