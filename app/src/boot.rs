@@ -26,13 +26,17 @@ async fn start(bundle: Bundle, routes: RouteTable, preload: Preload) {
     let root = site::pin_base();
     let base = site::router_base(&root);
     let build = site::meta("leap-build").unwrap_or_default();
-    let index = match site::load_index(&build).await {
-        Ok(index) => index,
-        Err(message) => {
-            // The pre-rendered page stays readable; say why nothing is interactive.
-            show_boot_error(&message);
-            return;
+    let index = if bundle.needs_index() {
+        match site::load_index(&build).await {
+            Ok(index) => index,
+            Err(message) => {
+                // The pre-rendered page stays readable; say why nothing is interactive.
+                show_boot_error(&message);
+                return;
+            }
         }
+    } else {
+        site::page_index(build)
     };
     // The index's parse ends its task here: the render that follows gets one of its own.
     next_task().await;

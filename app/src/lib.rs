@@ -1,8 +1,10 @@
 //! The Senior Leap in the browser. Every page arrives pre-rendered; the app loads the data the page
 //! needs, renders the same markup, and swaps it in so the page becomes interactive without a flash.
 //!
-//! Two bundles share this library (`src/bin/`): `browse` (catalog, how it works, 404) keeps the
-//! catalog's first load small; `practice` serves scenario pages and the practice loop.
+//! Bundles share this library (`src/bin/`): `browse` (catalog, how it works, 404) adopts its
+//! pre-rendered pages without Leptos (`pages::catalog`), which keeps the catalog's first load
+//! small; `practice` serves scenario pages and the practice loop; `progress`, `review` and
+//! `settings` one page each.
 //! Module map: `boot` (start-up and takeover), `site` (base path, data loading), `shell` (router
 //! and layout), `pages/` (one module per page), `practice/` (the practice loop on a scenario page),
 //! `evaluator/` (the AI evaluator's settings, network and grading runs), `storage` (browser storage).

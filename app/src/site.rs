@@ -2,10 +2,8 @@
 //! fetch resolves against, and a cache of the data files pages need.
 
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
-use leap_core::baked::{Investigation, Prose, Rubric, ScenarioBody, SiteIndex};
-use leap_core::routes::{
-    body_path, investigation_path, rubric_path, HOW_IT_WORKS_PATH, INDEX_PATH,
-};
+use leap_core::baked::{Investigation, Rubric, ScenarioBody, SiteIndex};
+use leap_core::routes::{body_path, investigation_path, rubric_path, INDEX_PATH};
 use leptos::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -73,14 +71,14 @@ pub type InvestigationLoad = Shared<LocalBoxFuture<'static, Result<Arc<Investiga
 /// The baked data the app has loaded, shared by every page.
 #[derive(Clone, Copy)]
 pub struct Store {
-    /// The site index, loaded before the app starts.
+    /// The site index, loaded before the app starts; only its title and build in a bundle that
+    /// does not start from it (`Bundle::needs_index`).
     pub index: StoredValue<Arc<SiteIndex>>,
     /// The router's base path.
     pub base: StoredValue<String>,
     bodies: PerScenario<ScenarioBody>,
     rubrics: PerScenario<Rubric>,
     investigations: StoredValue<HashMap<(String, String), InvestigationLoad>, LocalStorage>,
-    how_it_works: RwSignal<Load<Arc<Prose>>>,
 }
 
 impl Store {
@@ -92,7 +90,6 @@ impl Store {
             bodies: RwSignal::new(HashMap::new()),
             rubrics: RwSignal::new(HashMap::new()),
             investigations: StoredValue::new_local(HashMap::new()),
-            how_it_works: RwSignal::new(Load::Loading),
         }
     }
 
@@ -162,29 +159,6 @@ impl Store {
         Load::Loading
     }
 
-    /// The "how it works" page, loading it on first use.
-    pub fn how_it_works(&self) -> Load<Arc<Prose>> {
-        let current = self.how_it_works.get();
-        if matches!(current, Load::Loading) {
-            let store = *self;
-            leptos::task::spawn_local(async move { store.load_how_it_works().await });
-        }
-        current
-    }
-
-    /// Loads the "how it works" page and keeps it.
-    pub async fn load_how_it_works(&self) {
-        if matches!(self.how_it_works.get_untracked(), Load::Ready(_)) {
-            return;
-        }
-        let result = fetch_json::<Prose>(&self.data_url(HOW_IT_WORKS_PATH)).await;
-        self.how_it_works.set(
-            result
-                .map(|v| Load::Ready(Arc::new(v)))
-                .unwrap_or_else(Load::Failed),
-        );
-    }
-
     /// A data file's URL with the build id, so a new deploy never reads an old cached file.
     fn data_url(&self, path: &str) -> String {
         data_url(path, &self.index.with_value(|i| i.build.clone()))
@@ -222,6 +196,25 @@ pub fn data_url(path: &str, build: &str) -> String {
     format!("{path}?v={build}")
 }
 
+/// The site index of a bundle that does not start from `data/index.json` (see
+/// `Bundle::needs_index`): the site's name, as the page's header shows it, and the build; no
+/// scenario and no evaluator.
+pub fn page_index(build: String) -> SiteIndex {
+    let title = document()
+        .query_selector(".site-header .brand-name")
+        .ok()
+        .flatten()
+        .and_then(|el| el.text_content())
+        .unwrap_or_default();
+    SiteIndex {
+        title,
+        tagline: String::new(),
+        build,
+        scenarios: Vec::new(),
+        evaluators: Vec::new(),
+    }
+}
+
 /// Loads the site index.
 pub async fn load_index(build: &str) -> Result<SiteIndex, String> {
     fetch_json(&data_url(INDEX_PATH, build)).await
@@ -229,6 +222,16 @@ pub async fn load_index(build: &str) -> Result<SiteIndex, String> {
 
 /// Fetches and parses a JSON file of the site, with a message a reader can act on when it fails.
 pub async fn fetch_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, String> {
+    let text = fetch_text(url).await?;
+    serde_json::from_str(&text).map_err(|_| unreadable(url))
+}
+
+fn unreadable(url: &str) -> String {
+    format!("{url} is not in the format this version of the site expects. Reload the page.")
+}
+
+/// Fetches a text file of the site, with a message a reader can act on when it fails.
+pub async fn fetch_text(url: &str) -> Result<String, String> {
     // Plain `fetch`, with the URL exactly as given: the page preloads these files under that URL
     // and the offline worker caches them under it (gloo-net appends a `&` to any query string,
     // and a preload that does not match to the byte is fetched twice).
@@ -244,12 +247,9 @@ pub async fn fetch_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, 
     if !response.ok() {
         return Err(format!("The site answered {} for {url}. Reload the page; if it persists, the site may be mid-deploy.", response.status()));
     }
-    let unreadable =
-        || format!("{url} is not in the format this version of the site expects. Reload the page.");
-    let text = wasm_bindgen_futures::JsFuture::from(response.text().map_err(|_| unreadable())?)
+    wasm_bindgen_futures::JsFuture::from(response.text().map_err(|_| unreadable(url))?)
         .await
         .map_err(|_| failed())?
         .as_string()
-        .ok_or_else(unreadable)?;
-    serde_json::from_str(&text).map_err(|_| unreadable())
+        .ok_or_else(|| unreadable(url))
 }

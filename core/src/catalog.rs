@@ -2,7 +2,7 @@
 //! back, and which scenarios match. Shared by the static catalog page and the app so both agree.
 
 use crate::baked::{ScenarioSummary, SiteIndex};
-use crate::taxonomy::{Competency, Level, Track};
+use crate::taxonomy::{Competency, Kind, Level, Track};
 
 /// What the learner filtered the catalog by.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -216,6 +216,15 @@ pub fn filters_toggle_label(filters: &Filters) -> String {
     }
 }
 
+/// How many cards the catalog shows at first, and how many more each "Show more" adds: the page
+/// (and its first load) stays the same size however large the pack grows (issue 11).
+pub const PAGE: usize = 24;
+
+/// The "Show more" button's text, for `hidden` matching scenarios not shown yet.
+pub fn more_label(hidden: usize) -> String {
+    format!("Show {} more", hidden.min(PAGE))
+}
+
 /// "1 scenario" or "n scenarios".
 pub fn count_label(n: usize) -> String {
     if n == 1 {
@@ -225,10 +234,166 @@ pub fn count_label(n: usize) -> String {
     }
 }
 
+/// The first line of the catalog's search index: its format and version.
+const SUMMARIES_HEADER: &str = "leap-catalog 1";
+
+/// Separates the items of a list field (competencies, tags) in the search index.
+const ITEM: char = '\u{1f}';
+
+/// The catalog's search index: a header line, then a line per scenario of tab-separated fields
+/// (pack, id, slug, title, track, level, kind, competencies, minutes, tags, hook, investigation).
+/// Plain text rather than JSON so the catalog's bundle carries no JSON decoder (about 22 KB gzip
+/// of its wasm, measured) for the one file it fetches (issue 11).
+pub fn encode_summaries(scenarios: &[ScenarioSummary]) -> String {
+    let mut out = String::from(SUMMARIES_HEADER);
+    let list = |items: &mut dyn Iterator<Item = &str>| {
+        items
+            .map(escape_field)
+            .collect::<Vec<_>>()
+            .join(&ITEM.to_string())
+    };
+    for s in scenarios {
+        let fields = [
+            escape_field(&s.pack),
+            escape_field(&s.id),
+            escape_field(&s.slug),
+            escape_field(&s.title),
+            s.track.slug().to_string(),
+            s.level.slug().to_string(),
+            s.kind.slug().to_string(),
+            list(&mut s.competencies.iter().map(|c| c.slug())),
+            s.minutes.to_string(),
+            list(&mut s.tags.iter().map(String::as_str)),
+            escape_field(&s.hook),
+            u8::from(s.investigation).to_string(),
+        ];
+        out.push('\n');
+        out.push_str(&fields.join("\t"));
+    }
+    out
+}
+
+/// Reads the catalog's search index written by [`encode_summaries`]; the error names the line a
+/// damaged or foreign file breaks at.
+pub fn decode_summaries(text: &str) -> Result<Vec<ScenarioSummary>, SummariesError> {
+    let mut lines = text.lines();
+    if lines.next() != Some(SUMMARIES_HEADER) {
+        return Err(SummariesError(0));
+    }
+    lines
+        .enumerate()
+        .map(|(i, line)| decode_line(line).ok_or(SummariesError(i + 2)))
+        .collect()
+}
+
+/// The catalog's search index could not be read at this line (0: not such a file at all).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the scenario list is damaged or from another version of the site (line {0}); reload the page"
+)]
+pub struct SummariesError(pub usize);
+
+fn decode_line(line: &str) -> Option<ScenarioSummary> {
+    let f: Vec<&str> = line.split('\t').collect();
+    let [pack, id, slug, title, track, level, kind, competencies, minutes, tags, hook, investigation] =
+        f.as_slice()
+    else {
+        return None;
+    };
+    let list = |field: &str| -> Vec<String> {
+        if field.is_empty() {
+            Vec::new()
+        } else {
+            field.split(ITEM).map(unescape_field).collect()
+        }
+    };
+    Some(ScenarioSummary {
+        pack: unescape_field(pack),
+        id: unescape_field(id),
+        slug: unescape_field(slug),
+        title: unescape_field(title),
+        track: Track::from_slug(track)?,
+        level: Level::from_slug(level)?,
+        kind: Kind::from_slug(kind)?,
+        competencies: list(competencies)
+            .iter()
+            .map(|c| Competency::from_slug(c))
+            .collect::<Option<_>>()?,
+        minutes: minutes.parse().ok()?,
+        tags: list(tags),
+        hook: unescape_field(hook),
+        investigation: match *investigation {
+            "1" => true,
+            "0" => false,
+            _ => return None,
+        },
+    })
+}
+
+/// Escapes what would end a field, an item or a line.
+fn escape_field(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            ITEM => out.push_str("\\u"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn unescape_field(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('u') => out.push(ITEM),
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::taxonomy::Kind;
+
+    #[test]
+    fn the_search_index_reads_back_what_was_written_and_refuses_damage() {
+        let mut odd = summary(
+            "Tabs\tand\nnew lines \\ stay",
+            Track::DevopsSre,
+            &["a,b", "c\u{1f}d", ""],
+        );
+        odd.hook = "A hook with \\t literally".into();
+        odd.investigation = true;
+        odd.competencies = vec![Competency::Mentoring, Competency::CrossCuttingOwnership];
+        let mut bare = summary("Bare", Track::Backend, &[]);
+        bare.competencies = vec![];
+        let list = vec![summary("Résumé", Track::Frontend, &["x"]), odd, bare];
+        let text = encode_summaries(&list);
+        assert_eq!(text.lines().count(), 4);
+        assert_eq!(decode_summaries(&text), Ok(list.clone()));
+        assert_eq!(decode_summaries(&encode_summaries(&[])), Ok(vec![]));
+        // Damage is an error naming its line, never a panic or a silently shorter list.
+        assert_eq!(decode_summaries("{\"title\":1}"), Err(SummariesError(0)));
+        let broken = text.replace("\tfrontend\t", "\tnope\t");
+        assert_eq!(decode_summaries(&broken), Err(SummariesError(2)));
+        let cut = &text[..text.len() - 3];
+        assert_eq!(decode_summaries(cut), Err(SummariesError(4)));
+    }
 
     fn summary(title: &str, track: Track, tags: &[&str]) -> ScenarioSummary {
         ScenarioSummary {
@@ -318,6 +483,8 @@ mod tests {
         assert_eq!(o.tracks, [(Track::Frontend, 1), (Track::Backend, 2)]);
         assert_eq!(o.levels, [(Level::Senior, 3)]);
         assert_eq!(count_label(1), "1 scenario");
+        assert_eq!(more_label(3), "Show 3 more");
+        assert_eq!(more_label(PAGE + 1), format!("Show {PAGE} more"));
     }
 
     #[test]

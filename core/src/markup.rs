@@ -6,7 +6,8 @@
 
 use crate::baked::{EvaluatorDefaults, Prose, ScenarioBody, ScenarioSummary, SiteIndex};
 use crate::catalog::{
-    count_label, filter_options, filters_toggle_label, option_text, recommended_first, Filters,
+    count_label, filter_options, filters_toggle_label, more_label, option_text, recommended_first,
+    Filters, PAGE,
 };
 use crate::grading::provider::ProviderKind;
 use crate::routes::Route;
@@ -71,32 +72,48 @@ fn skip_href(route: &Route) -> String {
     }
 }
 
-/// The catalog's main content, with every scenario listed (filters apply once the app runs).
-/// The filters sit in a disclosure that a phone shows closed, so its first screen is scenarios;
-/// a wider screen's stylesheet shows them whole and hides the toggle.
+/// The catalog's main content: its first page of cards (filters, search and "Show more" work once
+/// the app runs). The filters sit in a disclosure that a phone shows closed, so its first screen
+/// is scenarios; a wider screen's stylesheet shows them whole and hides the toggle.
 pub fn catalog(index: &SiteIndex, filters: &Filters) -> String {
     let shown: Vec<&ScenarioSummary> = index
         .scenarios
         .iter()
         .filter(|s| filters.matches(s))
         .collect();
-    let list = if shown.is_empty() {
-        format!("<p class=\"empty\">{EMPTY_CATALOG_INNER}</p>")
-    } else {
-        format!(
-            "<ul class=\"cards\">{}</ul>",
-            card_items(shown.iter().copied())
-        )
-    };
     format!(
         "<div class=\"intro\">{}</div><details class=\"filters-box\" id=\"filters-box\"><summary>{}</summary>\
          <form class=\"filters\" role=\"search\" aria-label=\"Filter scenarios\">{}</form></details>\
-         <p class=\"result-count\" role=\"status\">{}</p>{list}",
+         <p class=\"result-count\" role=\"status\">{}</p>{}",
         catalog_intro_inner(index),
         filters_toggle_label(filters),
         filter_controls(index, filters),
         count_label(shown.len()),
+        catalog_list(&shown, PAGE, |_| None),
     )
+}
+
+/// What follows the catalog's result count: the first `limit` of the matching scenarios' cards,
+/// each with the learner's status, and a "Show more" button while more match; or, when none
+/// match, the way back.
+pub fn catalog_list(
+    shown: &[&ScenarioSummary],
+    limit: usize,
+    status: impl Fn(&ScenarioSummary) -> Option<String>,
+) -> String {
+    if shown.is_empty() {
+        return format!("<p class=\"empty\">{EMPTY_CATALOG_INNER}</p>");
+    }
+    let cards = card_items_with_status(shown.iter().take(limit).copied(), status);
+    let more = if shown.len() > limit {
+        format!(
+            "<p class=\"more\"><button type=\"button\" class=\"show-more\">{}</button></p>",
+            more_label(shown.len() - limit)
+        )
+    } else {
+        String::new()
+    };
+    format!("<ul class=\"cards\">{cards}</ul>{more}")
 }
 
 /// The catalog's heading, tagline, the practice loop in one line, and a first scenario per track.
@@ -198,16 +215,6 @@ pub fn filter_controls(index: &SiteIndex, filters: &Filters) -> String {
 pub const EMPTY_CATALOG_INNER: &str =
     "No scenario matches these filters. <a href=\"./\">Clear filters</a>";
 
-/// The `<li>` cards of the catalog list.
-pub fn card_items<'a>(list: impl IntoIterator<Item = &'a ScenarioSummary>) -> String {
-    list.into_iter().map(card).collect()
-}
-
-/// One catalog card.
-pub fn card(s: &ScenarioSummary) -> String {
-    card_with_status(s, None)
-}
-
 /// The catalog's cards with what the learner has done on each (see `standing`): only the app
 /// knows that, so the static page never has it.
 pub fn card_items_with_status<'a>(
@@ -221,10 +228,12 @@ pub fn card_items_with_status<'a>(
 
 /// One catalog card, with the learner's status on it when there is one: right after the title,
 /// so a screen reader hears it with the title; the stylesheet draws it on the card's top edge,
-/// where it moves nothing.
+/// where it moves nothing. `data-id` names the scenario as the learner's storage does, so the app
+/// can add the status to a pre-rendered card without the site index.
 pub fn card_with_status(s: &ScenarioSummary, status: Option<&str>) -> String {
     format!(
-        "<li class=\"card\"><h2><a href=\"{href}\">{title}</a></h2>{status}<p class=\"hook\">{hook}</p>{badges}<p class=\"competencies\">{comps}</p></li>",
+        "<li class=\"card\" data-id=\"{id}\"><h2><a href=\"{href}\">{title}</a></h2>{status}<p class=\"hook\">{hook}</p>{badges}<p class=\"competencies\">{comps}</p></li>",
+        id = escape(&s.id),
         href = Route::Scenario { pack: s.pack.clone(), slug: s.slug.clone() }.path(),
         title = escape(&s.title),
         status = status
@@ -462,6 +471,61 @@ mod tests {
             markdown: String::new(),
             html: html.into(),
         }
+    }
+
+    fn scenarios(n: usize) -> SiteIndex {
+        use crate::taxonomy::{Competency, Kind, Level, Track};
+        SiteIndex {
+            title: "Leap".into(),
+            tagline: "t".into(),
+            build: "b".into(),
+            scenarios: (0..n)
+                .map(|i| ScenarioSummary {
+                    pack: "core".into(),
+                    id: format!("id-{i}"),
+                    slug: format!("s-{i}"),
+                    title: format!("Scenario {i}"),
+                    track: Track::Backend,
+                    level: Level::Senior,
+                    kind: Kind::LiveIncident,
+                    competencies: vec![Competency::Mentoring],
+                    minutes: 20,
+                    tags: vec![],
+                    hook: "h".into(),
+                    investigation: false,
+                })
+                .collect(),
+            evaluators: vec![],
+        }
+    }
+
+    #[test]
+    fn the_catalog_page_carries_one_page_of_cards_however_large_the_pack() {
+        let small = catalog(&scenarios(3), &Filters::default());
+        assert_eq!(small.matches("<li class=\"card\"").count(), 3);
+        assert!(!small.contains("show-more"));
+        assert!(small
+            .contains("<li class=\"card\" data-id=\"id-0\"><h2><a href=\"scenarios/core/s-0/\">"));
+        let large = catalog(&scenarios(1000), &Filters::default());
+        assert_eq!(large.matches("<li class=\"card\"").count(), PAGE);
+        assert!(large.contains("<p class=\"result-count\" role=\"status\">1000 scenarios</p>"));
+        assert!(large.ends_with(&format!(
+            "</ul><p class=\"more\"><button type=\"button\" class=\"show-more\">Show {PAGE} more</button></p>"
+        )));
+        // Past the first page, the button offers what is left.
+        let index = scenarios(PAGE + 5);
+        let all: Vec<&ScenarioSummary> = index.scenarios.iter().collect();
+        assert!(catalog_list(&all, PAGE, |_| None).contains(">Show 5 more</button>"));
+        let whole = catalog_list(&all, 2 * PAGE, |s| {
+            (s.id == "id-1").then(|| "Attempted".into())
+        });
+        assert_eq!(whole.matches("<li class=\"card\"").count(), PAGE + 5);
+        assert!(!whole.contains("show-more"));
+        assert!(whole.contains("Scenario 1</a></h2><p class=\"card-status\">Attempted</p>"));
+        assert_eq!(
+            catalog_list(&[], PAGE, |_| None),
+            format!("<p class=\"empty\">{EMPTY_CATALOG_INNER}</p>")
+        );
     }
 
     #[test]

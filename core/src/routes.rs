@@ -109,6 +109,15 @@ impl Bundle {
         Bundle::Settings,
     ];
 
+    /// Whether the bundle's pages start from the site index (`data/index.json`, every scenario's
+    /// summary: it grows with the pack). The others need only the site's name and build, which
+    /// their page carries, so they neither preload nor fetch it (issue 11). The catalog loads it
+    /// only when the learner searches; Progress reads the learner's own records; Settings reads
+    /// the pack's suggested evaluator from its page.
+    pub fn needs_index(self) -> bool {
+        !matches!(self, Bundle::Browse | Bundle::Progress | Bundle::Settings)
+    }
+
     /// The Rust binary (and Trunk output name) of this bundle.
     pub fn bin(self) -> &'static str {
         match self {
@@ -154,6 +163,9 @@ impl Route {
 
 /// Where the site index lives, relative to the site root.
 pub const INDEX_PATH: &str = "data/index.json";
+/// The catalog's search index: every scenario's card and search fields in a line of text
+/// (`catalog::encode_summaries`), fetched when the learner searches.
+pub const CATALOG_PATH: &str = "data/catalog.txt";
 /// Where the "how it works" page's content lives, relative to the site root.
 pub const HOW_IT_WORKS_PATH: &str = "data/how-it-works.json";
 

@@ -1,7 +1,6 @@
 //! One module per page. Each renders exactly the markup the static generator wrote for it.
 
 pub mod catalog;
-pub mod how_it_works;
 pub mod not_found;
 pub mod progress;
 pub mod review;

@@ -130,6 +130,11 @@ fn write_pages(
     site_path: &str,
 ) -> Result<usize, Box<dyn std::error::Error>> {
     output::write_site_data(site, out)?;
+    // The catalog's search index, beside the site index it is made from (see catalog.rs).
+    std::fs::write(
+        out.join(crate::routes::CATALOG_PATH),
+        crate::catalog::encode_summaries(&site.index.scenarios),
+    )?;
     let index = &site.index;
     // The scenario pages that start an investigation (they preload its data too), looked up per
     // page: scanning every scenario for each page made the build quadratic in the pack's size.
@@ -313,19 +318,17 @@ fn with_preloads(
     investigations: &BTreeSet<(&str, &str)>,
     build: &str,
 ) -> String {
-    let mut paths = vec![crate::routes::INDEX_PATH.to_string()];
-    match route {
-        // Their bundles read what they need from the page (the suggested evaluator, the site's
-        // title), not the index.
-        Route::Settings | Route::Progress => return html.to_string(),
-        Route::Scenario { pack, slug } => {
-            paths.push(crate::routes::body_path(pack, slug));
-            if investigations.contains(&(pack.as_str(), slug.as_str())) {
-                paths.push(crate::routes::investigation_path(pack, slug));
-            }
+    // The catalog carries its first page of cards and loads the index only when the learner
+    // searches, filters or asks for more; Progress needs only the site's name.
+    let mut paths = Vec::new();
+    if route.bundle().needs_index() {
+        paths.push(crate::routes::INDEX_PATH.to_string());
+    }
+    if let Route::Scenario { pack, slug } = route {
+        paths.push(crate::routes::body_path(pack, slug));
+        if investigations.contains(&(pack.as_str(), slug.as_str())) {
+            paths.push(crate::routes::investigation_path(pack, slug));
         }
-        Route::HowItWorks => paths.push(crate::routes::HOW_IT_WORKS_PATH.to_string()),
-        _ => {}
     }
     let links: String = paths
         .iter()
@@ -373,6 +376,34 @@ fn bundle_template(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_preload_the_index_only_when_their_bundle_starts_from_it() {
+        let none = BTreeSet::new();
+        let page = "<head></head>";
+        for route in [
+            Route::Catalog,
+            Route::HowItWorks,
+            Route::NotFound,
+            Route::Progress,
+            Route::Settings,
+        ] {
+            assert_eq!(with_preloads(page, &route, &none, "b"), page, "{route:?}");
+        }
+        let scenario = Route::Scenario {
+            pack: "core".into(),
+            slug: "x".into(),
+        };
+        let html = with_preloads(page, &scenario, &none, "b");
+        assert!(html.contains("href=\"data/index.json?v=b\""), "{html}");
+        assert!(
+            html.contains("scenarios/core/x/scenario.json?v=b"),
+            "{html}"
+        );
+        for route in [Route::Review] {
+            assert!(with_preloads(page, &route, &none, "b").contains("data/index.json?v=b"));
+        }
+    }
 
     #[test]
     fn the_early_script_runs_before_the_apps_loader_and_carries_the_schema_version() {

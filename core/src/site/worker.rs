@@ -39,7 +39,11 @@ pub fn write(out: &Path, build: &str) -> std::io::Result<Vec<String>> {
         found.sort();
         precache.extend(found);
     }
-    for data in [crate::routes::INDEX_PATH, crate::routes::HOW_IT_WORKS_PATH] {
+    for data in [
+        crate::routes::INDEX_PATH,
+        crate::routes::CATALOG_PATH,
+        crate::routes::HOW_IT_WORKS_PATH,
+    ] {
         if out.join(data).is_file() {
             precache.push(format!("{data}?v={build}"));
         }

@@ -4,17 +4,63 @@ import { test, expect, siteIndex, ready } from "./fixtures.js";
 
 const index = siteIndex();
 
-test("lists every scenario of the pack, before and after the app takes over", async ({ page }) => {
+// The page carries this many cards; "Show more" adds as many again (leap_core::catalog::PAGE).
+const PAGE = 24;
+const firstPage = Math.min(PAGE, index.scenarios.length);
+
+test("carries the first page of the pack's scenarios, and Show more lists every other one", async ({ page }) => {
   const response = await page.goto("./");
   expect(response.status()).toBe(200);
   await expect(page).toHaveTitle(index.title);
-  await expect(page.locator(".cards > li")).toHaveCount(index.scenarios.length);
+  await expect(page.locator(".cards > li")).toHaveCount(firstPage);
   await ready(page);
-  await expect(page.locator(".cards > li")).toHaveCount(index.scenarios.length);
+  await expect(page.locator(".cards > li")).toHaveCount(firstPage);
+  await expect(page.locator(".result-count")).toHaveText(`${index.scenarios.length} scenario${index.scenarios.length === 1 ? "" : "s"}`);
+  for (let shown = firstPage; shown < index.scenarios.length; shown += PAGE) {
+    const more = page.getByRole("button", { name: /^Show \d+ more$/ });
+    await expect(more).toHaveText(`Show ${Math.min(PAGE, index.scenarios.length - shown)} more`);
+    await more.click();
+    await expect(page.locator(".cards > li")).toHaveCount(Math.min(shown + PAGE, index.scenarios.length));
+    // The keyboard goes on from the first card it had not seen.
+    await expect(page.locator(`.cards > li:nth-child(${shown + 1}) h2 a`)).toBeFocused();
+  }
+  await expect(page.getByRole("button", { name: /more$/ })).toHaveCount(0);
   for (const s of index.scenarios) {
     await expect(page.locator(`.card h2 a[href="scenarios/${s.pack}/${s.slug}/"]`)).toHaveText(s.title);
   }
-  await expect(page.locator(".result-count")).toHaveText(`${index.scenarios.length} scenario${index.scenarios.length === 1 ? "" : "s"}`);
+});
+
+test("the catalog fetches no data to start; the index comes when the learner searches, and finds what the page does not carry", async ({ page }) => {
+  test.skip(index.scenarios.length <= PAGE, "the pack fits on the first page");
+  const fetched = [];
+  page.on("request", (r) => r.url().includes("/data/") && fetched.push(r.url()));
+  await page.goto("./");
+  await ready(page);
+  await page.waitForTimeout(300);
+  expect(fetched).toEqual([]);
+  const target = index.scenarios[index.scenarios.length - 1];
+  await expect(page.locator(`.card h2 a[href="scenarios/${target.pack}/${target.slug}/"]`)).toHaveCount(0);
+  await page.getByLabel("Search").fill(target.title);
+  await expect(page.locator(".card h2 a", { hasText: target.title })).toBeVisible();
+  expect(fetched.filter((u) => u.includes("data/catalog.txt"))).toHaveLength(1);
+  expect(fetched.filter((u) => u.includes("data/index.json"))).toEqual([]);
+  await expect(page).toHaveURL(/\?q=/);
+});
+
+test("a filtered list is paged too, and a new filter starts again from its first page", async ({ page }) => {
+  const byLevel = {};
+  for (const s of index.scenarios) byLevel[s.level] = (byLevel[s.level] ?? 0) + 1;
+  const [level, n] = Object.entries(byLevel).sort((a, b) => b[1] - a[1])[0];
+  test.skip(n <= PAGE, "no level has more than a page of scenarios");
+  await page.goto(`./?level=${level}`);
+  await ready(page);
+  await expect(page.locator(".result-count")).toHaveText(`${n} scenarios`);
+  await expect(page.locator(".cards > li")).toHaveCount(PAGE);
+  await page.getByRole("button", { name: `Show ${Math.min(PAGE, n - PAGE)} more` }).click();
+  await expect(page.locator(".cards > li")).toHaveCount(Math.min(n, 2 * PAGE));
+  await page.getByLabel("Level").selectOption("");
+  await expect(page.locator(".cards > li")).toHaveCount(firstPage);
+  await expect(page.locator(".result-count")).toHaveText(`${index.scenarios.length} scenarios`);
 });
 
 test("filters by track, level and competency and keeps them in the URL", async ({ page }) => {
@@ -58,7 +104,7 @@ test("text search matches every word, and an empty result offers a way back", as
   await expect(page.locator(".cards")).toHaveCount(0);
   await expect(page.locator(".empty")).toContainText("No scenario matches");
   await page.getByRole("link", { name: "Clear filters" }).click();
-  await expect(page.locator(".cards > li")).toHaveCount(index.scenarios.length);
+  await expect(page.locator(".cards > li")).toHaveCount(firstPage);
   await expect(page.getByLabel("Search")).toHaveValue("");
 });
 
