@@ -400,9 +400,7 @@ mod tests {
             html.contains("scenarios/core/x/scenario.json?v=b"),
             "{html}"
         );
-        for route in [Route::Review] {
-            assert!(with_preloads(page, &route, &none, "b").contains("data/index.json?v=b"));
-        }
+        assert!(with_preloads(page, &Route::Review, &none, "b").contains("data/index.json?v=b"));
     }
 
     #[test]
