@@ -60,6 +60,12 @@
       status.textContent = "Not saved yet: kept on this page";
     }
   };
+  // The page paints before this deferred script runs, so a fast learner may have typed already,
+  // with no one listening: keep that text now rather than at their next keystroke.
+  if (ids.some((id) => $(id).value && !(shown && shown[id] === $(id).value))) {
+    ids.forEach(count);
+    save();
+  }
   section.addEventListener("input", (ev) => {
     const id = ev.target.id;
     if (ids.includes(id)) count(id);

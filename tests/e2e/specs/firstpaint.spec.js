@@ -90,6 +90,28 @@ test("a reload before the app arrives loses nothing: the page shows the text aga
   expect(await stored(page, earlyKey)).toBeNull();
 });
 
+test("text typed before the page's own script runs is kept by it: the page paints before deferred scripts run", async ({ page }) => {
+  const releaseWasm = await holdWasm(page);
+  let releaseEarly;
+  const gate = new Promise((r) => (releaseEarly = r));
+  await page.route("**/early-*.js", async (route) => {
+    await gate;
+    await route.continue().catch(() => {});
+  });
+  await page.goto(path, { waitUntil: "commit" });
+  await page.getByLabel("Commitment").fill("Drain the canary first");
+  expect(await stored(page, earlyKey)).toBeNull();
+  releaseEarly();
+  await expect.poll(() => stored(page, earlyKey)).toContain("Drain the canary first");
+  await expect(page.locator("#commitment-count")).toHaveText("4 words");
+  await page.reload({ waitUntil: "commit" });
+  await expect(page.getByLabel("Commitment")).toHaveValue("Drain the canary first");
+  releaseWasm();
+  await ready(page);
+  await expect(page.getByLabel("Commitment")).toHaveValue("Drain the canary first");
+  await expect.poll(async () => JSON.parse(await stored(page, draftKey))?.answer?.commitment).toBe("Drain the canary first");
+});
+
 test("a draft saved on an earlier visit and text typed before the take-over are both kept", async ({ page }) => {
   // An earlier visit leaves a draft.
   await page.goto(path);
