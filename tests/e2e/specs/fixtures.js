@@ -21,6 +21,11 @@ export function siteIndex() {
   return JSON.parse(readFileSync(resolve(DIST, "data/index.json"), "utf8"));
 }
 
+/** A file of the build under test (LEAP_DIST, else the checkout's dist/), as text. */
+export function builtFile(path) {
+  return readFileSync(resolve(DIST, path), "utf8");
+}
+
 /** Whether a console error is the browser reporting a request to the mock provider that failed. */
 function isProviderFailure(msg) {
   const text = msg.text();
