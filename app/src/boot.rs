@@ -97,6 +97,34 @@ pub async fn next_task() {
     let _ = resumed.await;
 }
 
+/// Takes over a page whose bundle serves it alone (Settings, Progress): the pre-rendered element
+/// `selector` of `#main` gives way to the app's view in one task, so the browser never paints the
+/// page without either; no router, no site index. `view` reads what it needs from that element
+/// first. The header's due count is set as the shell sets it, and `#app` is marked ready.
+pub fn mount_in_place<F, V>(selector: &str, view: impl FnOnce(&web_sys::Element) -> F)
+where
+    F: FnOnce() -> V + 'static,
+    V: IntoView + 'static,
+{
+    let doc = document();
+    let Some(placeholder) = doc.query_selector(selector).ok().flatten() else {
+        return;
+    };
+    let Some(main) = placeholder
+        .parent_element()
+        .and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    let render = view(&placeholder);
+    placeholder.remove();
+    leptos::mount::mount_to(main, render).forget();
+    crate::shell::show_due(crate::shell::due_now());
+    if let Some(app) = doc.get_element_by_id("app") {
+        app.set_attribute("data-ready", "").ok();
+    }
+}
+
 /// What the reader did on the static page before the app arrived.
 struct Carried {
     fields: Vec<(String, String)>,

@@ -5,7 +5,6 @@ use crate::clock::offset_minutes;
 use crate::datafile::{ask, nothing_imported, Action};
 use crate::files::read_chosen;
 use crate::practice::notices::SetAside;
-use crate::shell::{due_now, show_due};
 use crate::storage::{learner_data_ready, open_repo};
 use leap_core::charts::{calibration, scores_over_time};
 use leap_core::progress::{compute, Group, Progress as Summary};
@@ -26,33 +25,15 @@ pub fn start() {
     wasm_bindgen_futures::spawn_local(async {
         // Attempts live in IndexedDB: every one is in memory before the page reads them.
         learner_data_ready().await;
-        let doc = document();
-        let Some(placeholder) = doc
-            .query_selector("#main > article.progress")
-            .ok()
-            .flatten()
-        else {
-            return;
-        };
-        let Some(main) = placeholder
-            .parent_element()
-            .and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok())
-        else {
-            return;
-        };
-        let site = doc
-            .query_selector(".site-header .brand-name")
-            .ok()
-            .flatten()
-            .and_then(|n| n.text_content())
-            .unwrap_or_default();
-        // Removed and rendered in one task: the browser never paints the page without either.
-        placeholder.remove();
-        leptos::mount::mount_to(main, move || view! { <Progress site=site/> }).forget();
-        show_due(due_now());
-        if let Some(app) = doc.get_element_by_id("app") {
-            app.set_attribute("data-ready", "").ok();
-        }
+        crate::boot::mount_in_place("#main > article.progress", |_| {
+            let site = document()
+                .query_selector(".site-header .brand-name")
+                .ok()
+                .flatten()
+                .and_then(|n| n.text_content())
+                .unwrap_or_default();
+            move || view! { <Progress site=site/> }
+        });
     });
 }
 

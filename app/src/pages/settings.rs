@@ -3,7 +3,6 @@
 //! browser session unless the learner ticks "Remember on this device".
 
 use crate::evaluator::prefs::{page_is_https, site_origin, Stores};
-use crate::shell::{due_now, show_due};
 use leap_core::baked::EvaluatorDefaults;
 use leap_core::grading::config::{self, Preferences, Profile, TIMEOUT_RANGE};
 use leap_core::grading::errors::local_setup;
@@ -11,39 +10,16 @@ use leap_core::grading::provider::{ProviderKind, Readiness, Settings};
 use leap_core::markup::suggestion_from_attributes;
 use leap_core::security::origin_sharing;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 /// Starts the settings bundle: the page is the only one it serves, so it takes over the
 /// pre-rendered placeholder in place, with no router and no site index. The header, footer and
 /// title are already the static page's; the pack's suggested evaluator is read from the
 /// placeholder's attributes.
 pub fn start() {
-    let doc = document();
-    let Some(placeholder) = doc
-        .query_selector("#main > article.settings")
-        .ok()
-        .flatten()
-    else {
-        return;
-    };
-    let Some(main) = placeholder
-        .parent_element()
-        .and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok())
-    else {
-        return;
-    };
-    let suggestion = suggestion_from_attributes(|name| placeholder.get_attribute(name));
-    // Removed and rendered in one task: the browser never paints the page without either.
-    placeholder.remove();
-    leptos::mount::mount_to(
-        main,
-        move || view! { <SettingsPage suggestion=suggestion/> },
-    )
-    .forget();
-    show_due(due_now());
-    if let Some(app) = doc.get_element_by_id("app") {
-        app.set_attribute("data-ready", "").ok();
-    }
+    crate::boot::mount_in_place("#main > article.settings", |placeholder| {
+        let suggestion = suggestion_from_attributes(|name| placeholder.get_attribute(name));
+        move || view! { <SettingsPage suggestion=suggestion/> }
+    });
 }
 
 /// The settings page; `suggestion` is the evaluator the site's first pack suggests.
