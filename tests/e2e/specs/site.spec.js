@@ -63,6 +63,28 @@ for (const path of pages) {
   });
 }
 
+// Settings and Progress replace a short placeholder with a longer page: nothing already on screen
+// (the footer under a short placeholder) may move when they do, wide or on Lighthouse's phone.
+for (const viewport of [{ width: 1280, height: 720 }, { width: 412, height: 823 }]) {
+  for (const path of ["settings/", "progress/"]) {
+    test(`${path} at ${viewport.width} px: taking over its placeholder shifts nothing on screen`, async ({ page }) => {
+      await page.setViewportSize(viewport);
+      await page.addInitScript(() => {
+        window.__shifts = [];
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries())
+            if (!entry.hadRecentInput)
+              window.__shifts.push([entry.value, ...entry.sources.map((s) => s.node?.className ?? s.node?.nodeName ?? "?")]);
+        }).observe({ type: "layout-shift", buffered: true });
+      });
+      await page.goto(path);
+      await ready(page);
+      await page.waitForTimeout(200);
+      expect(await page.evaluate(() => window.__shifts)).toEqual([]);
+    });
+  }
+}
+
 test("typing into the search box before the app arrives is kept", async ({ page }) => {
   // Hold the wasm back so the static page is what the reader types into.
   let release;
