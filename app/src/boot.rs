@@ -1,10 +1,11 @@
-//! Start-up: load what the current page needs, render the app off-screen, and swap it in for the
-//! pre-rendered markup in one step, carrying over anything the reader already did on the static
-//! page (typed search text, chosen filters, focus, an opened disclosure).
+//! Start-up of the bundles that re-render their page (practice, review): load what the page needs,
+//! render the app off-screen, and swap it in for the pre-rendered markup in one step, carrying
+//! over what the reader already did on the static page (focus and caret, the answer column's
+//! scroll, an opened disclosure). Pages a bundle adopts or mounts in place keep theirs by
+//! themselves; see [`mount_in_place`] and `pages::catalog`.
 
 use crate::shell::{App, RouteTable};
 use crate::site::{self, Store};
-use leap_core::catalog::Filters;
 use leap_core::routes::{Bundle, Route};
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
@@ -125,9 +126,8 @@ where
     }
 }
 
-/// What the reader did on the static page before the app arrived.
+/// What the reader did on the static page before the app arrived: the disclosures they opened.
 struct Carried {
-    fields: Vec<(String, String)>,
     open_details: Vec<String>,
 }
 
@@ -144,7 +144,6 @@ fn take_over(store: Store, routes: RouteTable) {
         return;
     };
     let carried = carry(&old);
-    apply_to_url(&carried);
     let Ok(fresh) = doc.create_element("div") else {
         return;
     };
@@ -200,22 +199,6 @@ async fn settle(fresh: web_sys::HtmlElement, focused: (String, Option<u32>)) {
 }
 
 fn carry(old: &web_sys::Element) -> Carried {
-    let mut fields = Vec::new();
-    if let Ok(list) = old.query_selector_all("form.filters [name]") {
-        for i in 0..list.length() {
-            let node = list.item(i);
-            if let Some(input) = node
-                .clone()
-                .and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
-            {
-                fields.push((input.name(), input.value()));
-            } else if let Some(select) =
-                node.and_then(|n| n.dyn_into::<web_sys::HtmlSelectElement>().ok())
-            {
-                fields.push((select.name(), select.value()));
-            }
-        }
-    }
     let mut open_details = Vec::new();
     if let Ok(list) = old.query_selector_all("details[open][id]") {
         for i in 0..list.length() {
@@ -227,10 +210,7 @@ fn carry(old: &web_sys::Element) -> Carried {
             }
         }
     }
-    Carried {
-        fields,
-        open_details,
-    }
+    Carried { open_details }
 }
 
 /// The focused field of the static page, by name or id, with its caret.
@@ -267,29 +247,6 @@ fn scrolled_in() -> Vec<(String, i32)> {
             (top > 0).then(|| (id.to_string(), top))
         })
         .collect()
-}
-
-/// Filters chosen on the static catalog become the URL's query, which the app reads.
-fn apply_to_url(carried: &Carried) {
-    let mut filters = Filters::from_query(&window().location().search().unwrap_or_default());
-    for (field, value) in &carried.fields {
-        if !value.is_empty() {
-            filters.set(field, value);
-        }
-    }
-    if filters.is_empty() {
-        return;
-    }
-    if let Ok(history) = window().history() {
-        let path = window().location().pathname().unwrap_or_default();
-        history
-            .replace_state_with_url(
-                &wasm_bindgen::JsValue::NULL,
-                "",
-                Some(&format!("{path}?{}", filters.to_query())),
-            )
-            .ok();
-    }
 }
 
 fn restore(fresh: &web_sys::HtmlElement, carried: &Carried) {
