@@ -2,7 +2,7 @@
 // which speaks each provider's wire format and fails on demand: the key or, for keyless local
 // servers, the model name chooses how. Every request the page makes is recorded, to prove where
 // the key goes.
-import { test, expect, siteIndex, builtFile, ready, MOCK, MOCK_OTHER_ORIGIN, NOWHERE } from "./fixtures.js";
+import { test, expect, siteIndex, builtFile, ready, chooseLocalModel, MOCK, MOCK_OTHER_ORIGIN, NOWHERE } from "./fixtures.js";
 import { readFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -205,12 +205,7 @@ test("the connection test is loaded only when pressed, from a fresh page load", 
   // that never presses it does not download it.
   const requests = record(page);
   const probeFiles = () => requests.filter((r) => /\/probe-[0-9a-f]+(\.js|_bg\.wasm)$/.test(new URL(r.url).pathname)).map((r) => new URL(r.url).pathname.replace(/.*\//, ""));
-  await page.goto("settings/");
-  await ready(page);
-  await page.getByLabel("Provider").selectOption("ollama");
-  await page.getByLabel("Base URL").fill(MOCK);
-  await page.getByLabel("Base URL").blur();
-  await page.getByLabel("Model", { exact: true }).fill("qwen3:8b");
+  await chooseLocalModel(page, MOCK);
   expect(probeFiles()).toEqual([]);
   await page.getByRole("button", { name: "Test connection" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Connected" })).toContainText("“qwen3:8b” is available");

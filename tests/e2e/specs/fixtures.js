@@ -21,6 +21,16 @@ export function siteIndex() {
   return JSON.parse(readFileSync(resolve(DIST, "data/index.json"), "utf8"));
 }
 
+/** Opens Settings and chooses a model server on this machine (Ollama's format) at `base`. */
+export async function chooseLocalModel(page, base) {
+  await page.goto("settings/");
+  await ready(page);
+  await page.getByLabel("Provider").selectOption("ollama");
+  await page.getByLabel("Base URL").fill(base);
+  await page.getByLabel("Base URL").blur();
+  await page.getByLabel("Model", { exact: true }).fill("qwen3:8b");
+}
+
 /** A file of the build under test (LEAP_DIST, else the checkout's dist/), as text. */
 export function builtFile(path) {
   return readFileSync(resolve(DIST, path), "utf8");

@@ -1,7 +1,7 @@
 // Offline after the first visit: the service worker `leap build` writes keeps the shell, the
 // catalog and every scenario the learner opened; drafts, commit, self-review and progress work
 // with the network off; the evaluator says it is offline; a new deploy is offered, not mixed in.
-import { test, expect, siteIndex, ready } from "./fixtures.js";
+import { test, expect, siteIndex, ready, chooseLocalModel } from "./fixtures.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { spawn } from "node:child_process";
@@ -52,12 +52,7 @@ test.describe("with the site's server gone", () => {
     await new Promise((r) => setTimeout(r, 300));
     // The page and the connection test (a bundle loaded only when pressed) come from the worker's
     // cache; the model server on this machine is still there.
-    await page.goto("settings/");
-    await ready(page);
-    await page.getByLabel("Provider").selectOption("ollama");
-    await page.getByLabel("Base URL").fill(MOCK);
-    await page.getByLabel("Base URL").blur();
-    await page.getByLabel("Model", { exact: true }).fill("qwen3:8b");
+    await chooseLocalModel(page, MOCK);
     await expect(page.locator(".save-state")).toContainText("Saved");
     await page.getByRole("button", { name: "Test connection" }).click();
     await expect(page.getByRole("status").filter({ hasText: "Connected" })).toContainText("“qwen3:8b” is available");

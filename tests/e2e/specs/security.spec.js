@@ -3,7 +3,7 @@
 // handler, eval, an unlisted inline style and a request to an address no evaluator can have are
 // all refused; no page sends a referrer and outside links get no handle on the page; Settings
 // warns, before a key is remembered, when other sites share the site's origin.
-import { test, expect, siteIndex, ready, MOCK } from "./fixtures.js";
+import { test, expect, siteIndex, ready, chooseLocalModel, MOCK } from "./fixtures.js";
 import { chromium } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -154,12 +154,7 @@ const commitAnswer = async (page) => {
 
 test("a grading against a model server on this machine streams in under the policy", async ({ page }) => {
   await watchViolations(page);
-  await page.goto("settings/");
-  await ready(page);
-  await page.getByLabel("Provider").selectOption("ollama");
-  await page.getByLabel("Base URL").fill(MOCK);
-  await page.getByLabel("Base URL").blur();
-  await page.getByLabel("Model", { exact: true }).fill("qwen3:8b");
+  await chooseLocalModel(page, MOCK);
   await page.getByRole("button", { name: "Test connection" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Connected" })).toContainText("“qwen3:8b” is available");
   expect(await violations(page)).toEqual([]);
