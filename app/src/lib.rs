@@ -3,8 +3,9 @@
 //!
 //! Bundles share this library (`src/bin/`): `browse` (catalog, how it works, 404) adopts its
 //! pre-rendered pages without Leptos (`pages::catalog`), which keeps the catalog's first load
-//! small; `practice` serves scenario pages and the practice loop; `progress`, `review` and
-//! `settings` one page each.
+//! small; a plain scenario page starts with `write` (the commit from its pre-rendered form, see
+//! `write`), which loads `practice` (the whole practice loop, also an investigation page's own
+//! bundle) at the learner's first interaction; `progress`, `review` and `settings` one page each.
 //! Module map: `boot` (start-up and takeover), `site` (base path, data loading), `shell` (router
 //! and layout), `pages/` (one module per page), `practice/` (the practice loop on a scenario page),
 //! `evaluator/` (the AI evaluator's settings, network and grading runs), `storage` (browser storage).
@@ -20,4 +21,5 @@ pub mod shell;
 pub mod site;
 pub mod storage;
 pub mod viewer;
+pub mod write;
 pub mod yourdata;

@@ -3,7 +3,7 @@
 //! the learner's store: attempts in IndexedDB ([`bulk`]), the rest in `localStorage`, split by
 //! core's rule ([`leap_core::storage::split`]).
 
-mod bulk;
+pub(crate) mod bulk;
 
 use leap_core::storage::kv::{KeyValue, MemoryStore, StoreError};
 use leap_core::storage::repo::Repo;

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod charts;
 pub mod drills;
 pub mod grading;
+pub mod handover;
 pub mod markup;
 pub mod md;
 pub mod order;

@@ -331,10 +331,16 @@ pub fn words_label(n: usize) -> String {
 /// moment the page is readable; the page's small script keeps what is typed under `early_key`
 /// and shows it again after a reload, and the app adopts it when it takes over (issue 11). The
 /// `data-early`/`data-draft` attributes tell the script where to keep the text and where the saved
-/// draft is, so the script composes no key itself.
-pub fn practice_form(body: &ScenarioBody, early_key: &str, draft_key: &str) -> String {
+/// draft is, so the script composes no key itself; `data-ref` is the scenario as an attempt
+/// records it (`meta`), for a commit made before the full practice loop arrives.
+pub fn practice_form(
+    body: &ScenarioBody,
+    meta: &crate::storage::schema::ScenarioRef,
+    early_key: &str,
+    draft_key: &str,
+) -> String {
     let mut html = format!(
-        "<section id=\"practice\" class=\"practice workbench\" aria-labelledby=\"practice-title\" data-tab=\"evidence\" data-view=\"editing\" data-early=\"{early}\" data-draft=\"{draft}\">\
+        "<section id=\"practice\" class=\"practice workbench\" aria-labelledby=\"practice-title\" data-tab=\"evidence\" data-view=\"editing\" data-early=\"{early}\" data-draft=\"{draft}\" data-ref=\"{meta}\">\
          <div class=\"ws-tabs\" role=\"tablist\" aria-label=\"Workspace\">\
          <button type=\"button\" role=\"tab\" id=\"tab-evidence\" aria-selected=\"true\" tabindex=\"0\">Evidence</button>\
          <button type=\"button\" role=\"tab\" id=\"tab-answer\" aria-selected=\"false\" aria-controls=\"ws-answer\" tabindex=\"-1\">Your answer</button></div>\
@@ -343,6 +349,7 @@ pub fn practice_form(body: &ScenarioBody, early_key: &str, draft_key: &str) -> S
          <div class=\"editor\">",
         early = escape(early_key),
         draft = escape(draft_key),
+        meta = escape(&serde_json::to_string(meta).unwrap_or_default()),
         ask = body.ask.html,
     );
     for (id, label, hint) in EDITOR_FIELDS {
@@ -575,12 +582,27 @@ mod tests {
             ask: prose("<ol><li>What now?</li></ol>"),
             primer: None,
         };
-        let html = practice_form(&body, "leap:core:a&b:early", "leap:core:a&b:draft");
+        let html = practice_form(
+            &body,
+            &crate::storage::schema::ScenarioRef {
+                title: "A \"quoted\" <title>".into(),
+                ..Default::default()
+            },
+            "leap:core:a&b:early",
+            "leap:core:a&b:draft",
+        );
         assert!(html.starts_with("<section id=\"practice\" class=\"practice workbench\""));
         assert!(html.contains(
             "data-early=\"leap:core:a&amp;b:early\" data-draft=\"leap:core:a&amp;b:draft\""
         ));
         assert!(html.contains("<ol><li>What now?</li></ol>"));
+        // The scenario as an attempt records it, escaped into its attribute.
+        assert!(
+            html.contains(
+                "data-ref=\"{&quot;title&quot;:&quot;A \\&quot;quoted\\&quot; &lt;title&gt;&quot;,"
+            ),
+            "{html}"
+        );
         for (id, label, hint) in EDITOR_FIELDS {
             assert!(html.contains(&format!("<label for=\"{id}\">{label}</label><p class=\"hint\" id=\"{id}-hint\">{hint}</p><textarea id=\"{id}\" name=\"{id}\"")), "{id}");
             assert!(html.contains(&format!("<p class=\"count\" id=\"{id}-count\">0 words</p>")));

@@ -89,7 +89,8 @@ impl Route {
 pub enum Bundle {
     /// Catalog, "how it works" and the 404 page: the bundle Trunk loads itself.
     Browse,
-    /// Scenario pages: the practice loop and the evaluator.
+    /// Scenario pages: reading, investigating and writing up to the commit (the `write` bundle);
+    /// the rest of the practice loop arrives when first needed ([`PRACTICE_BIN`]).
     Practice,
     /// The progress page: scores, calibration, the brag document and the learner's data.
     Progress,
@@ -122,13 +123,23 @@ impl Bundle {
     pub fn bin(self) -> &'static str {
         match self {
             Bundle::Browse => "browse",
-            Bundle::Practice => "practice",
+            Bundle::Practice => "write",
             Bundle::Progress => "progress",
             Bundle::Review => "review",
             Bundle::Settings => "settings",
         }
     }
 }
+
+/// The full practice loop of a scenario page: the rubric and self-review, comparisons, the
+/// evaluator, the Markdown preview and the room. The page's own bundle (`write`) loads it when the
+/// learner first needs one of them and hands the page over to it (`leap_core::handover`), so the
+/// code a learner waits for before they can write and commit is only the write bundle's.
+pub const PRACTICE_BIN: &str = "practice";
+
+/// The function of a scenario page that loads the full practice loop and hands the page over to it
+/// (`window.leapPractice()`; see `site::template::with_lazy_bundle`).
+pub const PRACTICE_GLOBAL: &str = "leapPractice";
 
 /// The connection test of the settings page: a bundle loaded only when the learner presses
 /// "Test connection". Its files are content-addressed like the page bundles', and its export

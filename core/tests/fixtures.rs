@@ -239,19 +239,21 @@ fn the_good_pack_renders_its_snapshot() {
     // The bundles Trunk would have built beside the template.
     write_bundles(out.path());
     write_site(&site, &template, out.path(), "/fixture/").unwrap();
-    // The practice bundle is content-addressed like every other asset: only hashed names remain.
-    let names: Vec<String> = std::fs::read_dir(out.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("practice"))
-        .collect();
-    assert_eq!(names.len(), 2, "{names:?}");
-    assert!(
-        names
-            .iter()
-            .all(|n| n.starts_with("practice-") && (n.ends_with(".js") || n.ends_with("_bg.wasm"))),
-        "{names:?}"
-    );
+    // The scenario pages' bundles (write, and the full loop it loads) are content-addressed like
+    // every other asset: only hashed names remain.
+    for bin in ["write", "practice"] {
+        let names: Vec<String> = std::fs::read_dir(out.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(bin))
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert!(
+            names.iter().all(|n| n.starts_with(&format!("{bin}-"))
+                && (n.ends_with(".js") || n.ends_with("_bg.wasm"))),
+            "{names:?}"
+        );
+    }
 
     let mut files = BTreeMap::new();
     collect(out.path(), out.path(), &mut files);
@@ -510,12 +512,13 @@ fn the_readme_worked_investigation_compiles() {
 }
 
 /// Writes the files Trunk builds for each bundle whose loader the generator writes, and the lazy
-/// bundles' (probe, yourdata).
+/// bundles' (the full practice loop, probe, yourdata).
 fn write_bundles(out: &std::path::Path) {
     let bins = leap_core::routes::Bundle::GENERATED
         .iter()
         .map(|b| b.bin())
         .chain([
+            leap_core::routes::PRACTICE_BIN,
             leap_core::routes::PROBE_BIN,
             leap_core::routes::YOURDATA_BIN,
         ]);

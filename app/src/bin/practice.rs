@@ -1,4 +1,7 @@
-//! The practice bundle: scenario pages, with the practice loop and the evaluator.
+//! The full practice loop of scenario pages: the rubric and self-review, history, timed mode,
+//! comparisons, the evaluator, the preview and investigations. An investigation's page loads it
+//! itself; a plain scenario's page starts with the small `write` bundle, which loads this one at
+//! the learner's first interaction (`window.leapPractice`) and hands the page over to it.
 
 use leap_core::routes::{Bundle, Route};
 use leptos::prelude::*;
@@ -6,6 +9,7 @@ use leptos_router::components::{Route as Page, Routes};
 use leptos_router::path;
 use senior_leap::pages::{not_found::NotFound, review::QueueSync, scenario::ScenarioPage};
 use senior_leap::viewer::DiagramViewer;
+use wasm_bindgen::prelude::*;
 
 fn main() {
     senior_leap::boot::run(
@@ -51,3 +55,8 @@ fn main() {
         },
     );
 }
+
+/// The entry the write bundle's loader calls once this bundle has started (its `main` takes the
+/// page over); there is nothing more to do.
+#[wasm_bindgen]
+pub fn practice() {}

@@ -24,13 +24,20 @@ thread_local! {
 /// Reads the pre-rendered editor of the current page, if it has one. Called in the same task as
 /// the take-over, so no keystroke falls between this reading and the app's form replacing it.
 pub fn carry_from_page() {
-    let Some(section) = document()
+    let carried = page_form().map(|section| read_form(&section));
+    CARRIED.with(|c| *c.borrow_mut() = carried);
+}
+
+/// The pre-rendered editor's section, on a page that has one.
+pub fn page_form() -> Option<web_sys::Element> {
+    document()
         .query_selector("#practice[data-early]")
         .ok()
         .flatten()
-    else {
-        return;
-    };
+}
+
+/// What the pre-rendered editor `section` holds now.
+pub fn read_form(section: &web_sys::Element) -> EarlyForm {
     let text = |id: &str| {
         section
             .query_selector(&format!("#{id}"))
@@ -49,7 +56,7 @@ pub fn carry_from_page() {
         .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
         .and_then(|i| i.value().parse::<u8>().ok())
         .filter(|c| *c <= 100);
-    let carried = EarlyForm {
+    EarlyForm {
         key: section.get_attribute("data-early").unwrap_or_default(),
         answer: Answer {
             reasoning,
@@ -58,8 +65,7 @@ pub fn carry_from_page() {
             confidence,
         },
         answer_tab: section.get_attribute("data-tab").as_deref() == Some("answer"),
-    };
-    CARRIED.with(|c| *c.borrow_mut() = Some(carried));
+    }
 }
 
 /// What was carried for the scenario whose early key is `key`; `None` after the first call.

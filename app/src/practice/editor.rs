@@ -50,14 +50,26 @@ fn Field(
     }
 }
 
+thread_local! {
+    /// The preview and the give-up's confirmation, asked for on the page before the full loop
+    /// took it over (see `leap_core::handover`).
+    static ASKED: std::cell::Cell<(bool, bool)> = const { std::cell::Cell::new((false, false)) };
+}
+
+/// Opens the preview and the give-up's confirmation in the next editor drawn, as asked.
+pub fn ask_for(preview: bool, give_up: bool) {
+    ASKED.with(|a| a.set((preview, give_up)));
+}
+
 /// The editor for the current draft.
 #[component]
 pub fn Editor() -> impl IntoView {
     let ws = expect_context::<Workspace>();
     let f = ws.fields;
-    let preview = RwSignal::new(false);
+    let (asked_preview, asked_give_up) = ASKED.with(|a| a.replace((false, false)));
+    let preview = RwSignal::new(asked_preview);
     let problem = RwSignal::new(None::<String>);
-    let confirm_give_up = RwSignal::new(false);
+    let confirm_give_up = RwSignal::new(asked_give_up);
     // The button pressed is gone once the attempt is finished: focus goes to what replaced it.
     let finish = move |outcome: Outcome| match ws.finish(outcome) {
         Ok(()) => follow(
@@ -70,19 +82,9 @@ pub fn Editor() -> impl IntoView {
         Err(e) => problem.set(Some(e)),
     };
     let commit = move |_| {
-        let a = f.answer();
-        let mut missing = vec![];
-        if a.reasoning.trim().is_empty() {
-            missing.push("your reasoning");
-        }
-        if a.commitment.trim().is_empty() {
-            missing.push("your commitment");
-        }
-        if a.confidence.is_none() {
-            missing.push("your confidence");
-        }
-        if !missing.is_empty() {
-            problem.set(Some(format!("Before committing, add {}.", join(&missing))));
+        // The same rule as a commit made before the app took over (`leap_core::handover`).
+        if let Some(p) = f.answer().commit_problem() {
+            problem.set(Some(p));
             return;
         }
         finish(Outcome::Committed);
@@ -166,14 +168,6 @@ pub fn Editor() -> impl IntoView {
                 </div>
             })}
         </div>
-    }
-}
-
-fn join(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 

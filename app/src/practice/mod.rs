@@ -24,6 +24,7 @@ use editor::Editor;
 use history::{Compare, History};
 use investigation::InvestigationPanel;
 use leap_core::baked::{ScenarioBody, ScenarioSummary};
+use leap_core::handover::{Intent, Opens};
 use leap_core::storage::keys::Key;
 use leptos::prelude::*;
 use notices::StorageNotices;
@@ -76,6 +77,17 @@ pub fn Practice(summary: ScenarioSummary, body: Arc<ScenarioBody>) -> impl IntoV
     });
     provide_context(ws);
     provide_context(evaluation::Evaluations::new());
+    // What the page's write bundle handed over: the rubric of the attempt it committed, or the
+    // preview or give-up the learner asked for, and where focus was going.
+    if let Some(intent) = crate::boot::handed_over().map(|t| Intent::decode(&t)) {
+        if let Opens::Review(id) = intent.opens {
+            ws.view.set(View::Review(id));
+        }
+        editor::ask_for(intent.preview, intent.give_up);
+        if let Some((id, message)) = intent.follow {
+            follow::follow(id, message);
+        }
+    }
     let toast = Toast::new();
     provide_context(toast);
     // A phone that showed the answer's tab on the pre-rendered page goes on showing it.

@@ -546,11 +546,12 @@ impl Workspace {
                 self.view.set(View::Review(attempt_id));
                 Ok(())
             }
-            Err(StoreError::Full) => {
-                self.status.set(Status::Failed(StoreError::Full));
-                Err("Could not commit: this browser's storage for the site is full. Your text is still here. Export your data, then delete what you no longer need from the progress page.".into())
+            Err(e) => {
+                if e == StoreError::Full {
+                    self.status.set(Status::Failed(StoreError::Full));
+                }
+                Err(leap_core::handover::could_not_commit(&e))
             }
-            Err(e) => Err(format!("Could not commit: {e}. Your text is still here.")),
         }
     }
 

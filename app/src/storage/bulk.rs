@@ -75,6 +75,32 @@ pub async fn open() {
     }
 }
 
+/// Waits until every write this page made has reached IndexedDB (or, refused there, was kept in
+/// `localStorage`): another bundle about to read the learner's data then finds all of it.
+pub async fn settled() {
+    while current().is_some_and(|m| m.writing.get()) {
+        let (done, waited) = futures::channel::oneshot::channel::<()>();
+        leptos::prelude::set_timeout(
+            move || {
+                let _ = done.send(());
+            },
+            std::time::Duration::from_millis(10),
+        );
+        let _ = waited.await;
+    }
+}
+
+/// Stops listening to other tabs and forgets this page's copy: the page's data now belongs to
+/// another bundle's app, which opened its own (see `practice::handover`).
+pub fn close() {
+    if let Some(mirror) = OPEN.with(|o| o.borrow_mut().take()) {
+        if let Some(channel) = &mirror.channel {
+            channel.set_onmessage(None);
+            channel.close();
+        }
+    }
+}
+
 async fn load() -> Result<Mirror, idb::Error> {
     let mut request = Factory::new()?.open(DB, Some(1))?;
     request.on_upgrade_needed(|event| {

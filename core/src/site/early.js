@@ -90,6 +90,8 @@
   });
   for (const b of section.querySelectorAll(".actions button")) {
     b.addEventListener("click", () => {
+      // Once the page's bundle runs (`data-write`), the buttons are its to answer.
+      if (section.dataset.write) return;
       status.textContent = "Still loading: this works in a moment. Your text is kept.";
     });
   }

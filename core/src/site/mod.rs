@@ -7,7 +7,10 @@ pub mod worker;
 use crate::catalog::Filters;
 use crate::compiler::{output, par, CompiledScenario, CompiledSite};
 use crate::markup;
-use crate::routes::{Bundle, Route, PROBE_BIN, PROBE_GLOBAL, YOURDATA_BIN, YOURDATA_GLOBAL};
+use crate::routes::{
+    Bundle, Route, PRACTICE_BIN, PRACTICE_GLOBAL, PROBE_BIN, PROBE_GLOBAL, YOURDATA_BIN,
+    YOURDATA_GLOBAL,
+};
 use crate::storage::keys::Key;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -60,6 +63,9 @@ struct Ready {
     browse: template::Prepared,
     /// The templates of the bundles whose loader the generator writes.
     generated: Vec<(Bundle, template::Prepared)>,
+    /// The template of an investigation's page: the full practice loop from the start, since its
+    /// workspace (the evidence the learner asks for) is the app's alone.
+    investigation: template::Prepared,
     /// The early script's file name.
     early_script: String,
 }
@@ -87,6 +93,7 @@ fn write_unversioned(
     let browse = template::Prepared::new(template)?;
     let probe = content_address(out, PROBE_BIN)?;
     let yourdata = content_address(out, YOURDATA_BIN)?;
+    let practice = content_address(out, PRACTICE_BIN)?;
     let generated = Bundle::GENERATED
         .iter()
         .map(|&b| {
@@ -94,6 +101,16 @@ fn write_unversioned(
             // Only Settings loads the connection test, when the learner asks for it.
             if b == Bundle::Settings {
                 t = template::with_lazy_bundle(&t, PROBE_GLOBAL, PROBE_BIN, &probe.0, &probe.1)?;
+            }
+            // Scenario pages load the rest of the practice loop when the learner first needs it.
+            if b == Bundle::Practice {
+                t = template::with_lazy_bundle(
+                    &t,
+                    PRACTICE_GLOBAL,
+                    PRACTICE_BIN,
+                    &practice.0,
+                    &practice.1,
+                )?;
             }
             // Only Progress loads export, import and the brag document, when pressed.
             if b == Bundle::Progress {
@@ -114,9 +131,12 @@ fn write_unversioned(
         std::fs::create_dir_all(&dir)?;
         output::write_scenario_data(s, &dir)
     })?;
+    let investigation =
+        template::Prepared::new(&template::with_bundle(template, &practice.0, &practice.1)?)?;
     Ok(Ready {
         browse,
         generated,
+        investigation,
         early_script,
     })
 }
@@ -147,6 +167,7 @@ fn write_pages(
     let pages = Pages {
         browse: &ready.browse,
         generated: &ready.generated,
+        investigation: &ready.investigation,
         investigations: &investigations,
         early_script: &ready.early_script,
         build: &index.build,
@@ -225,6 +246,7 @@ fn scenario_page(s: &CompiledScenario, site_title: &str) -> PageSpec {
         let (pack, scenario) = (s.summary.pack.clone(), s.summary.id.clone());
         main.push_str(&markup::practice_form(
             &s.body,
+            &(&s.summary).into(),
             &key(Key::Early {
                 pack: pack.clone(),
                 scenario: scenario.clone(),
@@ -245,6 +267,7 @@ struct Pages<'a> {
     browse: &'a template::Prepared,
     generated: &'a [(Bundle, template::Prepared)],
     investigations: &'a BTreeSet<(&'a str, &'a str)>,
+    investigation: &'a template::Prepared,
     early_script: &'a str,
     build: &'a str,
     site_title: &'a str,
@@ -257,11 +280,20 @@ impl Pages<'_> {
         let body = markup::shell(&spec.route, self.site_title, &spec.main);
         let base = spec.route.base_href(self.site_path);
         let bundle = spec.route.bundle();
-        let template = self
-            .generated
-            .iter()
-            .find(|(b, _)| *b == bundle)
-            .map_or(self.browse, |(_, t)| t);
+        let template = match &spec.route {
+            Route::Scenario { pack, slug }
+                if self
+                    .investigations
+                    .contains(&(pack.as_str(), slug.as_str())) =>
+            {
+                self.investigation
+            }
+            _ => self
+                .generated
+                .iter()
+                .find(|(b, _)| *b == bundle)
+                .map_or(self.browse, |(_, t)| t),
+        };
         let html = template.render(&PageParts {
             title: &spec.title,
             description: &spec.description,
@@ -320,15 +352,20 @@ fn with_preloads(
 ) -> String {
     // The catalog carries its first page of cards and loads the index only when the learner
     // searches, filters or asks for more; Progress needs only the site's name.
+    // A plain scenario page's own bundle commits from the pre-rendered form and needs no data;
+    // the full practice loop, which does, arrives at the learner's first interaction.
     let mut paths = Vec::new();
-    if route.bundle().needs_index() {
-        paths.push(crate::routes::INDEX_PATH.to_string());
-    }
-    if let Route::Scenario { pack, slug } = route {
-        paths.push(crate::routes::body_path(pack, slug));
-        if investigations.contains(&(pack.as_str(), slug.as_str())) {
+    match route {
+        Route::Scenario { pack, slug }
+            if investigations.contains(&(pack.as_str(), slug.as_str())) =>
+        {
+            paths.push(crate::routes::INDEX_PATH.to_string());
+            paths.push(crate::routes::body_path(pack, slug));
             paths.push(crate::routes::investigation_path(pack, slug));
         }
+        Route::Scenario { .. } => {}
+        other if other.bundle().needs_index() => paths.push(crate::routes::INDEX_PATH.to_string()),
+        _ => {}
     }
     let links: String = paths
         .iter()
@@ -394,12 +431,18 @@ mod tests {
             pack: "core".into(),
             slug: "x".into(),
         };
-        let html = with_preloads(page, &scenario, &none, "b");
-        assert!(html.contains("href=\"data/index.json?v=b\""), "{html}");
-        assert!(
-            html.contains("scenarios/core/x/scenario.json?v=b"),
-            "{html}"
-        );
+        // A plain scenario's page commits from its form: its data waits for the full loop.
+        assert_eq!(with_preloads(page, &scenario, &none, "b"), page);
+        // An investigation's page is the full loop's from the start, with all three files.
+        let investigations = BTreeSet::from([("core", "x")]);
+        let html = with_preloads(page, &scenario, &investigations, "b");
+        for path in [
+            "data/index.json",
+            "scenarios/core/x/scenario.json",
+            "scenarios/core/x/investigation.json",
+        ] {
+            assert!(html.contains(&format!("href=\"{path}?v=b\"")), "{html}");
+        }
         assert!(with_preloads(page, &Route::Review, &none, "b").contains("data/index.json?v=b"));
     }
 

@@ -40,6 +40,26 @@ impl Answer {
             && self.commitment.trim().is_empty()
             && self.confidence.is_none()
     }
+
+    /// What stops a commit, as the learner reads it: a commit needs reasoning, a commitment and
+    /// a confidence ("Before committing, add your reasoning and your confidence."). `None` when
+    /// nothing is missing.
+    pub fn commit_problem(&self) -> Option<String> {
+        let missing: Vec<&str> = [
+            (self.reasoning.trim().is_empty(), "your reasoning"),
+            (self.commitment.trim().is_empty(), "your commitment"),
+            (self.confidence.is_none(), "your confidence"),
+        ]
+        .into_iter()
+        .filter_map(|(empty, what)| empty.then_some(what))
+        .collect();
+        let list = match missing.as_slice() {
+            [] => return None,
+            [one] => (*one).to_string(),
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        };
+        Some(format!("Before committing, add {list}."))
+    }
 }
 
 /// The scenario an attempt was made on, as it was then (a pack may later change or drop it).
@@ -53,6 +73,17 @@ pub struct ScenarioRef {
     pub level: Option<Level>,
     /// Its competencies.
     pub competencies: Vec<Competency>,
+}
+
+impl From<&crate::baked::ScenarioSummary> for ScenarioRef {
+    fn from(s: &crate::baked::ScenarioSummary) -> Self {
+        ScenarioRef {
+            title: s.title.clone(),
+            track: Some(s.track),
+            level: Some(s.level),
+            competencies: s.competencies.clone(),
+        }
+    }
 }
 
 /// An attempt in progress: autosaved as the learner types.
@@ -450,6 +481,25 @@ impl Attempt {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    #[test]
+    fn a_commit_names_every_part_it_still_needs() {
+        let mut a = Answer::default();
+        assert_eq!(
+            a.commit_problem().as_deref(),
+            Some("Before committing, add your reasoning, your commitment and your confidence.")
+        );
+        a.reasoning = "The pool".into();
+        a.confidence = Some(0);
+        assert_eq!(
+            a.commit_problem().as_deref(),
+            Some("Before committing, add your commitment.")
+        );
+        a.commitment = " \n".into();
+        assert!(a.commit_problem().is_some(), "blank is empty");
+        a.commitment = "Roll back".into();
+        assert_eq!(a.commit_problem(), None, "the uncertainty may stay empty");
+    }
+
     use super::*;
     use crate::grading::reply::CriterionGrade;
 

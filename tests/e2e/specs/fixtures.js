@@ -73,8 +73,17 @@ export const test = base.extend({
 
 export { expect };
 
-/** Waits until the app has taken over the pre-rendered page. */
+/**
+ * Waits until the app has taken over the pre-rendered page. A plain scenario's page starts with
+ * its small write bundle and loads the whole practice loop at the learner's first interaction:
+ * once the write bundle runs, a key press (Shift, which types nothing) is that interaction.
+ */
 export async function ready(page) {
+  if (!(await page.locator("#app[data-ready]").count()) && (await page.locator("#practice[data-early]").count())) {
+    // The write bundle runs, or has already handed the page over (a scenario finished before).
+    await page.locator("#practice[data-write], #app[data-ready]").first().waitFor({ state: "attached", timeout: 15_000 });
+    if (!(await page.locator("#app[data-ready]").count())) await page.keyboard.press("Shift");
+  }
   await page.locator("#app[data-ready]").waitFor({ timeout: 15_000 });
 }
 

@@ -65,21 +65,56 @@ function escapeHtml(s) {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 
-test("no waterfall: the page's data is requested with the HTML, never after the wasm", async ({ page }) => {
+/** When each path was first requested and first finished, from now on. */
+function timeline(page) {
   const started = {};
   const finished = {};
   page.on("request", (r) => (started[new URL(r.url()).pathname] ??= Date.now()));
   page.on("requestfinished", (r) => (finished[new URL(r.url()).pathname] ??= Date.now()));
-  await page.goto(firstPath);
-  await ready(page);
   const path = (suffix) => Object.keys(started).find((p) => p.endsWith(suffix));
+  return { started, finished, path };
+}
+
+test("no waterfall on an investigation: its data is requested with the HTML, never after the wasm", async ({ page }) => {
+  const inv = index.scenarios.find((s) => s.investigation);
+  const invPath = `scenarios/${inv.pack}/${inv.slug}/`;
+  const { started, finished, path } = timeline(page);
+  await page.goto(invPath);
+  await ready(page);
   const wasm = path("_bg.wasm");
-  for (const data of ["data/index.json", `${firstPath}scenario.json`]) {
+  expect(wasm).toMatch(/\/practice-[0-9a-f]+_bg\.wasm$/);
+  for (const data of ["data/index.json", `${invPath}scenario.json`, `${invPath}investigation.json`]) {
     const p = path(data);
     expect(p, `${data} was requested`).toBeTruthy();
     expect(started[p], `${data} left before the wasm arrived`).toBeLessThanOrEqual(finished[wasm]);
   }
   // One request each: the preload is what the app uses, not a second download.
+  const requests = [];
+  page.on("request", (r) => requests.push(new URL(r.url()).pathname));
+  await page.reload();
+  await ready(page);
+  expect(requests.filter((p) => p.endsWith("/data/index.json"))).toHaveLength(1);
+  expect(requests.filter((p) => p.endsWith("/scenario.json"))).toHaveLength(1);
+});
+
+test("a plain scenario's page needs no data to write and commit; the full loop's data comes beside its code", async ({ page }) => {
+  expect(first.investigation, "the first scenario is a plain one").toBeFalsy();
+  const { started, finished, path } = timeline(page);
+  await page.goto(firstPath);
+  await page.locator("#practice[data-write]").waitFor({ state: "attached" });
+  // Only the write bundle: no data file and not the full loop, until the learner does something.
+  await page.waitForTimeout(500);
+  expect(path("_bg.wasm")).toMatch(/\/write-[0-9a-f]+_bg\.wasm$/);
+  expect(Object.keys(started).filter((p) => p.endsWith(".json") || /practice-/.test(p))).toEqual([]);
+  await expect(page.locator("#app[data-ready]")).toHaveCount(0);
+  await ready(page);
+  const full = path("_bg.wasm") && Object.keys(started).find((p) => /\/practice-[0-9a-f]+_bg\.wasm$/.test(p));
+  expect(full, "the full loop was loaded at the first interaction").toBeTruthy();
+  for (const data of ["data/index.json", `${firstPath}scenario.json`]) {
+    const p = path(data);
+    expect(p, `${data} was requested`).toBeTruthy();
+    expect(started[p], `${data} left before the full loop's wasm arrived`).toBeLessThanOrEqual(finished[full]);
+  }
   const requests = [];
   page.on("request", (r) => requests.push(new URL(r.url()).pathname));
   await page.reload();

@@ -1,0 +1,327 @@
+//! A plain scenario page's own bundle (issue 11): what a learner needs before the commit, and no
+//! more. The page arrives with the editor's form and its early script, which keeps what is typed
+//! from the first paint; this bundle adopts that form without re-rendering it and makes the
+//! commit (or the give-up) from it, by `leap_core::handover`'s rules. Everything else of the
+//! practice loop — the rubric and self-review, history, timed mode, comparisons, the evaluator,
+//! the preview — is the `practice` bundle: loaded at the learner's first interaction with the
+//! page, or at once when they ask for one of those, or when they come back to a scenario they
+//! already finished. It takes the page over like any pre-rendered page, and this bundle hands it
+//! what the learner asked for on the way.
+
+use crate::clock::{now, random_id};
+use crate::practice::early::{page_form, read_form};
+use crate::storage::{bulk, open_learner_data, open_repo};
+use leap_core::handover::{
+    could_not_commit, finish_from_page, FromPage, Intent, NotFinished, Opens,
+};
+use leap_core::routes::{Route, PRACTICE_GLOBAL};
+use leap_core::storage::keys::Key;
+use leap_core::storage::schema::{Outcome, ScenarioRef};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The learner's first interactions with the page: any of them brings the full loop.
+const INTERACTIONS: [&str; 5] = ["pointerdown", "keydown", "touchstart", "wheel", "scroll"];
+
+/// The page this bundle runs.
+struct Page {
+    section: web_sys::Element,
+    pack: String,
+    scenario: String,
+    meta: ScenarioRef,
+    opened_at: u64,
+    /// IndexedDB opening (and attempts moving there), started at once; a commit waits for it.
+    learner_data: js_sys::Promise,
+    intent: RefCell<Intent>,
+    loading: Cell<bool>,
+}
+
+/// Starts the bundle on the current page.
+pub fn start() {
+    let Some(section) = page_form() else {
+        // No form to write in (an old page, a changed template): the full loop serves it.
+        load_full_loop_now();
+        return;
+    };
+    let key = section.get_attribute("data-early").unwrap_or_default();
+    let Some(Key::Early { pack, scenario }) = Key::parse(&key) else {
+        load_full_loop_now();
+        return;
+    };
+    let meta = section
+        .get_attribute("data-ref")
+        .and_then(|r| serde_json::from_str(&r).ok())
+        .unwrap_or_default();
+    let page = Rc::new(Page {
+        section,
+        pack,
+        scenario,
+        meta,
+        opened_at: now(),
+        learner_data: open_learner_data(),
+        intent: RefCell::new(Intent::default()),
+        loading: Cell::new(false),
+    });
+    let on_stop = page.clone();
+    crate::boot::leave_for_next_app(move || {
+        bulk::close();
+        on_stop.intent.borrow().encode()
+    });
+    listen(&page);
+    // A learner back at a scenario they finished, with no draft, sees their last attempt: that
+    // is the full loop's view, so it comes now.
+    let returning = page.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = wasm_bindgen_futures::JsFuture::from(returning.learner_data.clone()).await;
+        let state = open_repo()
+            .borrow_mut()
+            .scenario(&returning.pack, &returning.scenario);
+        if state.is_ok_and(|s| s.draft.is_none() && !s.attempts.is_empty()) {
+            returning.load_full_loop();
+        }
+    });
+    page.section.set_attribute("data-write", "ready").ok();
+}
+
+fn listen(page: &Rc<Page>) {
+    let button = |selector: &str| page.section.query_selector(selector).ok().flatten();
+    if let Some(commit) = button(".editor .actions .primary") {
+        let p = page.clone();
+        on(&commit, "click", move |_| {
+            p.clone().finish(Outcome::Committed)
+        });
+    }
+    if let Some(give_up) = button(".editor .actions .secondary") {
+        let p = page.clone();
+        on(&give_up, "click", move |_| {
+            // Its confirmation is the full loop's: giving up ends the attempt.
+            p.intent.borrow_mut().give_up = true;
+            p.say("Opening the confirmation…");
+            p.load_full_loop();
+        });
+    }
+    if let Some(preview) = button(".editor-bar input[type=checkbox]") {
+        let p = page.clone();
+        on(&preview, "change", move |ev| {
+            let on = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .is_some_and(|i| i.checked());
+            p.intent.borrow_mut().preview = on;
+            if on {
+                p.say("Loading the preview…");
+                p.load_full_loop();
+            }
+        });
+    }
+    let window = web_sys::window().expect("a page has a window");
+    for name in INTERACTIONS {
+        let p = page.clone();
+        let options = web_sys::AddEventListenerOptions::new();
+        options.set_once(true);
+        options.set_passive(true);
+        let listener = Closure::<dyn Fn()>::new(move || p.load_full_loop());
+        window
+            .add_event_listener_with_callback_and_add_event_listener_options(
+                name,
+                listener.as_ref().unchecked_ref(),
+                &options,
+            )
+            .ok();
+        listener.forget();
+    }
+}
+
+/// Adds a listener for the page's life: the full loop replaces these elements.
+fn on(el: &web_sys::Element, name: &str, f: impl Fn(web_sys::Event) + 'static) {
+    let listener = Closure::<dyn Fn(web_sys::Event)>::new(f);
+    el.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref())
+        .ok();
+    listener.forget();
+}
+
+impl Page {
+    /// Commits (or gives up) the attempt on the form, then opens its rubric in the full loop.
+    fn finish(self: Rc<Self>, outcome: Outcome) {
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(self.learner_data.clone()).await;
+            let answer = read_form(&self.section).answer;
+            let result = finish_from_page(
+                &mut open_repo().borrow_mut(),
+                FromPage {
+                    pack: &self.pack,
+                    scenario: &self.scenario,
+                    meta: self.meta.clone(),
+                    answer,
+                    outcome,
+                    opened_at: self.opened_at,
+                    now: now(),
+                    fresh_id: random_id(),
+                },
+            );
+            match result {
+                Ok(attempt) => {
+                    // The text is the attempt's now: the full loop must not take it for a draft.
+                    self.clear_form();
+                    self.problem(None);
+                    let mut intent = self.intent.borrow_mut();
+                    intent.opens = Opens::Review(attempt.id);
+                    intent.give_up = false;
+                    intent.follow = Some((
+                        "rubric".into(),
+                        "Committed. The rubric follows: mark each criterion.".into(),
+                    ));
+                    drop(intent);
+                    self.say("Committed. Opening the rubric…");
+                    self.load_full_loop();
+                }
+                Err(NotFinished::Incomplete(problem)) => self.problem(Some(&problem)),
+                Err(NotFinished::ShowStoredFirst) => {
+                    self.problem(Some("Your saved draft holds text this page does not show. It is opening below, merged with what you typed: check it, then commit."));
+                    self.load_full_loop();
+                }
+                Err(NotFinished::Store(e)) => self.problem(Some(&could_not_commit(&e))),
+            }
+        });
+    }
+
+    /// Loads the full loop, once; it takes the page over when it is ready. The attempts this page
+    /// wrote reach IndexedDB first, where the full loop reads them.
+    fn load_full_loop(self: &Rc<Self>) {
+        if self.loading.replace(true) {
+            return;
+        }
+        // The full loop starts from the site index and the scenario's body: they download beside
+        // its code, not after it (the page left them out, as writing needs neither).
+        preload_full_loop_data();
+        let page = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            bulk::settled().await;
+            if load().await.is_err() {
+                page.loading.set(false);
+                page.say("The rest of the practice loop could not load: your text is kept here, and Commit still works. It loads again at your next click.");
+            }
+        });
+    }
+
+    /// Says something in the form's status line (where the save state is).
+    fn say(&self, text: &str) {
+        if let Some(status) = self.section.query_selector(".save-state").ok().flatten() {
+            status.set_text_content(Some(text));
+        }
+    }
+
+    /// Shows why the commit did not happen, above the buttons (or removes it).
+    fn problem(&self, text: Option<&str>) {
+        let existing = self
+            .section
+            .query_selector(".editor > .form-error")
+            .ok()
+            .flatten();
+        match (text, existing) {
+            (None, Some(el)) => el.remove(),
+            (None, None) => {}
+            (Some(text), Some(el)) => el.set_text_content(Some(text)),
+            (Some(text), None) => {
+                let doc = leptos::prelude::document();
+                let Ok(p) = doc.create_element("p") else {
+                    return;
+                };
+                p.set_class_name("form-error");
+                p.set_attribute("role", "alert").ok();
+                p.set_text_content(Some(text));
+                if let Some(actions) = self
+                    .section
+                    .query_selector(".editor > .actions")
+                    .ok()
+                    .flatten()
+                {
+                    actions.before_with_node_1(&p).ok();
+                }
+            }
+        }
+    }
+
+    /// Empties the form and the word counts, and unsets the confidence.
+    fn clear_form(&self) {
+        for (id, ..) in leap_core::markup::EDITOR_FIELDS {
+            if let Some(t) = self
+                .section
+                .query_selector(&format!("#{id}"))
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+            {
+                t.set_value("");
+            }
+            if let Some(count) = self
+                .section
+                .query_selector(&format!("#{id}-count"))
+                .ok()
+                .flatten()
+            {
+                count.set_text_content(Some(&leap_core::markup::words_label(0)));
+            }
+        }
+        if let Some(range) = self.section.query_selector("#confidence").ok().flatten() {
+            range.class_list().add_1("unset").ok();
+            range.set_attribute("aria-valuetext", "not set").ok();
+        }
+        if let Some(out) = self
+            .section
+            .query_selector(".confidence output")
+            .ok()
+            .flatten()
+        {
+            out.set_text_content(Some("not set"));
+        }
+    }
+}
+
+/// Preloads what the full loop fetches first, as the pages it serves from the start do: the same
+/// URLs and mode as its requests, so each is downloaded once.
+fn preload_full_loop_data() {
+    let doc = leptos::prelude::document();
+    let build = crate::site::meta("leap-build").unwrap_or_default();
+    let base = crate::site::router_base(&doc.base_uri().ok().flatten().unwrap_or_default());
+    let path = leptos::prelude::window().location().pathname().unwrap_or_default();
+    let mut paths = vec![leap_core::routes::INDEX_PATH.to_string()];
+    if let Route::Scenario { pack, slug } = Route::parse(path.strip_prefix(&base).unwrap_or(&path)) {
+        paths.push(leap_core::routes::body_path(&pack, &slug));
+    }
+    let Some(head) = doc.head() else { return };
+    for path in paths {
+        let Ok(link) = doc.create_element("link") else {
+            continue;
+        };
+        for (name, value) in [
+            ("rel", "preload"),
+            ("as", "fetch"),
+            ("crossorigin", "anonymous"),
+            ("href", &format!("{path}?v={build}")),
+        ] {
+            link.set_attribute(name, value).ok();
+        }
+        head.append_child(&link).ok();
+    }
+}
+
+/// A page without a form: the full loop at once.
+fn load_full_loop_now() {
+    wasm_bindgen_futures::spawn_local(async {
+        let _ = load().await;
+    });
+}
+
+/// Calls the page's loader of the full loop (`window.leapPractice`).
+async fn load() -> Result<(), JsValue> {
+    let window = web_sys::window().ok_or(JsValue::NULL)?;
+    let loader: js_sys::Function =
+        js_sys::Reflect::get(&window, &JsValue::from_str(PRACTICE_GLOBAL))?.dyn_into()?;
+    let promise: js_sys::Promise = loader.call0(&JsValue::UNDEFINED)?.dyn_into()?;
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map(|_| ())
+}
