@@ -14,6 +14,7 @@ pub mod markup;
 pub mod md;
 pub mod order;
 pub mod progress;
+pub mod progress_page;
 pub mod quote;
 pub mod routes;
 pub mod score;

@@ -628,7 +628,7 @@ pub(crate) mod tests {
         }
     }
 
-    fn records(attempts: Vec<Attempt>) -> Vec<(String, String, ScenarioState)> {
+    pub(crate) fn records(attempts: Vec<Attempt>) -> Vec<(String, String, ScenarioState)> {
         vec![(
             "core".into(),
             "s".into(),

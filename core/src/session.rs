@@ -17,7 +17,10 @@ use std::collections::BTreeMap;
 pub const MAX_WAIT: u32 = 60;
 
 /// One event of an investigation, in the order it happened. Times are simulated minutes since T+0.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Stored as an object tagged by `type` (`{"type":"probe","id":"…","at":5}`); read by hand (see
+/// the `Deserialize` impl below), written by the derived encoder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum LogEvent {
     /// A probe's evidence was revealed at `at` (after its cost).
@@ -85,6 +88,78 @@ impl LogEvent {
             | LogEvent::Waited { at, .. }
             | LogEvent::Committed { at } => *at,
         }
+    }
+}
+
+/// Reads what the derived decoder of a `type`-tagged enum reads, in one pass over a flat record
+/// of every event's fields: the derived one buffers each event before choosing its variant, and
+/// was the largest single function of every bundle that reads attempts. A field another kind of
+/// event has must still be of its type; a field of no event is skipped.
+impl<'de> Deserialize<'de> for LogEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        #[derive(Deserialize)]
+        struct Flat {
+            #[serde(rename = "type")]
+            kind: String,
+            id: Option<String>,
+            at: Option<u32>,
+            n: Option<u32>,
+            text: Option<String>,
+            confidence: Option<u8>,
+            revises: Option<u32>,
+            question: Option<String>,
+            answer: Option<String>,
+            probe: Option<String>,
+            minutes: Option<u32>,
+        }
+        fn need<T, E: Error>(v: Option<T>, field: &'static str) -> Result<T, E> {
+            v.ok_or_else(|| E::missing_field(field))
+        }
+        let f = Flat::deserialize(d)?;
+        // The kind first, as the derived decoder: an unknown one is reported as such.
+        let at = || need(f.at, "at");
+        Ok(match f.kind.as_str() {
+            "probe" => LogEvent::Probe {
+                id: need(f.id, "id")?,
+                at: at()?,
+            },
+            "inject" => LogEvent::Inject {
+                id: need(f.id, "id")?,
+                at: at()?,
+            },
+            "hypothesis" => LogEvent::Hypothesis {
+                n: need(f.n, "n")?,
+                text: need(f.text, "text")?,
+                confidence: need(f.confidence, "confidence")?,
+                at: at()?,
+                revises: f.revises,
+            },
+            "asked" => LogEvent::Asked {
+                question: need(f.question, "question")?,
+                answer: need(f.answer, "answer")?,
+                probe: f.probe,
+                at: at()?,
+            },
+            "waited" => LogEvent::Waited {
+                minutes: need(f.minutes, "minutes")?,
+                at: at()?,
+            },
+            "committed" => LogEvent::Committed { at: at()? },
+            other => {
+                return Err(D::Error::unknown_variant(
+                    other,
+                    &[
+                        "probe",
+                        "inject",
+                        "hypothesis",
+                        "asked",
+                        "waited",
+                        "committed",
+                    ],
+                ))
+            }
+        })
     }
 }
 
@@ -1420,6 +1495,99 @@ mod tests {
         assert_eq!(
             shape(&log),
             (pairs(&[("drops", 5), ("diff", 30)]), vec![30], Some(30))
+        );
+    }
+
+    /// `LogEvent` as it was decoded before its hand-written decoder: derived.
+    #[derive(Debug, PartialEq, Deserialize)]
+    #[serde(tag = "type", rename_all = "kebab-case")]
+    enum Derived {
+        Probe {
+            id: String,
+            at: u32,
+        },
+        Inject {
+            id: String,
+            at: u32,
+        },
+        Hypothesis {
+            n: u32,
+            text: String,
+            confidence: u8,
+            at: u32,
+            #[serde(default)]
+            revises: Option<u32>,
+        },
+        Asked {
+            question: String,
+            answer: String,
+            #[serde(default)]
+            probe: Option<String>,
+            at: u32,
+        },
+        Waited {
+            minutes: u32,
+            at: u32,
+        },
+        Committed {
+            at: u32,
+        },
+    }
+
+    #[test]
+    fn log_events_decode_as_the_derived_decoder_decoded_them() {
+        let cases = [
+            r#"{"type":"probe","id":"drops","at":5}"#,
+            r#"{"at":5,"id":"drops","type":"probe"}"#,
+            r#"{"type":"inject","id":"page","at":12}"#,
+            r#"{"type":"hypothesis","n":1,"text":"the regex","confidence":60,"at":6}"#,
+            r#"{"type":"hypothesis","n":2,"text":"t","confidence":70,"at":9,"revises":1}"#,
+            r#"{"type":"hypothesis","n":2,"text":"t","confidence":70,"at":9,"revises":null}"#,
+            r#"{"type":"asked","question":"q","answer":"a","at":3}"#,
+            r#"{"type":"asked","question":"q","answer":"a","probe":"diff","at":3}"#,
+            r#"{"type":"waited","minutes":10,"at":20}"#,
+            r#"{"type":"committed","at":22}"#,
+            // Fields of no event are skipped.
+            r#"{"type":"committed","at":22,"note":[1,{"x":2}]}"#,
+            // Refused by both: a missing field, an unknown kind, no kind, out of range, not an object.
+            r#"{"type":"probe","at":5}"#,
+            r#"{"type":"hypothesis","n":1,"confidence":60,"at":6}"#,
+            r#"{"type":"asked","question":"q","at":3}"#,
+            r#"{"type":"waited","at":20}"#,
+            r#"{"type":"committed"}"#,
+            r#"{"type":"shrug","at":1}"#,
+            r#"{"at":1}"#,
+            r#"{"type":"hypothesis","n":1,"text":"t","confidence":300,"at":6}"#,
+            r#"{"type":"probe","id":"x","at":-1}"#,
+            r#"{"type":"probe","id":7,"at":1}"#,
+            r#"{"type":"probe","id":"x","at":1,"at":2}"#,
+            r#"{"type":5,"at":1}"#,
+            r#""probe""#,
+            r#"null"#,
+        ];
+        for raw in cases {
+            let ours = serde_json::from_str::<LogEvent>(raw);
+            let theirs = serde_json::from_str::<Derived>(raw);
+            match (&ours, &theirs) {
+                (Ok(a), Ok(b)) => {
+                    // The same event: written back, it reads as the derived one read the input.
+                    let again: Derived =
+                        serde_json::from_str(&serde_json::to_string(a).unwrap()).unwrap();
+                    assert_eq!(&again, b, "{raw}");
+                }
+                (Err(_), Err(_)) => {}
+                _ => panic!("{raw}: ours {ours:?}, derived {theirs:?}"),
+            }
+        }
+        let unknown = serde_json::from_str::<LogEvent>(r#"{"type":"shrug","at":1}"#).unwrap_err();
+        assert!(
+            unknown.to_string().contains("unknown variant `shrug`"),
+            "{unknown}"
+        );
+        let missing = serde_json::from_str::<LogEvent>(r#"{"type":"probe","at":5}"#).unwrap_err();
+        assert!(
+            missing.to_string().contains("missing field `id`"),
+            "{missing}"
         );
     }
 }

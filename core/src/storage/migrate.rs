@@ -56,42 +56,60 @@ fn v3_to_v4(v: Value) -> Result<Value, String> {
 /// reads entries. A current entry (nearly all of them) is read straight from its text; anything
 /// else goes through a `Value` for its migrations, and back to text.
 pub fn decode<T: DeserializeOwned>(raw: &str) -> Decoded<T> {
-    if head_version(raw) == Some(VERSION) {
-        return match serde_json::from_str(raw) {
-            Ok(t) => Decoded::Current(t),
-            Err(e) => Decoded::Unreadable(mismatch(VERSION, &e)),
-        };
-    }
-    let mut value: Value = match serde_json::from_str(raw) {
-        Ok(v) => v,
-        Err(e) => return Decoded::Unreadable(format!("not valid JSON ({e})")),
+    let (version, text) = match migrated_text(raw) {
+        Err(reason) => return Decoded::Unreadable(reason),
+        Ok(None) => (VERSION, None),
+        Ok(Some((version, text))) => (version, Some(text)),
     };
+    match serde_json::from_str(text.as_deref().unwrap_or(raw)) {
+        Ok(t) if version < VERSION => Decoded::Migrated(t),
+        Ok(t) => Decoded::Current(t),
+        Err(e) => Decoded::Unreadable(mismatch(version, &e)),
+    }
+}
+
+/// The text of a stored entry in the current schema: `Migrated` with the upgraded text when it is
+/// of an older version and its upgrade reads as a `T`, `Current` with the text as it is when it
+/// is already current (not read any further), `Unreadable` otherwise.
+///
+/// For moving entries between stores: the upgraded text comes from the migrations' JSON, so the
+/// move needs no encoder of `T` (a bundle that only reads attempts carries none). It is not the
+/// text encoding the `T` would give (its keys may come in another order), but it reads as the
+/// same `T`.
+pub fn upgrade<T: DeserializeOwned>(raw: &str) -> Decoded<String> {
+    match migrated_text(raw) {
+        Err(reason) => Decoded::Unreadable(reason),
+        Ok(Some((version, text))) if version < VERSION => match serde_json::from_str::<T>(&text) {
+            Ok(_) => Decoded::Migrated(text),
+            Err(e) => Decoded::Unreadable(mismatch(version, &e)),
+        },
+        Ok(_) => Decoded::Current(raw.to_string()),
+    }
+}
+
+/// `None` for an entry whose head says it is current (read it as it is); otherwise its version
+/// and its text after every migration from that version on, or why it cannot be upgraded.
+fn migrated_text(raw: &str) -> Result<Option<(u32, String)>, String> {
+    if head_version(raw) == Some(VERSION) {
+        return Ok(None);
+    }
+    let mut value: Value =
+        serde_json::from_str(raw).map_err(|e| format!("not valid JSON ({e})"))?;
     let Some(version) = value.get("v").and_then(Value::as_u64) else {
-        return Decoded::Unreadable("it has no schema version".to_string());
+        return Err("it has no schema version".to_string());
     };
     let version = u32::try_from(version).unwrap_or(u32::MAX);
     if version == 0 || version > VERSION {
-        return Decoded::Unreadable(format!("it was written by another version of the site (schema {version}, this one reads 1 to {VERSION})"));
+        return Err(format!("it was written by another version of the site (schema {version}, this one reads 1 to {VERSION})"));
     }
-    let migrated = version < VERSION;
     for step in &MIGRATIONS[(version - 1) as usize..] {
-        value = match step(value) {
-            Ok(v) => v,
-            Err(e) => {
-                return Decoded::Unreadable(format!(
-                    "it could not be upgraded from schema {version}: {e}"
-                ))
-            }
-        };
+        value = step(value)
+            .map_err(|e| format!("it could not be upgraded from schema {version}: {e}"))?;
     }
     if let Some(obj) = value.as_object_mut() {
         obj.insert("v".into(), Value::from(VERSION));
     }
-    match serde_json::from_str(&value.to_string()) {
-        Ok(t) if migrated => Decoded::Migrated(t),
-        Ok(t) => Decoded::Current(t),
-        Err(e) => Decoded::Unreadable(mismatch(version, &e)),
-    }
+    Ok(Some((version, value.to_string())))
 }
 
 fn mismatch(version: u32, e: &serde_json::Error) -> String {
@@ -169,5 +187,55 @@ mod tests {
         assert!(
             matches!(decode::<Draft>(&format!(r#"{{"v":{VERSION},"id":"#)), Decoded::Unreadable(r) if r.starts_with("not valid JSON"))
         );
+    }
+
+    #[test]
+    fn an_upgraded_text_reads_as_the_entry_the_old_one_decodes_to() {
+        use crate::storage::schema::Attempt;
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/storage/");
+        for v in 1..=VERSION {
+            for name in ["attempt.json", "gave-up.json"] {
+                let Ok(raw) = std::fs::read_to_string(format!("{root}v{v}/{name}")) else {
+                    continue;
+                };
+                let (Decoded::Current(a) | Decoded::Migrated(a)) = decode::<Attempt>(&raw) else {
+                    panic!("v{v}/{name} does not decode");
+                };
+                match upgrade::<Attempt>(&raw) {
+                    Decoded::Migrated(text) => {
+                        assert!(v < VERSION, "v{v}/{name}");
+                        // Current now, and the same attempt, read straight from its text.
+                        assert_eq!(head_version(&text), Some(VERSION), "v{v}/{name}");
+                        assert!(
+                            matches!(decode::<Attempt>(&text), Decoded::Current(b) if b == a),
+                            "v{v}/{name}"
+                        );
+                    }
+                    Decoded::Current(text) => {
+                        assert_eq!(v, VERSION, "v{v}/{name}");
+                        assert_eq!(text, raw);
+                    }
+                    Decoded::Unreadable(r) => panic!("v{v}/{name}: {r}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_entry_that_cannot_be_upgraded_says_why_as_decoding_does() {
+        use crate::storage::schema::Attempt;
+        for raw in [
+            r#"{"v":99}"#,
+            "{not json",
+            r#"{"id":"a"}"#,
+            r#"{"v":1,"id":5}"#,
+        ] {
+            let (Decoded::Unreadable(a), Decoded::Unreadable(b)) =
+                (upgrade::<Attempt>(raw), decode::<Attempt>(raw))
+            else {
+                panic!("{raw} was read");
+            };
+            assert_eq!(a, b, "{raw}");
+        }
     }
 }

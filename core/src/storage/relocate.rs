@@ -16,7 +16,7 @@
 
 use super::keys::ASIDE;
 use super::kv::{KeyValue, StoreError};
-use super::migrate::{decode, Decoded};
+use super::migrate::{decode, upgrade, Decoded};
 use super::schema::Attempt;
 use super::split::{place, Place};
 use std::collections::BTreeSet;
@@ -36,12 +36,12 @@ pub fn spilled(local: &impl KeyValue) -> BTreeSet<String> {
 }
 
 /// The current-schema form of a stored attempt: upgraded if it is older, as it is otherwise.
-fn upgraded(raw: String) -> Result<(String, bool), StoreError> {
-    match decode::<Attempt>(&raw) {
-        Decoded::Migrated(a) => serde_json::to_string(&a)
-            .map(|json| (json, true))
-            .map_err(|e| StoreError::Other(e.to_string())),
-        Decoded::Current(_) | Decoded::Unreadable(_) => Ok((raw, false)),
+/// Upgraded as text by the migrations, so moving needs no attempt encoder (see
+/// [`super::migrate::upgrade`]).
+fn upgraded(raw: String) -> (String, bool) {
+    match upgrade::<Attempt>(&raw) {
+        Decoded::Migrated(json) => (json, true),
+        Decoded::Current(_) | Decoded::Unreadable(_) => (raw, false),
     }
 }
 
@@ -101,7 +101,7 @@ pub fn plan(local: &impl KeyValue, bulk: &impl KeyValue) -> Result<Plan, StoreEr
             }
             _ if key.starts_with(ASIDE) => out.writes.push((key.clone(), raw)),
             _ => {
-                let (value, was_old) = upgraded(raw)?;
+                let (value, was_old) = upgraded(raw);
                 out.writes.push((key.clone(), value));
                 out.upgraded += usize::from(was_old);
             }
