@@ -36,6 +36,8 @@ struct Page {
     learner_data: js_sys::Promise,
     intent: RefCell<Intent>,
     loading: Cell<bool>,
+    /// The full loop took the page over: this form is no longer the learner's.
+    stopped: Cell<bool>,
 }
 
 /// Starts the bundle on the current page.
@@ -63,9 +65,11 @@ pub fn start() {
         learner_data: open_learner_data(),
         intent: RefCell::new(Intent::default()),
         loading: Cell::new(false),
+        stopped: Cell::new(false),
     });
     let on_stop = page.clone();
     crate::boot::leave_for_next_app(move || {
+        on_stop.stopped.set(true);
         bulk::close();
         on_stop.intent.borrow().encode()
     });
@@ -116,7 +120,9 @@ fn listen(page: &Rc<Page>) {
             }
         });
     }
-    let window = web_sys::window().expect("a page has a window");
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     for name in INTERACTIONS {
         let p = page.clone();
         let options = web_sys::AddEventListenerOptions::new();
@@ -147,6 +153,10 @@ impl Page {
     fn finish(self: Rc<Self>, outcome: Outcome) {
         wasm_bindgen_futures::spawn_local(async move {
             let _ = wasm_bindgen_futures::JsFuture::from(self.learner_data.clone()).await;
+            // Taken over meanwhile: the text is the full loop's draft now, committed from there.
+            if self.stopped.get() {
+                return;
+            }
             let answer = read_form(&self.section).answer;
             let result = finish_from_page(
                 &mut open_repo().borrow_mut(),
@@ -286,9 +296,13 @@ fn preload_full_loop_data() {
     let doc = leptos::prelude::document();
     let build = crate::site::meta("leap-build").unwrap_or_default();
     let base = crate::site::router_base(&doc.base_uri().ok().flatten().unwrap_or_default());
-    let path = leptos::prelude::window().location().pathname().unwrap_or_default();
+    let path = leptos::prelude::window()
+        .location()
+        .pathname()
+        .unwrap_or_default();
     let mut paths = vec![leap_core::routes::INDEX_PATH.to_string()];
-    if let Route::Scenario { pack, slug } = Route::parse(path.strip_prefix(&base).unwrap_or(&path)) {
+    if let Route::Scenario { pack, slug } = Route::parse(path.strip_prefix(&base).unwrap_or(&path))
+    {
         paths.push(leap_core::routes::body_path(&pack, &slug));
     }
     let Some(head) = doc.head() else { return };

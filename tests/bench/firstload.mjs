@@ -18,7 +18,8 @@
 //      largest    largest contentful paint: the page's largest text or image is on screen (if the
 //                 app renders something larger than the pre-rendered page, this waits for the app)
 //      taken over the app has mounted (the `data-ready` attribute the app sets after its first
-//                 render; the counter sets it on <html> once mounted)
+//                 render; the counter sets it on <html> once mounted), or on a plain scenario's
+//                 page its write bundle runs (`data-write`: writing and committing work)
 //      longest    the longest main-thread task from navigation to take-over
 //      blocking   the sum of every such task's time past 50 ms (TBT's definition, up to take-over)
 //      bytes      what crossed the network up to take-over (headers included)
@@ -77,12 +78,14 @@ function instrument() {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) window.__leap.tasks.push([e.startTime, e.duration]);
   }).observe({ type: "longtask", buffered: true });
+  // A plain scenario's page is usable once its write bundle runs (`data-write`: writing and
+  // committing work; the full practice loop comes at the first interaction).
   new MutationObserver((changes, observer) => {
-    if (changes.some((c) => c.target.hasAttribute?.("data-ready"))) {
+    if (changes.some((c) => c.target.hasAttribute?.("data-ready") || c.target.hasAttribute?.("data-write"))) {
       window.__leap.ready = performance.now();
       observer.disconnect();
     }
-  }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-ready"] });
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-ready", "data-write"] });
 }
 
 /** One first visit; `throttle` applies the mobile conditions. Returns its figures and requests. */

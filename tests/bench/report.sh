@@ -30,7 +30,10 @@ D="$OUT/dist"
 # The stylesheet is inlined into every page by `leap build` (no file left), unless it could not be.
 css=$(ls "$D"/main-*.css 2>/dev/null || true); bjs=$(ls "$D"/browse-*.js); bwasm=$(ls "$D"/browse-*_bg.wasm)
 pjs=$(ls "$D"/practice-*.js); pwasm=$(ls "$D"/practice-*_bg.wasm)
-first=$(ls -d "$D"/scenarios/*/*/ | head -1); first="${first%/}"
+wjs=$(ls "$D"/write-*.js); wwasm=$(ls "$D"/write-*_bg.wasm)
+# A plain scenario's page (pre-rendered editor, its own bundle `write`) and an investigation's.
+first=$(grep -l 'data-early="' "$D"/scenarios/*/*/index.html | sed -n 1p); first="${first%/index.html}"
+inv=$(grep -L 'data-early="' "$D"/scenarios/*/*/index.html | sed -n 1p); inv="${inv%/index.html}"
 
 cargo build --quiet --profile tool -p leap-core --bin leap
 LEAP="${CARGO_TARGET_DIR:-$ROOT/target}/tool/leap"
@@ -92,7 +95,7 @@ catalog_page() {
   local site="$OUT/catalog-$2"
   rm -rf "$site" && mkdir -p "$site"
   cp tests/fixtures/template.html "$site/index.html"
-  for b in practice progress review settings probe yourdata; do
+  for b in write practice progress review settings probe yourdata; do
     cp "$(ls "$D/$b"-*.js)" "$site/$b.js"
     cp "$(ls "$D/$b"-*_bg.wasm)" "$site/${b}_bg.wasm"
   done
@@ -112,14 +115,27 @@ printf '  %-40s %9s   (%d scenarios; %s at 1,000)\n' "data/catalog.txt, on searc
   "$(kb "$(gz "$large/data/catalog.txt")")"
 
 echo
-echo "== first load of a scenario page (${first#"$D"/}, gzip -9)"
+echo "== first load of a plain scenario page (${first#"$D"/}, gzip -9): what writing and committing need"
 total=0
-for f in "$first/index.html" "$pjs" "$pwasm" $css "$first/scenario.json" "$D/data/index.json"; do
+for f in "$first/index.html" "$wjs" "$wwasm" $css; do
   s=$(gz "$f"); total=$((total + s))
   printf '  %-40s %9s\n' "${f#"$D"/}" "$(kb "$s")"
 done
 printf '  %-40s %9s\n' "total" "$(kb $total)"
+code=$(( $(gz "$wjs") + $(gz "$wwasm") ))
+printf '  %-40s %9s   budget 250 KB\n' "code before a commit (write js + wasm)" "$(kb $code)"
+total=0
+for f in "$pjs" "$pwasm" "$first/scenario.json" "$D/data/index.json"; do total=$((total + $(gz "$f"))); done
+printf '  %-40s %9s   (practice js %s + wasm %s + its data, at the first interaction)\n' "the full practice loop" "$(kb $total)" \
+  "$(kb "$(gz "$pjs")")" "$(kb "$(gz "$pwasm")")"
 printf '  %-40s %9s   (fetched only after commit)\n' "its rubric.json" "$(kb "$(gz "$first/rubric.json")")"
+if [ -n "$inv" ]; then
+  total=0
+  for f in "$inv/index.html" "$pjs" "$pwasm" $css "$inv/scenario.json" "$inv/investigation.json" "$D/data/index.json"; do
+    total=$((total + $(gz "$f")))
+  done
+  printf '  %-40s %9s   (%s: the full loop and its data from the start)\n' "an investigation's page" "$(kb $total)" "${inv#"$D"/}"
+fi
 
 echo
 echo "== pack compile time (leap built with --profile tool; median of 5 runs)"
@@ -151,7 +167,7 @@ fresh_site() {
   # leap build content-addresses the bundles Trunk builds without a loader (Bundle::GENERATED);
   # give it the unhashed files Trunk writes. Without one the build fails at once, and the
   # timing below would be that of the failure.
-  for b in practice progress review settings probe yourdata; do
+  for b in write practice progress review settings probe yourdata; do
     cp "$(ls "$D/$b"-*.js)" "$SITE/$b.js"
     cp "$(ls "$D/$b"-*_bg.wasm)" "$SITE/${b}_bg.wasm"
   done

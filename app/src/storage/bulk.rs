@@ -41,6 +41,8 @@ pub struct Mirror {
     /// Keys this page kept in `localStorage` when it was hidden with writes pending.
     spilled: RefCell<std::collections::BTreeSet<String>>,
     writing: Cell<bool>,
+    /// The page handed its data over: the channel closes once the queue is written.
+    closing: Cell<bool>,
     failed: RefCell<Option<StoreError>>,
     channel: Option<web_sys::BroadcastChannel>,
 }
@@ -91,12 +93,17 @@ pub async fn settled() {
 }
 
 /// Stops listening to other tabs and forgets this page's copy: the page's data now belongs to
-/// another bundle's app, which opened its own (see `practice::handover`).
+/// another bundle's app, which opened its own (see `write`). Writes still on their way are
+/// committed and announced first (the other app hears of them as of another tab's).
 pub fn close() {
     if let Some(mirror) = OPEN.with(|o| o.borrow_mut().take()) {
         if let Some(channel) = &mirror.channel {
             channel.set_onmessage(None);
-            channel.close();
+        }
+        if mirror.writing.get() {
+            mirror.closing.set(true);
+        } else {
+            mirror.close_channel();
         }
     }
 }
@@ -131,6 +138,7 @@ async fn load() -> Result<Mirror, idb::Error> {
         inflight: RefCell::new(Vec::new()),
         spilled: RefCell::new(Default::default()),
         writing: Cell::new(false),
+        closing: Cell::new(false),
         failed: RefCell::new(None),
         channel: web_sys::BroadcastChannel::new(CHANNEL).ok(),
     })
@@ -249,6 +257,15 @@ impl Mirror {
             }
         }
         self.writing.set(false);
+        if self.closing.get() {
+            self.close_channel();
+        }
+    }
+
+    fn close_channel(&self) {
+        if let Some(channel) = &self.channel {
+            channel.close();
+        }
     }
 
     /// Keeps a batch IndexedDB refused in `localStorage` (read there and moved back on the next
