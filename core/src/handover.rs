@@ -194,6 +194,17 @@ mod tests {
         }
     }
 
+    /// A complete commit of "The pool is exhausted".
+    fn commit_the_pool(repo: &mut Repo<MemoryStore>) -> Result<Attempt, NotFinished> {
+        finish_from_page(
+            repo,
+            page(
+                answer("The pool is exhausted", Some(70)),
+                Outcome::Committed,
+            ),
+        )
+    }
+
     fn stored_draft(text: &str, rev: u64) -> Draft {
         Draft {
             v: VERSION,
@@ -223,14 +234,7 @@ mod tests {
         }
         .render();
         repo.write(&early_key, &early).unwrap();
-        let done = finish_from_page(
-            &mut repo,
-            page(
-                answer("The pool is exhausted", Some(70)),
-                Outcome::Committed,
-            ),
-        )
-        .unwrap();
+        let done = commit_the_pool(&mut repo).unwrap();
         assert_eq!(
             (
                 done.id.as_str(),
@@ -253,14 +257,7 @@ mod tests {
         let mut repo = Repo::new(MemoryStore::new());
         repo.save_draft("core", "s1", &stored_draft("The pool", 0), 0)
             .unwrap();
-        let done = finish_from_page(
-            &mut repo,
-            page(
-                answer("The pool is exhausted", Some(70)),
-                Outcome::Committed,
-            ),
-        )
-        .unwrap();
+        let done = commit_the_pool(&mut repo).unwrap();
         assert_eq!((done.id.as_str(), done.started_at), ("d1", 500));
     }
 
@@ -286,13 +283,7 @@ mod tests {
         repo.save_draft("core", "s1", &stored_draft("Written in another tab", 0), 0)
             .unwrap();
         assert_eq!(
-            finish_from_page(
-                &mut repo,
-                page(
-                    answer("The pool is exhausted", Some(70)),
-                    Outcome::Committed
-                )
-            ),
+            commit_the_pool(&mut repo),
             Err(NotFinished::ShowStoredFirst)
         );
         let state = repo.scenario("core", "s1").unwrap();
@@ -306,13 +297,7 @@ mod tests {
         draft.log = Some(Default::default());
         repo.save_draft("core", "s1", &draft, 0).unwrap();
         assert_eq!(
-            finish_from_page(
-                &mut repo,
-                page(
-                    answer("The pool is exhausted", Some(70)),
-                    Outcome::Committed
-                )
-            ),
+            commit_the_pool(&mut repo),
             Err(NotFinished::ShowStoredFirst)
         );
     }

@@ -75,6 +75,16 @@ function timeline(page) {
   return { started, finished, path };
 }
 
+/** On a reload, the index and the body are downloaded once: the preload is what the app uses. */
+async function expectOneRequestEach(page) {
+  const requests = [];
+  page.on("request", (r) => requests.push(new URL(r.url()).pathname));
+  await page.reload();
+  await ready(page);
+  expect(requests.filter((p) => p.endsWith("/data/index.json"))).toHaveLength(1);
+  expect(requests.filter((p) => p.endsWith("/scenario.json"))).toHaveLength(1);
+}
+
 test("no waterfall on an investigation: its data is requested with the HTML, never after the wasm", async ({ page }) => {
   const inv = index.scenarios.find((s) => s.investigation);
   const invPath = `scenarios/${inv.pack}/${inv.slug}/`;
@@ -88,13 +98,7 @@ test("no waterfall on an investigation: its data is requested with the HTML, nev
     expect(p, `${data} was requested`).toBeTruthy();
     expect(started[p], `${data} left before the wasm arrived`).toBeLessThanOrEqual(finished[wasm]);
   }
-  // One request each: the preload is what the app uses, not a second download.
-  const requests = [];
-  page.on("request", (r) => requests.push(new URL(r.url()).pathname));
-  await page.reload();
-  await ready(page);
-  expect(requests.filter((p) => p.endsWith("/data/index.json"))).toHaveLength(1);
-  expect(requests.filter((p) => p.endsWith("/scenario.json"))).toHaveLength(1);
+  await expectOneRequestEach(page);
 });
 
 test("a plain scenario's page needs no data to write and commit; the full loop's data comes beside its code", async ({ page }) => {
@@ -108,17 +112,12 @@ test("a plain scenario's page needs no data to write and commit; the full loop's
   expect(Object.keys(started).filter((p) => p.endsWith(".json") || /practice-/.test(p))).toEqual([]);
   await expect(page.locator("#app[data-ready]")).toHaveCount(0);
   await ready(page);
-  const full = path("_bg.wasm") && Object.keys(started).find((p) => /\/practice-[0-9a-f]+_bg\.wasm$/.test(p));
+  const full = Object.keys(started).find((p) => /\/practice-[0-9a-f]+_bg\.wasm$/.test(p));
   expect(full, "the full loop was loaded at the first interaction").toBeTruthy();
   for (const data of ["data/index.json", `${firstPath}scenario.json`]) {
     const p = path(data);
     expect(p, `${data} was requested`).toBeTruthy();
     expect(started[p], `${data} left before the full loop's wasm arrived`).toBeLessThanOrEqual(finished[full]);
   }
-  const requests = [];
-  page.on("request", (r) => requests.push(new URL(r.url()).pathname));
-  await page.reload();
-  await ready(page);
-  expect(requests.filter((p) => p.endsWith("/data/index.json"))).toHaveLength(1);
-  expect(requests.filter((p) => p.endsWith("/scenario.json"))).toHaveLength(1);
+  await expectOneRequestEach(page);
 });
