@@ -14,7 +14,9 @@
 //   text readable     first contentful paint: the briefing's pre-rendered text is on screen
 //   typing accepted   the first key typed into Reasoning lands in it (its first `input` event)
 //   draft saved       that key is in storage (the first localStorage write holding it returns)
-//   app took over     the app has mounted (the `data-ready` attribute it sets after its first render)
+//   commit works      the page's write bundle runs (`data-write`): Commit stores the attempt
+//   app took over     the full practice loop has mounted (the `data-ready` attribute it sets after
+//                     its first render; the typing is the interaction that sends for it)
 import { createRequire } from "node:module";
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -56,7 +58,7 @@ const KEY = "Q";
 
 /** Records paint, the first keystroke that lands, the first save holding it, and the take-over. */
 function instrument(key) {
-  const m = (window.__leap = { fcp: null, typed: null, saved: null, ready: null });
+  const m = (window.__leap = { fcp: null, typed: null, saved: null, write: null, ready: null });
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) if (e.name === "first-contentful-paint") m.fcp = e.startTime;
   }).observe({ type: "paint", buffered: true });
@@ -70,11 +72,12 @@ function instrument(key) {
     return r;
   };
   new MutationObserver((changes, observer) => {
+    if (m.write === null && changes.some((c) => c.target.hasAttribute?.("data-write"))) m.write = performance.now();
     if (changes.some((c) => c.target.hasAttribute?.("data-ready"))) {
       m.ready = performance.now();
       observer.disconnect();
     }
-  }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-ready"] });
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-ready", "data-write"] });
 }
 
 async function load() {
@@ -126,7 +129,8 @@ try {
     ["text readable (first contentful paint)", "fcp"],
     ["typing accepted (first key in Reasoning)", "typed"],
     ["draft saved (that key in storage)", "saved"],
-    ["app took over (data-ready)", "ready"],
+    ["commit works (write bundle runs)", "write"],
+    ["full loop took over (data-ready)", "ready"],
   ]) {
     console.log(`  ${name.padEnd(42)} ${ms(median(runs.map((r) => r[field]))).padStart(8)}   runs: ${runs.map((r) => ms(r[field])).join(", ")}`);
   }
