@@ -126,34 +126,24 @@ where
     }
 }
 
-/// The function an app leaves on the page for the bundle that takes the page over from it: it
-/// stops that app and answers what it hands over (text, see `practice::handover`).
+/// The function a scenario page's write bundle leaves on the page for the practice loop: called in
+/// the task that takes the page over, it stops what the write bundle still does and answers what
+/// it hands over (text, see `leap_core::handover`).
 const STOP_GLOBAL: &str = "leapStop";
 
 thread_local! {
-    /// This page's app and its reactive owner, kept to be stopped if another bundle takes over.
-    static RUNNING: std::cell::RefCell<Option<(Owner, Box<dyn std::any::Any>)>> =
-        const { std::cell::RefCell::new(None) };
-    /// What the app this one took the page over from handed over.
+    /// What the bundle this one took the page over from handed over.
     static HANDED: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Lets another bundle take this page over: `hand_over` runs first (save, say what the learner
-/// was doing), then this app's view and every listener it holds are dropped.
+/// Lets another bundle take this page over: `hand_over` runs in the task that does, and answers
+/// what this bundle hands over. It runs once; a page is taken over once.
 pub fn leave_for_next_app(hand_over: impl FnOnce() -> String + 'static) {
-    let stop = Closure::once_into_js(move || -> String {
-        let handed = hand_over();
-        if let Some((owner, handle)) = RUNNING.with(|r| r.borrow_mut().take()) {
-            drop(handle);
-            owner.cleanup();
-        }
-        handed
-    });
+    let stop = Closure::once_into_js(hand_over);
     let _ = js_sys::Reflect::set(&window(), &STOP_GLOBAL.into(), &stop);
 }
 
-/// Stops the app of another bundle running this page, if there is one, and answers what it
-/// handed over.
+/// Stops the bundle that ran this page before, if one did, and answers what it handed over.
 fn stop_previous_app() -> Option<String> {
     let key = wasm_bindgen::JsValue::from_str(STOP_GLOBAL);
     let stop = js_sys::Reflect::get(&window(), &key)
@@ -200,18 +190,15 @@ fn take_over(store: Store, routes: RouteTable) {
         focused: focused_in(&old),
         scrolled: scrolled_in(),
     };
-    // An app of another bundle running this page (a scenario page's write bundle) stops here, in
-    // the task that replaces it, and says what it hands over.
+    // A bundle that ran this page before (a scenario page's write bundle) stops here, in the task
+    // that replaces its page, and says what it hands over.
     let handed = stop_previous_app();
     HANDED.with(|h| *h.borrow_mut() = handed);
-    let owner = Owner::new();
-    let handle = owner.with(|| {
-        leptos::mount::mount_to(
-            fresh.clone(),
-            move || view! { <App store=store routes=routes/> },
-        )
-    });
-    RUNNING.with(|r| *r.borrow_mut() = Some((owner, Box::new(handle))));
+    leptos::mount::mount_to(
+        fresh.clone(),
+        move || view! { <App store=store routes=routes/> },
+    )
+    .forget();
     // Same task as the render: the browser never paints the page without either tree.
     if old.replace_with_with_node_1(&fresh).is_ok() {
         let Place { focused, scrolled } = place;

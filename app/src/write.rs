@@ -25,12 +25,17 @@ use wasm_bindgen::JsCast;
 /// The learner's first interactions with the page: any of them brings the full loop.
 const INTERACTIONS: [&str; 5] = ["pointerdown", "keydown", "touchstart", "wheel", "scroll"];
 
+/// The event that tells the page's early script the form was emptied (`core/src/site/early.js`).
+const CLEARED: &str = "leap-cleared";
+
 /// The page this bundle runs.
 struct Page {
     section: web_sys::Element,
     pack: String,
     scenario: String,
     meta: ScenarioRef,
+    /// An investigation: its evidence column and its commit are the full loop's.
+    investigation: bool,
     opened_at: u64,
     /// IndexedDB opening (and attempts moving there), started at once; a commit waits for it.
     learner_data: js_sys::Promise,
@@ -38,6 +43,12 @@ struct Page {
     loading: Cell<bool>,
     /// The full loop took the page over: this form is no longer the learner's.
     stopped: Cell<bool>,
+    /// A commit or give-up is being made (a second click waits for it).
+    finishing: Cell<bool>,
+    /// The attempt on this form is finished: what is left to ask for is the full loop's rubric.
+    finished: Cell<bool>,
+    /// The draft stored when the page opened (its id), to notice another tab committing it.
+    seen_draft: Option<String>,
 }
 
 /// Starts the bundle on the current page.
@@ -52,20 +63,36 @@ pub fn start() {
         load_full_loop_now();
         return;
     };
-    let meta = section
+    // What an attempt records of its scenario: without it the full loop, which has the index,
+    // makes the commit.
+    let Some(meta) = section
         .get_attribute("data-ref")
-        .and_then(|r| serde_json::from_str(&r).ok())
-        .unwrap_or_default();
+        .and_then(|r| serde_json::from_str::<ScenarioRef>(&r).ok())
+    else {
+        load_full_loop_now();
+        return;
+    };
+    let investigation = section.has_attribute("data-investigation");
+    // Drafts live in localStorage, readable at once; nothing unreadable is set aside here (the
+    // full loop does that, and tells the learner).
+    let seen_draft = open_repo()
+        .borrow()
+        .peek_draft(&pack, &scenario)
+        .map(|d| d.id);
     let page = Rc::new(Page {
         section,
         pack,
         scenario,
         meta,
+        investigation,
         opened_at: now(),
         learner_data: open_learner_data(),
         intent: RefCell::new(Intent::default()),
         loading: Cell::new(false),
         stopped: Cell::new(false),
+        finishing: Cell::new(false),
+        finished: Cell::new(false),
+        seen_draft,
     });
     let on_stop = page.clone();
     crate::boot::leave_for_next_app(move || {
@@ -74,15 +101,22 @@ pub fn start() {
         on_stop.intent.borrow().encode()
     });
     listen(&page);
+    // An investigation is worked in its evidence column, which the full loop draws: it comes now,
+    // while the learner reads the briefing (and can write already).
+    if investigation {
+        page.load_full_loop();
+    }
     // A learner back at a scenario they finished, with no draft, sees their last attempt: that
     // is the full loop's view, so it comes now.
     let returning = page.clone();
     wasm_bindgen_futures::spawn_local(async move {
         let _ = wasm_bindgen_futures::JsFuture::from(returning.learner_data.clone()).await;
-        let state = open_repo()
-            .borrow_mut()
-            .scenario(&returning.pack, &returning.scenario);
-        if state.is_ok_and(|s| s.draft.is_none() && !s.attempts.is_empty()) {
+        let repo = open_repo();
+        let repo = repo.borrow();
+        let (pack, scenario) = (&returning.pack, &returning.scenario);
+        if repo.peek_draft(pack, scenario).is_none()
+            && repo.has_attempts(pack, scenario).unwrap_or(false)
+        {
             returning.load_full_loop();
         }
     });
@@ -100,6 +134,9 @@ fn listen(page: &Rc<Page>) {
     if let Some(give_up) = button(".editor .actions .secondary") {
         let p = page.clone();
         on(&give_up, "click", move |_| {
+            if p.finished.get() {
+                return;
+            }
             // Its confirmation is the full loop's: giving up ends the attempt.
             p.intent.borrow_mut().give_up = true;
             p.say("Opening the confirmation…");
@@ -113,6 +150,9 @@ fn listen(page: &Rc<Page>) {
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
                 .is_some_and(|i| i.checked());
+            if p.finished.get() {
+                return;
+            }
             p.intent.borrow_mut().preview = on;
             if on {
                 p.say("Loading the preview…");
@@ -120,6 +160,11 @@ fn listen(page: &Rc<Page>) {
             }
         });
     }
+    arm(page);
+}
+
+/// Sends for the full loop at the learner's next interaction with the page.
+fn arm(page: &Rc<Page>) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -151,6 +196,10 @@ fn on(el: &web_sys::Element, name: &str, f: impl Fn(web_sys::Event) + 'static) {
 impl Page {
     /// Commits (or gives up) the attempt on the form, then opens its rubric in the full loop.
     fn finish(self: Rc<Self>, outcome: Outcome) {
+        // A second click while the first is being stored (or after it) finds nothing to do.
+        if self.finished.get() || self.finishing.replace(true) {
+            return;
+        }
         wasm_bindgen_futures::spawn_local(async move {
             let _ = wasm_bindgen_futures::JsFuture::from(self.learner_data.clone()).await;
             // Taken over meanwhile: the text is the full loop's draft now, committed from there.
@@ -158,8 +207,10 @@ impl Page {
                 return;
             }
             let answer = read_form(&self.section).answer;
+            let repo = open_repo();
+            let persistent = repo.borrow().store().local.borrow().is_persistent();
             let result = finish_from_page(
-                &mut open_repo().borrow_mut(),
+                &mut repo.borrow_mut(),
                 FromPage {
                     pack: &self.pack,
                     scenario: &self.scenario,
@@ -169,32 +220,61 @@ impl Page {
                     opened_at: self.opened_at,
                     now: now(),
                     fresh_id: random_id(),
+                    investigation: self.investigation,
+                    persistent,
+                    seen_draft: self.seen_draft.clone(),
                 },
             );
+            // What the reads set aside is the learner's to hear of, in the full loop.
+            let notices = std::mem::take(&mut repo.borrow_mut().notices);
+            self.intent.borrow_mut().notices.extend(notices);
+            self.finishing.set(false);
             match result {
-                Ok(attempt) => {
-                    // The text is the attempt's now: the full loop must not take it for a draft.
-                    self.clear_form();
-                    self.problem(None);
-                    let mut intent = self.intent.borrow_mut();
-                    intent.opens = Opens::Review(attempt.id);
-                    intent.give_up = false;
-                    intent.follow = Some((
-                        "rubric".into(),
-                        "Committed. The rubric follows: mark each criterion.".into(),
-                    ));
-                    drop(intent);
-                    self.say("Committed. Opening the rubric…");
-                    self.load_full_loop();
-                }
+                Ok(attempt) => self.open_rubric(
+                    attempt.id,
+                    "Committed. Opening the rubric…",
+                    "Committed. The rubric follows: mark each criterion.",
+                ),
+                Err(NotFinished::FinishedElsewhere(id)) => self.open_rubric(
+                    id,
+                    "Committed in another tab. Opening its rubric…",
+                    "This attempt was committed in another tab. Its rubric follows.",
+                ),
                 Err(NotFinished::Incomplete(problem)) => self.problem(Some(&problem)),
                 Err(NotFinished::ShowStoredFirst) => {
-                    self.problem(Some("Your saved draft holds text this page does not show. It is opening below, merged with what you typed: check it, then commit."));
+                    let message = "Your saved draft holds text this page did not show. It is in the editor now, merged with what you typed: check it, then commit.";
+                    self.problem(Some(message));
+                    self.intent.borrow_mut().follow = Some(("reasoning".into(), message.into()));
+                    self.load_full_loop();
+                }
+                Err(NotFinished::Investigation) => {
+                    self.problem(Some("The investigation is still loading: commit once it is here, where its clock stops. Your text is kept."));
+                    self.load_full_loop();
+                }
+                Err(NotFinished::NotKept) => {
+                    self.problem(Some("This browser keeps nothing the site writes (its storage is refused), so the practice loop is opening to keep your attempt for this visit. Your text is kept."));
                     self.load_full_loop();
                 }
                 Err(NotFinished::Store(e)) => self.problem(Some(&could_not_commit(&e))),
             }
         });
+    }
+
+    /// The attempt `id` is finished: the form is emptied, `status` says so, and its rubric opens
+    /// in the full loop, focus and `message` going with it.
+    fn open_rubric(self: &Rc<Self>, id: String, status: &str, message: &str) {
+        self.finished.set(true);
+        // The text is the attempt's now: the full loop must not take it for a draft.
+        self.clear_form();
+        self.problem(None);
+        let mut intent = self.intent.borrow_mut();
+        intent.opens = Opens::Review(id);
+        intent.give_up = false;
+        intent.preview = false;
+        intent.follow = Some(("rubric".into(), message.into()));
+        drop(intent);
+        self.say(status);
+        self.load_full_loop();
     }
 
     /// Loads the full loop, once; it takes the page over when it is ready. The attempts this page
@@ -211,7 +291,8 @@ impl Page {
             bulk::settled().await;
             if load().await.is_err() {
                 page.loading.set(false);
-                page.say("The rest of the practice loop could not load: your text is kept here, and Commit still works. It loads again at your next click.");
+                page.say("The rest of the practice loop could not load: your text is kept here, and Commit still works. It is tried again at your next click or key.");
+                arm(&page);
             }
         });
     }
@@ -287,6 +368,10 @@ impl Page {
         {
             out.set_text_content(Some("not set"));
         }
+        // The page's early script keeps the confidence it last showed: it forgets it too.
+        if let Ok(cleared) = web_sys::Event::new(CLEARED) {
+            self.section.dispatch_event(&cleared).ok();
+        }
     }
 }
 
@@ -307,6 +392,12 @@ fn preload_full_loop_data() {
     }
     let Some(head) = doc.head() else { return };
     for path in paths {
+        let href = format!("{path}?v={build}");
+        // An investigation's page preloads them with its HTML already.
+        let selector = format!("link[rel=preload][href=\"{href}\"]");
+        if doc.query_selector(&selector).ok().flatten().is_some() {
+            continue;
+        }
         let Ok(link) = doc.create_element("link") else {
             continue;
         };
@@ -314,7 +405,7 @@ fn preload_full_loop_data() {
             ("rel", "preload"),
             ("as", "fetch"),
             ("crossorigin", "anonymous"),
-            ("href", &format!("{path}?v={build}")),
+            ("href", &href),
         ] {
             link.set_attribute(name, value).ok();
         }

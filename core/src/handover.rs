@@ -9,7 +9,7 @@
 use crate::storage::early::merge;
 use crate::storage::keys::Key;
 use crate::storage::kv::{KeyValue, StoreError};
-use crate::storage::repo::Repo;
+use crate::storage::repo::{Notice, Repo};
 use crate::storage::schema::{Answer, Attempt, Draft, Outcome, ScenarioRef, VERSION};
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +34,9 @@ pub struct Intent {
     pub give_up: bool,
     /// Where focus goes once the view is there, and what is announced: element id and message.
     pub follow: Option<(String, String)>,
+    /// What the write bundle's reads found unreadable and set aside, for the learner to be told.
+    #[serde(default)]
+    pub notices: Vec<Notice>,
 }
 
 impl Intent {
@@ -68,6 +71,13 @@ pub struct FromPage<'a> {
     pub now: u64,
     /// An id for the attempt when no draft was stored.
     pub fresh_id: String,
+    /// Whether the scenario is an investigation.
+    pub investigation: bool,
+    /// Whether storage keeps what is written beyond this bundle (not when the browser refuses it
+    /// and the page keeps its data in memory).
+    pub persistent: bool,
+    /// The id of the draft that was stored when the page opened, if one was.
+    pub seen_draft: Option<String>,
 }
 
 /// Why the write bundle does not finish the attempt itself.
@@ -80,6 +90,17 @@ pub enum NotFinished {
     /// investigation): the full loop shows it merged first, and the learner commits from there.
     #[error("your saved draft holds more than this page shows")]
     ShowStoredFirst,
+    /// An investigation's commit stops its clock and freezes its log, with the investigation's
+    /// hidden parts at hand: the full loop makes it.
+    #[error("an investigation is committed where its clock runs")]
+    Investigation,
+    /// The browser keeps nothing (storage refused): the attempt would live only in this bundle's
+    /// memory, so the full loop, which keeps it for the page, makes it.
+    #[error("this browser keeps nothing the page writes")]
+    NotKept,
+    /// The draft the page showed was committed in another tab meanwhile, as this attempt.
+    #[error("this attempt was already finished in another tab")]
+    FinishedElsewhere(String),
     /// Storage refused.
     #[error("{0}")]
     Store(StoreError),
@@ -92,7 +113,8 @@ impl From<StoreError> for NotFinished {
 }
 
 /// Finishes the attempt on the form by the same rules as the full loop's editor: a commit needs
-/// reasoning, commitment and confidence; the stored draft (if any) gives the attempt its id,
+/// reasoning, commitment and confidence; an investigation is the full loop's to finish; the stored
+/// draft (if any) gives the attempt its id,
 /// start and timed mode; the form's text must hold everything stored (else
 /// [`NotFinished::ShowStoredFirst`], and nothing is written). The early entry the page's script
 /// kept is removed once the attempt holds its text.
@@ -105,7 +127,19 @@ pub fn finish_from_page<S: KeyValue>(
             return Err(NotFinished::Incomplete(problem));
         }
     }
-    let stored = repo.scenario(page.pack, page.scenario)?.draft;
+    if page.investigation {
+        return Err(NotFinished::Investigation);
+    }
+    if !page.persistent {
+        return Err(NotFinished::NotKept);
+    }
+    let state = repo.scenario(page.pack, page.scenario)?;
+    if let Some(seen) = &page.seen_draft {
+        if state.draft.is_none() && state.attempts.iter().any(|a| &a.id == seen) {
+            return Err(NotFinished::FinishedElsewhere(seen.clone()));
+        }
+    }
+    let stored = state.draft;
     let early = repo.early(page.pack, page.scenario)?;
     let holds = |older: &Answer| merge(older, &page.answer).answer == page.answer;
     if stored
@@ -158,6 +192,10 @@ mod tests {
             preview: true,
             give_up: false,
             follow: Some(("rubric".into(), "Committed. \"The rubric\" follows.".into())),
+            notices: vec![Notice::SetAside {
+                key: "leap:core:s1:draft".into(),
+                reason: "not JSON".into(),
+            }],
         };
         assert_eq!(Intent::decode(&intent.encode()), intent);
     }
@@ -191,6 +229,9 @@ mod tests {
             opened_at: 1_000,
             now: 61_000,
             fresh_id: "fresh".into(),
+            investigation: false,
+            persistent: true,
+            seen_draft: None,
         }
     }
 
@@ -300,5 +341,77 @@ mod tests {
             commit_the_pool(&mut repo),
             Err(NotFinished::ShowStoredFirst)
         );
+    }
+
+    #[test]
+    fn an_investigation_is_never_finished_from_the_page() {
+        let mut repo = Repo::new(MemoryStore::new());
+        let mut on_page = page(answer("The pool is exhausted", Some(70)), Outcome::GaveUp);
+        on_page.investigation = true;
+        assert_eq!(
+            finish_from_page(&mut repo, on_page),
+            Err(NotFinished::Investigation)
+        );
+        assert!(repo.scenario("core", "s1").unwrap().attempts.is_empty());
+    }
+
+    #[test]
+    fn nothing_is_finished_where_the_browser_keeps_nothing() {
+        let mut repo = Repo::new(MemoryStore::new());
+        let mut on_page = page(
+            answer("The pool is exhausted", Some(70)),
+            Outcome::Committed,
+        );
+        on_page.persistent = false;
+        assert_eq!(
+            finish_from_page(&mut repo, on_page),
+            Err(NotFinished::NotKept)
+        );
+        assert!(repo.scenario("core", "s1").unwrap().attempts.is_empty());
+    }
+
+    #[test]
+    fn a_draft_committed_in_another_tab_is_not_committed_again() {
+        let mut repo = Repo::new(MemoryStore::new());
+        let draft = stored_draft("The pool is exhausted", 0);
+        repo.save_draft("core", "s1", &draft, 0).unwrap();
+        // The page opened on that draft; then another tab committed it.
+        let seen = repo.peek_draft("core", "s1").map(|d| d.id);
+        assert_eq!(seen.as_deref(), Some("d1"));
+        repo.finish("core", "s1", &draft, Outcome::Committed, 2_000)
+            .unwrap();
+        let mut on_page = page(
+            answer("The pool is exhausted", Some(70)),
+            Outcome::Committed,
+        );
+        on_page.seen_draft = seen;
+        assert_eq!(
+            finish_from_page(&mut repo, on_page),
+            Err(NotFinished::FinishedElsewhere("d1".into()))
+        );
+        assert_eq!(repo.scenario("core", "s1").unwrap().attempts.len(), 1);
+    }
+
+    #[test]
+    fn a_look_at_the_draft_and_the_attempts_changes_nothing() {
+        let mut repo = Repo::new(MemoryStore::new());
+        assert_eq!(repo.peek_draft("core", "s1"), None);
+        assert!(!repo.has_attempts("core", "s1").unwrap());
+        let key = Key::Draft {
+            pack: "core".into(),
+            scenario: "s1".into(),
+        }
+        .render();
+        repo.write_raw(&key, "{not json").unwrap();
+        assert_eq!(repo.peek_draft("core", "s1"), None);
+        // Still there, for the full loop to set aside and tell the learner about.
+        assert_eq!(
+            repo.store().get(&key).unwrap().as_deref(),
+            Some("{not json")
+        );
+        assert!(repo.notices.is_empty());
+        repo.finish("core", "s1", &stored_draft("x", 0), Outcome::GaveUp, 5)
+            .unwrap();
+        assert!(repo.has_attempts("core", "s1").unwrap());
     }
 }

@@ -325,9 +325,10 @@ pub fn words_label(n: usize) -> String {
     }
 }
 
-/// The practice section of a plain (non-investigation) scenario as the app first renders it for a
-/// learner with nothing written: the ask pinned above an empty editor, with the phone's two tabs
-/// (hidden on a wide screen, where the app has none). Pre-rendered so the learner can write the
+/// The practice section of a scenario as the app first renders it for a learner with nothing
+/// written: the ask pinned above an empty editor, with the phone's two tabs (hidden on a wide
+/// screen, where the app has none), and for an `investigation` its evidence column as the app
+/// draws it while the investigation loads. Pre-rendered so the learner can write the
 /// moment the page is readable; the page's small script keeps what is typed under `early_key`
 /// and shows it again after a reload, and the app adopts it when it takes over (issue 11). The
 /// `data-early`/`data-draft` attributes tell the script where to keep the text and where the saved
@@ -338,12 +339,22 @@ pub fn practice_form(
     meta: &crate::storage::schema::ScenarioRef,
     early_key: &str,
     draft_key: &str,
+    investigation: bool,
 ) -> String {
+    let (marker, controls, evidence) = if investigation {
+        (
+            " data-investigation",
+            " aria-controls=\"ws-evidence\"",
+            "<div class=\"ws-evidence\" id=\"ws-evidence\"><section class=\"incident\" aria-labelledby=\"incident-title\"><h2 id=\"incident-title\">The investigation</h2><p class=\"loading\" role=\"status\">Loading the investigation…</p></section></div>",
+        )
+    } else {
+        ("", "", "")
+    };
     let mut html = format!(
-        "<section id=\"practice\" class=\"practice workbench\" aria-labelledby=\"practice-title\" data-tab=\"evidence\" data-view=\"editing\" data-early=\"{early}\" data-draft=\"{draft}\" data-ref=\"{meta}\">\
+        "<section id=\"practice\" class=\"practice workbench\" aria-labelledby=\"practice-title\" data-tab=\"evidence\" data-view=\"editing\" data-early=\"{early}\" data-draft=\"{draft}\" data-ref=\"{meta}\"{marker}>\
          <div class=\"ws-tabs\" role=\"tablist\" aria-label=\"Workspace\">\
-         <button type=\"button\" role=\"tab\" id=\"tab-evidence\" aria-selected=\"true\" tabindex=\"0\">Evidence</button>\
-         <button type=\"button\" role=\"tab\" id=\"tab-answer\" aria-selected=\"false\" aria-controls=\"ws-answer\" tabindex=\"-1\">Your answer</button></div>\
+         <button type=\"button\" role=\"tab\" id=\"tab-evidence\" aria-selected=\"true\"{controls} tabindex=\"0\">Evidence</button>\
+         <button type=\"button\" role=\"tab\" id=\"tab-answer\" aria-selected=\"false\" aria-controls=\"ws-answer\" tabindex=\"-1\">Your answer</button></div>{evidence}\
          <div class=\"ws-answer\" id=\"ws-answer\"><h2 id=\"practice-title\">Your analysis</h2>\
          <details class=\"ask-pinned\" open><summary>The ask</summary><div class=\"prose\" tabindex=\"0\" role=\"region\" aria-label=\"The ask, while you write\">{ask}</div></details>\
          <div class=\"editor\">",
@@ -590,6 +601,7 @@ mod tests {
             },
             "leap:core:a&b:early",
             "leap:core:a&b:draft",
+            false,
         );
         assert!(html.starts_with("<section id=\"practice\" class=\"practice workbench\""));
         assert!(html.contains(
@@ -615,5 +627,26 @@ mod tests {
         assert_eq!(html.matches("<div").count(), html.matches("</div>").count());
         assert_eq!(words_label(1), "1 word");
         assert_eq!(words_label(3), "3 words");
+        assert!(!html.contains("ws-evidence") && !html.contains("data-investigation"));
+    }
+
+    #[test]
+    fn an_investigations_form_has_its_evidence_column_as_the_app_draws_it_loading() {
+        let body = ScenarioBody {
+            situation: prose("<p>s</p>"),
+            artifacts: vec![],
+            ask: prose("<p>Ask</p>"),
+            primer: None,
+        };
+        let meta = crate::storage::schema::ScenarioRef::default();
+        let html = practice_form(&body, &meta, "e", "d", true);
+        assert!(html.contains("data-investigation>"), "{html}");
+        assert!(html.contains(
+            "id=\"tab-evidence\" aria-selected=\"true\" aria-controls=\"ws-evidence\" tabindex=\"0\""
+        ));
+        // The evidence column comes before the answer's, as in the app.
+        let evidence = html.find("<div class=\"ws-evidence\" id=\"ws-evidence\"><section class=\"incident\" aria-labelledby=\"incident-title\"><h2 id=\"incident-title\">The investigation</h2><p class=\"loading\" role=\"status\">Loading the investigation…</p></section></div>").unwrap();
+        assert!(evidence < html.find("<div class=\"ws-answer\"").unwrap());
+        assert_eq!(html.matches("<div").count(), html.matches("</div>").count());
     }
 }

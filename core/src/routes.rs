@@ -89,9 +89,10 @@ impl Route {
 pub enum Bundle {
     /// Catalog, "how it works" and the 404 page: the bundle Trunk loads itself.
     Browse,
-    /// Scenario pages: reading, investigating and writing up to the commit (the `write` bundle);
-    /// the rest of the practice loop arrives when first needed ([`PRACTICE_BIN`]).
-    Practice,
+    /// Scenario pages: their own bundle, `write`, commits from the pre-rendered form; the whole
+    /// practice loop ([`PRACTICE_BIN`]) arrives at the learner's first interaction and serves
+    /// them from then on.
+    Scenario,
     /// The progress page: scores, calibration, the brag document and the learner's data.
     Progress,
     /// The review queue's drills.
@@ -104,7 +105,7 @@ impl Bundle {
     /// The bundles whose loader the site generator writes (Trunk builds them as "workers", so they
     /// get neither a loader nor a content hash from it).
     pub const GENERATED: [Bundle; 4] = [
-        Bundle::Practice,
+        Bundle::Scenario,
         Bundle::Progress,
         Bundle::Review,
         Bundle::Settings,
@@ -123,7 +124,7 @@ impl Bundle {
     pub fn bin(self) -> &'static str {
         match self {
             Bundle::Browse => "browse",
-            Bundle::Practice => "write",
+            Bundle::Scenario => "write",
             Bundle::Progress => "progress",
             Bundle::Review => "review",
             Bundle::Settings => "settings",
@@ -163,7 +164,7 @@ impl Route {
     /// The bundle that serves this page.
     pub fn bundle(&self) -> Bundle {
         match self {
-            Route::Scenario { .. } => Bundle::Practice,
+            Route::Scenario { .. } => Bundle::Scenario,
             Route::Progress => Bundle::Progress,
             Route::Review => Bundle::Review,
             Route::Settings => Bundle::Settings,

@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 
 fn main() {
     senior_leap::boot::run(
-        Bundle::Practice,
+        Bundle::Scenario,
         || {
             view! {
                 <QueueSync/>

@@ -83,7 +83,13 @@ pub fn Practice(summary: ScenarioSummary, body: Arc<ScenarioBody>) -> impl IntoV
         if let Opens::Review(id) = intent.opens {
             ws.view.set(View::Review(id));
         }
-        editor::ask_for(intent.preview, intent.give_up);
+        // Asked of the editor on the page: only for the editor shown now, never a later one.
+        if ws.view.get_untracked() == View::Editing {
+            editor::ask_for(intent.preview, intent.give_up);
+        }
+        if !intent.notices.is_empty() {
+            ws.notices.update(|n| n.extend(intent.notices));
+        }
         if let Some((id, message)) = intent.follow {
             follow::follow(id, message);
         }

@@ -66,6 +66,10 @@
     ids.forEach(count);
     save();
   }
+  // The page's bundle emptied the form (a commit stored its text): nothing of it is kept.
+  section.addEventListener("leap-cleared", () => {
+    confidence = null;
+  });
   section.addEventListener("input", (ev) => {
     const id = ev.target.id;
     if (ids.includes(id)) count(id);

@@ -63,9 +63,6 @@ struct Ready {
     browse: template::Prepared,
     /// The templates of the bundles whose loader the generator writes.
     generated: Vec<(Bundle, template::Prepared)>,
-    /// The template of an investigation's page: the full practice loop from the start, since its
-    /// workspace (the evidence the learner asks for) is the app's alone.
-    investigation: template::Prepared,
     /// The early script's file name.
     early_script: String,
 }
@@ -103,7 +100,7 @@ fn write_unversioned(
                 t = template::with_lazy_bundle(&t, PROBE_GLOBAL, PROBE_BIN, &probe.0, &probe.1)?;
             }
             // Scenario pages load the rest of the practice loop when the learner first needs it.
-            if b == Bundle::Practice {
+            if b == Bundle::Scenario {
                 t = template::with_lazy_bundle(
                     &t,
                     PRACTICE_GLOBAL,
@@ -131,12 +128,9 @@ fn write_unversioned(
         std::fs::create_dir_all(&dir)?;
         output::write_scenario_data(s, &dir)
     })?;
-    let investigation =
-        template::Prepared::new(&template::with_bundle(template, &practice.0, &practice.1)?)?;
     Ok(Ready {
         browse,
         generated,
-        investigation,
         early_script,
     })
 }
@@ -167,7 +161,6 @@ fn write_pages(
     let pages = Pages {
         browse: &ready.browse,
         generated: &ready.generated,
-        investigation: &ready.investigation,
         investigations: &investigations,
         early_script: &ready.early_script,
         build: &index.build,
@@ -236,24 +229,22 @@ fn page_file(route: &Route) -> String {
     }
 }
 
-/// A scenario's page: its briefing and, for a plain scenario, the editor's form.
+/// A scenario's page: its briefing and the editor's form (with, for an investigation, its evidence
+/// column loading), so the learner can write from the first paint.
 fn scenario_page(s: &CompiledScenario, site_title: &str) -> PageSpec {
     let mut main = markup::scenario(&s.summary, &s.body);
-    // An investigation's workspace is the app's alone (its evidence column grows as the
-    // learner asks); a plain scenario's editor is on the page from the first paint.
-    if !s.summary.investigation {
-        let key = |k: Key| k.render();
-        let (pack, scenario) = (s.summary.pack.clone(), s.summary.id.clone());
-        main.push_str(&markup::practice_form(
-            &s.body,
-            &(&s.summary).into(),
-            &key(Key::Early {
-                pack: pack.clone(),
-                scenario: scenario.clone(),
-            }),
-            &key(Key::Draft { pack, scenario }),
-        ));
-    }
+    let key = |k: Key| k.render();
+    let (pack, scenario) = (s.summary.pack.clone(), s.summary.id.clone());
+    main.push_str(&markup::practice_form(
+        &s.body,
+        &(&s.summary).into(),
+        &key(Key::Early {
+            pack: pack.clone(),
+            scenario: scenario.clone(),
+        }),
+        &key(Key::Draft { pack, scenario }),
+        s.summary.investigation,
+    ));
     PageSpec {
         route: scenario_route(s),
         title: crate::site_text::title(site_title, Some(&s.summary.title)),
@@ -267,7 +258,6 @@ struct Pages<'a> {
     browse: &'a template::Prepared,
     generated: &'a [(Bundle, template::Prepared)],
     investigations: &'a BTreeSet<(&'a str, &'a str)>,
-    investigation: &'a template::Prepared,
     early_script: &'a str,
     build: &'a str,
     site_title: &'a str,
@@ -280,20 +270,11 @@ impl Pages<'_> {
         let body = markup::shell(&spec.route, self.site_title, &spec.main);
         let base = spec.route.base_href(self.site_path);
         let bundle = spec.route.bundle();
-        let template = match &spec.route {
-            Route::Scenario { pack, slug }
-                if self
-                    .investigations
-                    .contains(&(pack.as_str(), slug.as_str())) =>
-            {
-                self.investigation
-            }
-            _ => self
-                .generated
-                .iter()
-                .find(|(b, _)| *b == bundle)
-                .map_or(self.browse, |(_, t)| t),
-        };
+        let template = self
+            .generated
+            .iter()
+            .find(|(b, _)| *b == bundle)
+            .map_or(self.browse, |(_, t)| t);
         let html = template.render(&PageParts {
             title: &spec.title,
             description: &spec.description,
@@ -353,7 +334,9 @@ fn with_preloads(
     // The catalog carries its first page of cards and loads the index only when the learner
     // searches, filters or asks for more; Progress needs only the site's name.
     // A plain scenario page's own bundle commits from the pre-rendered form and needs no data;
-    // the full practice loop, which does, arrives at the learner's first interaction.
+    // the full practice loop, which does, arrives at the learner's first interaction. An
+    // investigation's page sends for the full loop at once (its evidence column is the loop's):
+    // the data it starts from comes with the HTML.
     let mut paths = Vec::new();
     match route {
         Route::Scenario { pack, slug }

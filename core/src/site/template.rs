@@ -74,6 +74,8 @@ pub fn with_bundle(template: &str, js: &str, wasm: &str) -> Result<String, Templ
 /// Adds to a template the loader of a bundle its pages load only on demand: a function
 /// `window.<global>(arg)` that imports `js`, starts it with `wasm` (once: the browser keeps the
 /// module, and its start returns at once when it has run) and calls its export `entry` with `arg`.
+/// A browser keeps a failed import too (a dropped connection would fail every later call the
+/// same way), so after a failure the next call asks for the script under a new query.
 /// A script of the page rather than one inside a bundle, so the names stay content-addressed
 /// and relative to the page's `<base>`, and its hash joins the page's policy like every inline script.
 pub fn with_lazy_bundle(
@@ -84,7 +86,7 @@ pub fn with_lazy_bundle(
     wasm: &str,
 ) -> Result<String, TemplateError> {
     let loader = format!(
-        "<script>window.{global}=async(a)=>{{const m=await import('./{js}');await m.default({{ module_or_path: './{wasm}' }});return m.{entry}(a);}};</script>"
+        "<script>window.{global}=async(a)=>{{const s=window.{global};let m;try{{m=await import('./{js}'+(s.f?'?try='+s.f:''));}}catch(e){{s.f=(s.f||0)+1;throw e;}}await m.default({{ module_or_path: './{wasm}' }});return m.{entry}(a);}};</script>"
     );
     let head_end = template
         .find("</head>")
@@ -308,7 +310,7 @@ mod tests {
             "probe-9f_bg.wasm",
         )
         .unwrap();
-        let loader = "window.leapProbe=async(a)=>{const m=await import('./probe-9f.js');await m.default({ module_or_path: './probe-9f_bg.wasm' });return m.probe(a);};";
+        let loader = "window.leapProbe=async(a)=>{const s=window.leapProbe;let m;try{m=await import('./probe-9f.js'+(s.f?'?try='+s.f:''));}catch(e){s.f=(s.f||0)+1;throw e;}await m.default({ module_or_path: './probe-9f_bg.wasm' });return m.probe(a);};";
         assert!(
             out.contains(&format!("<script>{loader}</script></head>")),
             "{out}"

@@ -11,7 +11,7 @@ use crate::drills::Queue;
 use serde::de::DeserializeOwned;
 
 /// Something the learner should be told about their stored data.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Notice {
     /// An entry could not be read and was moved to `aside` (under its original key).
     SetAside {
@@ -135,6 +135,30 @@ impl<S: KeyValue> Repo<S> {
         }
         crate::order::sort_by_key(&mut state.attempts, |a| (a.finished_at, a.number));
         Ok(state)
+    }
+
+    /// A scenario's draft as stored, without setting an unreadable one aside (`None` then): for a
+    /// look that changes nothing, before the app that tells the learner about such entries.
+    pub fn peek_draft(&self, pack: &str, scenario: &str) -> Option<Draft> {
+        let key = Key::Draft {
+            pack: pack.into(),
+            scenario: scenario.into(),
+        };
+        match decode::<Draft>(&self.store.get(&key.render()).ok()??) {
+            Decoded::Current(d) | Decoded::Migrated(d) => Some(d),
+            Decoded::Unreadable(_) => None,
+        }
+    }
+
+    /// Whether a scenario has finished attempts stored, by their keys alone (nothing is read).
+    pub fn has_attempts(&self, pack: &str, scenario: &str) -> Result<bool, StoreError> {
+        let prefix = scenario_prefix(pack, scenario);
+        Ok(self
+            .store
+            .keys()?
+            .iter()
+            .filter(|k| k.starts_with(&prefix))
+            .any(|k| matches!(Key::parse(k), Some(Key::Attempt { .. }))))
     }
 
     /// The text typed on a scenario's pre-rendered page before the app took over, if any (an

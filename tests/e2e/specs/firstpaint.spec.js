@@ -225,17 +225,20 @@ test.describe("on a phone", () => {
   });
 });
 
-test("an investigation's page is the app's alone: no editor before the app, and it still works", async ({ page }) => {
+test("an investigation's page has its editor before the app too, the evidence column loading; the text typed there is kept", async ({ page }) => {
   const inv = index.scenarios.find((s) => s.investigation);
   test.skip(!inv, "the pack has no investigation");
   const release = await holdWasm(page);
   await page.goto(`scenarios/${inv.pack}/${inv.slug}/`, { waitUntil: "commit" });
   await expect(page.locator("h1")).toHaveText(inv.title);
-  await expect(page.locator("#practice")).toHaveCount(0);
+  await expect(page.locator("#ws-evidence")).toContainText("Loading the investigation…");
+  const reasoning = page.getByLabel("Reasoning");
+  await reasoning.fill("Investigating before the app.");
   release();
-  await ready(page);
-  await expect(page.getByLabel("Reasoning")).toBeVisible();
-  await page.getByLabel("Reasoning").fill("Investigating");
-  await page.getByLabel("Reasoning").blur();
-  await expect(page.locator(".save-state")).toContainText("Saved in this browser");
+  // The investigation is the full loop's: it comes by itself, with no interaction.
+  await page.locator("#app[data-ready]").waitFor();
+  await expect(page.locator(".incident-clock")).toBeVisible();
+  await expect(reasoning).toHaveValue("Investigating before the app.");
+  await reasoning.blur();
+  await expect(page.locator(".save-state")).toContainText("Saved");
 });

@@ -111,3 +111,64 @@ test("giving up before the full loop arrives opens its confirmation, and nothing
   await expect(page.getByRole("group", { name: "Give up this attempt?" })).toBeVisible({ timeout: 15_000 });
   expect(await attempts(page)).toHaveLength(0);
 });
+
+test("a double click on Commit stores one attempt and raises no false alarm", async ({ page }) => {
+  const release = await holdFullLoop(page);
+  await openWritable(page);
+  await page.getByLabel("Reasoning").fill("Locks.");
+  await page.getByLabel("Commitment").fill("Block it.");
+  await page.getByLabel("Confidence").fill("40");
+  await page.getByRole("button", { name: "Commit", exact: true }).dblclick();
+  await expect(page.locator(".save-state")).toHaveText("Committed. Opening the rubric…");
+  await page.waitForTimeout(300);
+  await expect(page.getByRole("alert")).toHaveCount(0);
+  expect(await attempts(page)).toHaveLength(1);
+  release();
+  await expect(page.getByRole("heading", { name: "The rubric", exact: true })).toBeVisible({ timeout: 15_000 });
+});
+
+test.describe("when the full loop fails to load once", () => {
+  test.use({ expectedConsoleErrors: [/^Failed to load resource: net::ERR_FAILED$/] });
+
+  test("it is tried again at the next key, and arrives", async ({ page }) => {
+    let refuse = true;
+    await page.route(FULL_LOOP, (route) => (refuse ? route.abort() : route.continue()));
+    await openWritable(page);
+    await page.getByLabel("Reasoning").fill("Locks.");
+    await expect(page.locator(".save-state")).toContainText("could not load", { timeout: 10_000 });
+    refuse = false;
+    await page.keyboard.type(" More.");
+    await expect(page.locator("#app[data-ready]")).toHaveCount(1, { timeout: 15_000 });
+    await expect(page.getByRole("textbox", { name: "Reasoning" })).toHaveValue("Locks. More.");
+  });
+});
+
+test.describe("when the browser refuses storage", () => {
+  test.beforeEach(async ({ page }) => {
+    await page.addInitScript(() => {
+      Object.defineProperty(window, "localStorage", {
+        get() {
+          throw new DOMException("The operation is insecure.", "SecurityError");
+        },
+      });
+      Object.defineProperty(window, "indexedDB", { get: () => undefined });
+    });
+  });
+
+  test("a commit is made by the full loop, which keeps it for the visit: nothing is lost", async ({ page }) => {
+    const release = await holdFullLoop(page);
+    await openWritable(page);
+    await page.getByLabel("Reasoning").fill("Locks.");
+    await page.getByLabel("Commitment").fill("Block it.");
+    await page.getByLabel("Confidence").fill("40");
+    await page.getByRole("button", { name: "Commit", exact: true }).click();
+    await expect(page.getByRole("alert")).toContainText("keeps nothing the site writes");
+    // The text stays on the form for the full loop to carry.
+    await expect(page.getByLabel("Reasoning")).toHaveValue("Locks.");
+    release();
+    await expect(page.locator("#app[data-ready]")).toHaveCount(1, { timeout: 15_000 });
+    await expect(page.getByRole("textbox", { name: "Reasoning" })).toHaveValue("Locks.");
+    await page.getByRole("button", { name: "Commit", exact: true }).click();
+    await expect(page.getByRole("heading", { name: "The rubric", exact: true })).toBeVisible();
+  });
+});
