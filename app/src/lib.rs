@@ -3,9 +3,9 @@
 //!
 //! Bundles share this library (`src/bin/`): `browse` (catalog, how it works, 404) adopts its
 //! pre-rendered pages without Leptos (`pages::catalog`), which keeps the catalog's first load
-//! small; a plain scenario page starts with `write` (the commit from its pre-rendered form, see
-//! `write`), which loads `practice` (the whole practice loop, also an investigation page's own
-//! bundle) at the learner's first interaction; `progress`, `review` and `settings` one page each.
+//! small; a scenario page starts with `write` (the commit from its pre-rendered form, see
+//! `write`), which loads `practice` (the whole practice loop) at the learner's first interaction,
+//! or at once for an investigation; `progress`, `review` and `settings` one page each.
 //! Module map: `boot` (start-up and takeover), `site` (base path, data loading), `shell` (router
 //! and layout), `pages/` (one module per page), `practice/` (the practice loop on a scenario page),
 //! `evaluator/` (the AI evaluator's settings, network and grading runs), `storage` (browser storage).

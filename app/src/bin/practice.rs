@@ -1,7 +1,7 @@
 //! The full practice loop of scenario pages: the rubric and self-review, history, timed mode,
-//! comparisons, the evaluator, the preview and investigations. An investigation's page loads it
-//! itself; a plain scenario's page starts with the small `write` bundle, which loads this one at
-//! the learner's first interaction (`window.leapPractice`) and hands the page over to it.
+//! comparisons, the evaluator, the preview and investigations. A scenario's page starts with the
+//! small `write` bundle, which loads this one (`window.leapPractice`) at the learner's first
+//! interaction, or at once for an investigation, and hands the page over to it.
 
 use leap_core::routes::{Bundle, Route};
 use leptos::prelude::*;
