@@ -16,16 +16,25 @@ use leptos::prelude::*;
 /// title are already the static page's; the pack's suggested evaluator is read from the
 /// placeholder's attributes.
 pub fn start() {
-    crate::boot::mount_in_place("#main > article.settings", |placeholder| {
-        let suggestion = suggestion_from_attributes(|name| placeholder.get_attribute(name));
-        move || view! { <SettingsPage suggestion=suggestion/> }
+    wasm_bindgen_futures::spawn_local(async {
+        // The browser's storage, opened with the wasm's start: a page's first use of it loads
+        // it, a large share of the render's task otherwise.
+        let stores = Stores::open();
+        // The wasm's instantiation and start end their task here: the first render, the page's
+        // longest piece of work, gets a task of its own, so neither blocks the page for long
+        // (Lighthouse's total blocking time counts each task's time beyond 50 ms).
+        crate::boot::next_task().await;
+        crate::boot::mount_in_place("#main > article.settings", |placeholder| {
+            let suggestion = suggestion_from_attributes(|name| placeholder.get_attribute(name));
+            move || view! { <SettingsPage suggestion=suggestion stores=stores/> }
+        });
     });
 }
 
-/// The settings page; `suggestion` is the evaluator the site's first pack suggests.
+/// The settings page; `suggestion` is the evaluator the site's first pack suggests, `stores` the
+/// browser's storage it reads the learner's settings from.
 #[component]
-pub fn SettingsPage(suggestion: Option<EvaluatorDefaults>) -> impl IntoView {
-    let stores = Stores::open();
+pub fn SettingsPage(suggestion: Option<EvaluatorDefaults>, stores: Stores) -> impl IntoView {
     let persistent = stores.local.is_persistent();
     let initial = stores.preferences_or(suggestion.as_ref());
     let initial_key = initial.settings(&stores.local, &stores.session).key;
