@@ -1,8 +1,9 @@
 //! Start-up of the bundles that re-render their page (practice, review): load what the page needs,
 //! render the app off-screen, and swap it in for the pre-rendered markup in one step, carrying
 //! over what the reader already did on the static page (focus and caret, the answer column's
-//! scroll, an opened disclosure). Pages a bundle adopts or mounts in place keep theirs by
-//! themselves; see [`mount_in_place`] and `pages::catalog`.
+//! scroll, an opened disclosure), and, on a scenario page, what its write bundle was asked for.
+//! Pages a bundle adopts or mounts in place keep theirs by themselves; see [`mount_in_place`],
+//! `pages::catalog`, `pages::progress` and `write`.
 
 use crate::shell::{App, RouteTable};
 use crate::site::{self, Store};
@@ -98,7 +99,7 @@ pub async fn next_task() {
     let _ = resumed.await;
 }
 
-/// Takes over a page whose bundle serves it alone (Settings, Progress): the pre-rendered element
+/// Takes over a page whose bundle serves it alone (Settings): the pre-rendered element
 /// `selector` of `#main` gives way to the app's view in one task, so the browser never paints the
 /// page without either; no router, no site index. `view` reads what it needs from that element
 /// first. The header's due count is set as the shell sets it, and `#app` is marked ready.
