@@ -12,6 +12,7 @@ import { createRequire } from "node:module";
 import { spawn } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { fullLoop } from "./full-loop.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(join(here, "../e2e/package.json"));
@@ -50,7 +51,7 @@ try {
     await page.getByLabel("Model", { exact: true }).fill("gpt-5-mini");
     await page.getByLabel("API key").fill(`sk-proj-${shape}-0123456789`);
     await page.goto(`${site}scenarios/${s.pack}/${s.slug}/`);
-    await page.locator("#app[data-ready]").waitFor({ timeout: 30000 });
+    await fullLoop(page);
     await page.getByLabel("Reasoning").fill("Every PoP went to 100 % CPU in the same minute: the global WAF rule push.");
     await page.getByLabel("Commitment").fill("Pull the global WAF kill switch, then roll the rule back.");
     await page.getByLabel("Confidence").fill("70");

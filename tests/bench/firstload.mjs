@@ -19,7 +19,8 @@
 //                 app renders something larger than the pre-rendered page, this waits for the app)
 //      taken over the app has mounted (the `data-ready` attribute the app sets after its first
 //                 render; the counter sets it on <html> once mounted), or on a plain scenario's
-//                 page its write bundle runs (`data-write`: writing and committing work)
+//                 page its write bundle runs (`data-write`: writing and committing work); an
+//                 investigation's page waits for the full loop, which draws its evidence
 //      longest    the longest main-thread task from navigation to take-over
 //      blocking   the sum of every such task's time past 50 ms (TBT's definition, up to take-over)
 //      bytes      what crossed the network up to take-over (headers included)
@@ -79,9 +80,11 @@ function instrument() {
     for (const e of list.getEntries()) window.__leap.tasks.push([e.startTime, e.duration]);
   }).observe({ type: "longtask", buffered: true });
   // A plain scenario's page is usable once its write bundle runs (`data-write`: writing and
-  // committing work; the full practice loop comes at the first interaction).
+  // committing work; the full practice loop comes at the first interaction). An investigation's
+  // is usable once the full loop has taken it over (its evidence column is the loop's).
   new MutationObserver((changes, observer) => {
-    if (changes.some((c) => c.target.hasAttribute?.("data-ready") || c.target.hasAttribute?.("data-write"))) {
+    const usable = (el) => el.hasAttribute?.("data-ready") || (el.hasAttribute?.("data-write") && !el.hasAttribute("data-investigation"));
+    if (changes.some((c) => usable(c.target))) {
       window.__leap.ready = performance.now();
       observer.disconnect();
     }

@@ -17,6 +17,7 @@ import { createRequire } from "node:module";
 import { spawn } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { fullLoop } from "./full-loop.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(join(here, "../e2e/package.json"));
@@ -107,7 +108,7 @@ async function instrumented(url, draft) {
     await page.evaluate(([k, v]) => localStorage.setItem(k, v), [draft.key, JSON.stringify(draft.value)]);
   }
   await page.goto(url);
-  await page.locator("#app[data-ready]").waitFor({ timeout: 30000 });
+  await fullLoop(page);
   return page;
 }
 

@@ -28,9 +28,9 @@ echo "== building the counter (the floor)"
 (cd tests/bench/counter && CARGO_TARGET_DIR="$ROOT/target/bench-counter" trunk build --release --dist "$OUT/counter") \
   >"$OUT/counter.log" 2>&1 || { tail -20 "$OUT/counter.log"; exit 1; }
 
-# A plain scenario's page (its own bundle is `write`) and an investigation's (the full loop).
-plain=$(cd "$D" && grep -l 'data-early="' scenarios/*/*/index.html | sed -n 1p); plain="${plain%index.html}"
-investigation=$(cd "$D" && grep -L 'data-early="' scenarios/*/*/index.html | sed -n 1p); investigation="${investigation%index.html}"
+# A plain scenario's page and an investigation's (its write bundle sends for the full loop at once).
+plain=$(cd "$D" && grep -L 'data-investigation' scenarios/*/*/index.html | sed -n 1p); plain="${plain%index.html}"
+investigation=$(cd "$D" && grep -l 'data-investigation' scenarios/*/*/index.html | sed -n 1p); investigation="${investigation%index.html}"
 pages=("" "$plain" "$investigation" settings/ progress/)
 
 if ! command -v chromium >/dev/null 2>&1 || [ ! -d tests/e2e/node_modules/@playwright/test ]; then

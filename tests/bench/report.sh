@@ -31,9 +31,9 @@ D="$OUT/dist"
 css=$(ls "$D"/main-*.css 2>/dev/null || true); bjs=$(ls "$D"/browse-*.js); bwasm=$(ls "$D"/browse-*_bg.wasm)
 pjs=$(ls "$D"/practice-*.js); pwasm=$(ls "$D"/practice-*_bg.wasm)
 wjs=$(ls "$D"/write-*.js); wwasm=$(ls "$D"/write-*_bg.wasm)
-# A plain scenario's page (pre-rendered editor, its own bundle `write`) and an investigation's.
-first=$(grep -l 'data-early="' "$D"/scenarios/*/*/index.html | sed -n 1p); first="${first%/index.html}"
-inv=$(grep -L 'data-early="' "$D"/scenarios/*/*/index.html | sed -n 1p); inv="${inv%/index.html}"
+# A plain scenario's page and an investigation's (both start with their own bundle, `write`).
+first=$(grep -L 'data-investigation' "$D"/scenarios/*/*/index.html | sed -n 1p); first="${first%/index.html}"
+inv=$(grep -l 'data-investigation' "$D"/scenarios/*/*/index.html | sed -n 1p); inv="${inv%/index.html}"
 
 cargo build --quiet --profile tool -p leap-core --bin leap
 LEAP="${CARGO_TARGET_DIR:-$ROOT/target}/tool/leap"
@@ -131,10 +131,11 @@ printf '  %-40s %9s   (practice js %s + wasm %s + its data, at the first interac
 printf '  %-40s %9s   (fetched only after commit)\n' "its rubric.json" "$(kb "$(gz "$first/rubric.json")")"
 if [ -n "$inv" ]; then
   total=0
-  for f in "$inv/index.html" "$pjs" "$pwasm" $css "$inv/scenario.json" "$inv/investigation.json" "$D/data/index.json"; do
-    total=$((total + $(gz "$f")))
-  done
-  printf '  %-40s %9s   (%s: the full loop and its data from the start)\n' "an investigation's page" "$(kb $total)" "${inv#"$D"/}"
+  for f in "$inv/index.html" "$wjs" "$wwasm" $css; do total=$((total + $(gz "$f"))); done
+  printf '  %-40s %9s   (%s: page and write bundle; typing works with these)\n' "an investigation's page" "$(kb $total)" "${inv#"$D"/}"
+  total=0
+  for f in "$pjs" "$pwasm" "$inv/scenario.json" "$inv/investigation.json" "$D/data/index.json"; do total=$((total + $(gz "$f"))); done
+  printf '  %-40s %9s   (sent for at once: its evidence column and its commit are the loop'"'"'s)\n' "  + its full practice loop and data" "$(kb $total)"
 fi
 
 echo
