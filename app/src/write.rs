@@ -103,7 +103,9 @@ pub fn start() {
     listen(&page);
     // An investigation is worked in its evidence column, which the full loop draws: it comes now,
     // while the learner reads the briefing (and can write already).
-    if investigation {
+    // So does a learner who already did something with the page before this bundle started
+    // (the page's early script marks it).
+    if investigation || page.section.has_attribute("data-interacted") {
         page.load_full_loop();
     }
     // A learner back at a scenario they finished, with no draft, sees their last attempt: that

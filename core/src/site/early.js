@@ -66,6 +66,12 @@
     ids.forEach(count);
     save();
   }
+  // The learner's first interaction sends for the whole practice loop; the page's bundle may start
+  // after it, so it is marked here for the bundle to read (app/src/write.rs).
+  const interacted = () => section.setAttribute("data-interacted", "");
+  for (const name of ["pointerdown", "keydown", "touchstart", "wheel", "scroll"]) {
+    window.addEventListener(name, interacted, { once: true, passive: true });
+  }
   // The page's bundle emptied the form (a commit stored its text): nothing of it is kept.
   section.addEventListener("leap-cleared", () => {
     confidence = null;

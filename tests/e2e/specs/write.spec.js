@@ -172,3 +172,20 @@ test.describe("when the browser refuses storage", () => {
     await expect(page.getByRole("heading", { name: "The rubric", exact: true })).toBeVisible();
   });
 });
+
+test("an interaction before the write bundle started sends for the full loop as soon as it starts", async ({ page }) => {
+  // The write bundle is held; the learner types meanwhile (the page's early script keeps it).
+  let release;
+  const gate = new Promise((r) => (release = r));
+  await page.route(/\/write-[0-9a-f]+_bg\.wasm$/, async (route) => {
+    await gate;
+    await route.continue();
+  });
+  await page.goto(path);
+  await page.getByLabel("Reasoning").fill("Typed before any bundle ran.");
+  await page.getByLabel("Reasoning").press("End");
+  release();
+  // No further interaction: the full loop comes by itself and keeps the text.
+  await expect(page.locator("#app[data-ready]")).toHaveCount(1, { timeout: 15_000 });
+  await expect(page.getByRole("textbox", { name: "Reasoning" })).toHaveValue("Typed before any bundle ran.");
+});
