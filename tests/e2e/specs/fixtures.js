@@ -88,6 +88,21 @@ export async function ready(page) {
 }
 
 /**
+ * Makes the browser refuse storage to the page, as private modes and blocked site data do:
+ * `localStorage` throws, and with `indexedDB: true` IndexedDB is missing too.
+ */
+export async function refuseStorage(page, { indexedDB = false } = {}) {
+  await page.addInitScript((noIndexedDB) => {
+    Object.defineProperty(window, "localStorage", {
+      get() {
+        throw new DOMException("The operation is insecure.", "SecurityError");
+      },
+    });
+    if (noIndexedDB) Object.defineProperty(window, "indexedDB", { get: () => undefined });
+  }, indexedDB);
+}
+
+/**
  * Presses Tab (or Shift+Tab with `back`) until `locator` has the focus, as a keyboard user would
  * move to it; fails if it is not reached within `max` presses.
  */

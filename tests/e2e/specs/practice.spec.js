@@ -1,6 +1,6 @@
 // The practice loop in the built site: writing, autosave and every storage outcome the issue
 // defines, commit and the rubric, self-review, retry, compare, progress, export and import.
-import { test, expect, siteIndex, ready } from "./fixtures.js";
+import { test, expect, siteIndex, ready, refuseStorage } from "./fixtures.js";
 import { readFile } from "node:fs/promises";
 
 const index = siteIndex();
@@ -142,15 +142,7 @@ test("a corrupt or unknown-version entry is set aside, the app still starts, the
 });
 
 test.describe("when the browser refuses storage", () => {
-  test.beforeEach(async ({ page }) => {
-    await page.addInitScript(() => {
-      Object.defineProperty(window, "localStorage", {
-        get() {
-          throw new DOMException("The operation is insecure.", "SecurityError");
-        },
-      });
-    });
-  });
+  test.beforeEach(({ page }) => refuseStorage(page));
 
   test("the app works for the session and says so", async ({ page }) => {
     await open(page);

@@ -1,7 +1,7 @@
 // A plain scenario's page before the whole practice loop arrives (issue 11): its small write
 // bundle commits from the pre-rendered form, and whatever the learner asked for on the way (the
 // rubric, the preview, the give-up's confirmation) is open when the full loop takes over.
-import { test, expect, siteIndex, storedEntries } from "./fixtures.js";
+import { test, expect, siteIndex, storedEntries, refuseStorage } from "./fixtures.js";
 
 const index = siteIndex();
 const plain = index.scenarios.find((s) => !s.investigation);
@@ -22,6 +22,13 @@ async function holdFullLoop(page) {
 async function openWritable(page) {
   await page.goto(path);
   await page.locator("#practice[data-write]").waitFor({ state: "attached" });
+}
+
+/** Fills every part a commit needs. */
+async function fillAll(page) {
+  await page.getByLabel("Reasoning").fill("Locks.");
+  await page.getByLabel("Commitment").fill("Block it.");
+  await page.getByLabel("Confidence").fill("40");
 }
 
 const attempts = async (page) =>
@@ -115,9 +122,7 @@ test("giving up before the full loop arrives opens its confirmation, and nothing
 test("a double click on Commit stores one attempt and raises no false alarm", async ({ page }) => {
   const release = await holdFullLoop(page);
   await openWritable(page);
-  await page.getByLabel("Reasoning").fill("Locks.");
-  await page.getByLabel("Commitment").fill("Block it.");
-  await page.getByLabel("Confidence").fill("40");
+  await fillAll(page);
   await page.getByRole("button", { name: "Commit", exact: true }).dblclick();
   await expect(page.locator(".save-state")).toHaveText("Committed. Opening the rubric…");
   await page.waitForTimeout(300);
@@ -144,23 +149,12 @@ test.describe("when the full loop fails to load once", () => {
 });
 
 test.describe("when the browser refuses storage", () => {
-  test.beforeEach(async ({ page }) => {
-    await page.addInitScript(() => {
-      Object.defineProperty(window, "localStorage", {
-        get() {
-          throw new DOMException("The operation is insecure.", "SecurityError");
-        },
-      });
-      Object.defineProperty(window, "indexedDB", { get: () => undefined });
-    });
-  });
+  test.beforeEach(({ page }) => refuseStorage(page, { indexedDB: true }));
 
   test("a commit is made by the full loop, which keeps it for the visit: nothing is lost", async ({ page }) => {
     const release = await holdFullLoop(page);
     await openWritable(page);
-    await page.getByLabel("Reasoning").fill("Locks.");
-    await page.getByLabel("Commitment").fill("Block it.");
-    await page.getByLabel("Confidence").fill("40");
+    await fillAll(page);
     await page.getByRole("button", { name: "Commit", exact: true }).click();
     await expect(page.getByRole("alert")).toContainText("keeps nothing the site writes");
     // The text stays on the form for the full loop to carry.
