@@ -126,21 +126,16 @@ mod policy {
     use base64::Engine;
     use sha2::{Digest, Sha256};
 
-    /// A script element without an end tag (its content would run to the end of the page).
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub struct UnclosedScript(pub usize);
-
-    impl std::fmt::Display for UnclosedScript {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            write!(
-                f,
-                "a <script> at byte {} has no </script>: close it so its content can be hashed",
-                self.0
-            )
-        }
+    /// A raw-text element (`script`, `style`) without an end tag: the rest of the page would be
+    /// its content, so it cannot be hashed.
+    #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+    #[error("a <{tag}> at byte {at} has no </{tag}>: close it so its content can be hashed")]
+    pub struct Unclosed {
+        /// The element's name.
+        pub tag: &'static str,
+        /// Where it starts in the page.
+        pub at: usize,
     }
-
-    impl std::error::Error for UnclosedScript {}
 
     /// A CSP hash source (`'sha256-…'`) for an inline script or style attribute. Browsers hash
     /// the text after the HTML parser has turned CR LF and lone CR into LF, so this does too.
@@ -154,35 +149,19 @@ mod policy {
 
     /// The text of every inline `<script>` element of `html` (those without `src`), in order.
     /// The HTML is the page template, written by Trunk and by the generator: not a general parser.
-    pub fn inline_scripts(html: &str) -> Result<Vec<&str>, UnclosedScript> {
-        raw_text_elements(html, "script").map_err(UnclosedScript)
+    pub fn inline_scripts(html: &str) -> Result<Vec<&str>, Unclosed> {
+        raw_text_elements(html, "script")
     }
-
-    /// A `<style>` element without an end tag (the rest of the page would be its content).
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub struct UnclosedStyle(pub usize);
-
-    impl std::fmt::Display for UnclosedStyle {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            write!(
-                f,
-                "a <style> at byte {} has no </style>: close it so its content can be hashed",
-                self.0
-            )
-        }
-    }
-
-    impl std::error::Error for UnclosedStyle {}
 
     /// The text of every `<style>` element of `html`, in order (the template's stylesheet, which
     /// the generator inlines).
-    pub fn inline_styles(html: &str) -> Result<Vec<&str>, UnclosedStyle> {
-        raw_text_elements(html, "style").map_err(UnclosedStyle)
+    pub fn inline_styles(html: &str) -> Result<Vec<&str>, Unclosed> {
+        raw_text_elements(html, "style")
     }
 
     /// The content of every `<tag>` element (a raw-text element: `script` or `style`) that has no
     /// `src`, in order; an element without its end tag is an error at its byte offset.
-    fn raw_text_elements<'a>(html: &'a str, tag: &str) -> Result<Vec<&'a str>, usize> {
+    fn raw_text_elements<'a>(html: &'a str, tag: &'static str) -> Result<Vec<&'a str>, Unclosed> {
         let lower = html.to_ascii_lowercase();
         let (open, close) = (format!("<{tag}"), format!("</{tag}"));
         let mut found = Vec::new();
@@ -194,11 +173,11 @@ mod policy {
                 at = after;
                 continue;
             }
-            let tag_end = tag_end(html, after).ok_or(i)?;
+            let tag_end = tag_end(html, after).ok_or(Unclosed { tag, at: i })?;
             let content_end = lower[tag_end..]
                 .find(&close)
                 .map(|e| tag_end + e)
-                .ok_or(i)?;
+                .ok_or(Unclosed { tag, at: i })?;
             if !has_attribute(&lower[after..tag_end - 1], "src") {
                 found.push(&html[tag_end..content_end]);
             }
@@ -417,7 +396,10 @@ mod tests {
             );
             assert_eq!(
                 inline_scripts("<head><script>x()").unwrap_err(),
-                UnclosedScript(6)
+                Unclosed {
+                    tag: "script",
+                    at: 6
+                }
             );
             assert_eq!(
                 inline_scripts("<script src='a").unwrap_err().to_string(),

@@ -771,10 +771,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_failed_import_leaves_the_store_as_it_was() {
-        let mut source = filled();
-        let file = export(&mut source, "s", 1, None).unwrap();
+    /// A store holding the learner's own draft of another scenario.
+    fn with_my_draft() -> MemoryStore {
         let mut store = MemoryStore::new();
         store
             .set(
@@ -782,6 +780,14 @@ mod tests {
                 &serde_json::to_string(&draft("z1", "mine")).unwrap(),
             )
             .unwrap();
+        store
+    }
+
+    #[test]
+    fn a_failed_import_leaves_the_store_as_it_was() {
+        let mut source = filled();
+        let file = export(&mut source, "s", 1, None).unwrap();
+        let mut store = with_my_draft();
         store.limit = Some(900);
         let mut target = Repo::new(store);
         let before = target.store().keys().unwrap();
@@ -793,13 +799,7 @@ mod tests {
     fn a_merge_planned_on_a_copy_and_applied_is_the_merge() {
         let mut source = filled();
         let file = export(&mut source, "s", 1, None).unwrap();
-        let mut store = MemoryStore::new();
-        store
-            .set(
-                "leap:core:z:draft",
-                &serde_json::to_string(&draft("z1", "mine")).unwrap(),
-            )
-            .unwrap();
+        let store = with_my_draft();
         let mut merged = Repo::new(store.clone());
         let report = merge(&mut merged, &file).unwrap();
         // The progress page plans on a copy of its store (another wasm module) and applies here.
