@@ -1,16 +1,17 @@
-//! A plain scenario page's own bundle (issue 11): what a learner needs before the commit, and no
+//! A scenario page's own bundle (issue 11): what a learner needs before the commit, and no
 //! more. The page arrives with the editor's form and its early script, which keeps what is typed
 //! from the first paint; this bundle adopts that form without re-rendering it and makes the
 //! commit (or the give-up) from it, by `leap_core::handover`'s rules. Everything else of the
 //! practice loop — the rubric and self-review, history, timed mode, comparisons, the evaluator,
-//! the preview — is the `practice` bundle: loaded at the learner's first interaction with the
-//! page, or at once when they ask for one of those, or when they come back to a scenario they
-//! already finished. It takes the page over like any pre-rendered page, and this bundle hands it
-//! what the learner asked for on the way.
+//! the preview, an investigation's evidence column and its commit — is the `practice` bundle:
+//! loaded at the learner's first interaction with the page, or at once when they ask for one of
+//! those, come back to a scenario they already finished, or open an investigation. It takes the
+//! page over like any pre-rendered page, and this bundle hands it what the learner asked for on
+//! the way.
 
 use crate::clock::{now, random_id};
 use crate::practice::early::{page_form, read_form};
-use crate::storage::{bulk, open_learner_data, open_repo};
+use crate::storage::{bulk, open_learner_data, open_repo, SharedRepo};
 use leap_core::handover::{
     could_not_commit, finish_from_page, FromPage, Intent, NotFinished, Opens,
 };
@@ -39,6 +40,8 @@ struct Page {
     opened_at: u64,
     /// IndexedDB opening (and attempts moving there), started at once; a commit waits for it.
     learner_data: js_sys::Promise,
+    /// The learner's data, opened once it is all in one place (see [`Page::repo`]).
+    repo: RefCell<Option<SharedRepo>>,
     intent: RefCell<Intent>,
     loading: Cell<bool>,
     /// The full loop took the page over: this form is no longer the learner's.
@@ -87,6 +90,7 @@ pub fn start() {
         investigation,
         opened_at: now(),
         learner_data: open_learner_data(),
+        repo: RefCell::new(None),
         intent: RefCell::new(Intent::default()),
         loading: Cell::new(false),
         stopped: Cell::new(false),
@@ -112,8 +116,7 @@ pub fn start() {
     // is the full loop's view, so it comes now.
     let returning = page.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let _ = wasm_bindgen_futures::JsFuture::from(returning.learner_data.clone()).await;
-        let repo = open_repo();
+        let repo = returning.repo().await;
         let repo = repo.borrow();
         let (pack, scenario) = (&returning.pack, &returning.scenario);
         if repo.peek_draft(pack, scenario).is_none()
@@ -162,19 +165,15 @@ fn listen(page: &Rc<Page>) {
             }
         });
     }
-    arm(page);
-}
-
-/// Sends for the full loop at the learner's next interaction with the page.
-fn arm(page: &Rc<Page>) {
+    // Every interaction asks; only the first that finds nothing loading sends (one after a
+    // failed load tries again).
     let Some(window) = web_sys::window() else {
         return;
     };
+    let options = web_sys::AddEventListenerOptions::new();
+    options.set_passive(true);
     for name in INTERACTIONS {
         let p = page.clone();
-        let options = web_sys::AddEventListenerOptions::new();
-        options.set_once(true);
-        options.set_passive(true);
         let listener = Closure::<dyn Fn()>::new(move || p.load_full_loop());
         window
             .add_event_listener_with_callback_and_add_event_listener_options(
@@ -196,6 +195,14 @@ fn on(el: &web_sys::Element, name: &str, f: impl Fn(web_sys::Event) + 'static) {
 }
 
 impl Page {
+    /// The learner's data, once IndexedDB holds all of it: opened the first time and kept, so
+    /// every read and write of the page goes to one store (a memory one, where the browser
+    /// refuses storage, is then one too).
+    async fn repo(&self) -> SharedRepo {
+        let _ = wasm_bindgen_futures::JsFuture::from(self.learner_data.clone()).await;
+        self.repo.borrow_mut().get_or_insert_with(open_repo).clone()
+    }
+
     /// Commits (or gives up) the attempt on the form, then opens its rubric in the full loop.
     fn finish(self: Rc<Self>, outcome: Outcome) {
         // A second click while the first is being stored (or after it) finds nothing to do.
@@ -203,13 +210,12 @@ impl Page {
             return;
         }
         wasm_bindgen_futures::spawn_local(async move {
-            let _ = wasm_bindgen_futures::JsFuture::from(self.learner_data.clone()).await;
+            let repo = self.repo().await;
             // Taken over meanwhile: the text is the full loop's draft now, committed from there.
             if self.stopped.get() {
                 return;
             }
             let answer = read_form(&self.section).answer;
-            let repo = open_repo();
             let persistent = repo.borrow().store().local.borrow().is_persistent();
             let result = finish_from_page(
                 &mut repo.borrow_mut(),
@@ -294,7 +300,6 @@ impl Page {
             if load().await.is_err() {
                 page.loading.set(false);
                 page.say("The rest of the practice loop could not load: your text is kept here, and Commit still works. It is tried again at your next click or key.");
-                arm(&page);
             }
         });
     }

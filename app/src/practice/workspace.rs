@@ -213,12 +213,7 @@ impl Workspace {
         let ws = Workspace {
             pack: StoredValue::new(summary.pack.clone()),
             scenario: StoredValue::new((summary.id.clone(), summary.slug.clone())),
-            meta: StoredValue::new(ScenarioRef {
-                title: summary.title.clone(),
-                track: Some(summary.track),
-                level: Some(summary.level),
-                competencies: summary.competencies.clone(),
-            }),
+            meta: StoredValue::new(ScenarioRef::from(summary)),
             repo: StoredValue::new_local(repo),
             fields: Fields::new(),
             attempts: RwSignal::new(Vec::new()),

@@ -81,14 +81,7 @@ pub async fn open() {
 /// `localStorage`): another bundle about to read the learner's data then finds all of it.
 pub async fn settled() {
     while current().is_some_and(|m| m.writing.get()) {
-        let (done, waited) = futures::channel::oneshot::channel::<()>();
-        leptos::prelude::set_timeout(
-            move || {
-                let _ = done.send(());
-            },
-            std::time::Duration::from_millis(10),
-        );
-        let _ = waited.await;
+        crate::boot::next_task().await;
     }
 }
 
