@@ -54,6 +54,20 @@ test("closing the tab right after typing loses nothing", async ({ page, context 
   await expect(again.getByLabel("Commitment")).toHaveValue("Pull the WAF kill switch");
 });
 
+/**
+ * Both tabs edit, tab one first: tab two must still hold unsaved text when tab one's save
+ * arrives, so both edits have to fall within one autosave delay (400 ms). A loaded machine can
+ * take longer between them; then tab two simply adopted or saved, and the edits are made again.
+ */
+async function collide(page, other, mine, theirs) {
+  const conflict = other.getByRole("alert").filter({ hasText: "changed in another tab" });
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await page.getByLabel("Reasoning").fill(mine);
+    await other.getByLabel("Reasoning").fill(theirs);
+    if (await conflict.waitFor({ timeout: 3000 }).then(() => true, () => false)) return;
+  }
+}
+
 test("two tabs: the other tab sees the change, and newer text is never silently overwritten", async ({ page, context }) => {
   await open(page);
   const other = await context.newPage();
@@ -64,8 +78,7 @@ test("two tabs: the other tab sees the change, and newer text is never silently 
   await expect(other.getByLabel("Reasoning")).toHaveValue("written in tab one");
 
   // Both tabs now edit. Tab one saves first; tab two's save must not overwrite it.
-  await page.getByLabel("Reasoning").fill("tab one, newer");
-  await other.getByLabel("Reasoning").fill("tab two, unsaved");
+  await collide(page, other, "tab one, newer", "tab two, unsaved");
   await expect(page.locator(".save-state")).toContainText("Saved");
   await expect(other.getByRole("alert").filter({ hasText: "changed in another tab" })).toBeVisible();
   expect(JSON.parse(await stored(page)).answer.reasoning).toBe("tab one, newer");
@@ -77,8 +90,7 @@ test("two tabs: the other tab sees the change, and newer text is never silently 
   await expect(other.locator(".stash")).toContainText("tab two, unsaved");
 
   // Or keeps its own, explicitly.
-  await page.getByLabel("Reasoning").fill("tab one again");
-  await other.getByLabel("Reasoning").fill("tab two insists");
+  await collide(page, other, "tab one again", "tab two insists");
   await expect(other.getByRole("button", { name: "Keep this tab's text" })).toBeVisible();
   await other.getByRole("button", { name: "Keep this tab's text" }).click();
   await expect(other.locator(".save-state")).toContainText("Saved");
